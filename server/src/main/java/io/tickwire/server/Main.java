@@ -1,0 +1,136 @@
+package io.tickwire.server;
+
+import io.tickwire.server.game.arena.ArenaGame;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar tickwire-server.jar}: runs a room server with the demo game {@code arena}.
+ * Every option also reads an environment variable ({@code TICKWIRE_PORT} for {@code --port} and so
+ * on); invalid values are refused before anything starts, with the option and value named.
+ */
+@Command(
+    name = "tickwire-server",
+    mixinStandardHelpOptions = true,
+    version = "tickwire-server 0.1.0",
+    description = "Authoritative game-state sync server: fixed-tick rooms, delta-compressed snapshots over WebSocket.",
+    sortOptions = false)
+public final class Main implements Callable<Integer>
+{
+    @Option(names = "--host", defaultValue = "${env:TICKWIRE_HOST:-" + ServerOptions.DEFAULT_HOST + "}",
+        description = "Bind address (env TICKWIRE_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:TICKWIRE_PORT:-" + ServerOptions.DEFAULT_PORT + "}",
+        description = "WebSocket port, 0 for ephemeral (env TICKWIRE_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--path", defaultValue = "${env:TICKWIRE_PATH:-" + ServerOptions.DEFAULT_WEBSOCKET_PATH + "}",
+        description = "WebSocket path (env TICKWIRE_PATH, default ${DEFAULT-VALUE}).")
+    String path;
+
+    @Option(names = "--tick-rate", defaultValue = "${env:TICKWIRE_TICK_RATE:-" + ServerOptions.DEFAULT_TICK_RATE_HZ + "}",
+        description = "Ticks per second of every room (env TICKWIRE_TICK_RATE, default ${DEFAULT-VALUE}).")
+    int tickRateHz;
+
+    @Option(names = "--room-loops", defaultValue = "${env:TICKWIRE_ROOM_LOOPS:-0}",
+        description = "Room loop threads, 0 for one per core (env TICKWIRE_ROOM_LOOPS, default ${DEFAULT-VALUE}).")
+    int roomLoops;
+
+    @Option(names = "--max-rooms", defaultValue = "${env:TICKWIRE_MAX_ROOMS:-" + ServerOptions.DEFAULT_MAX_ROOMS + "}",
+        description = "Most rooms at once (env TICKWIRE_MAX_ROOMS, default ${DEFAULT-VALUE}).")
+    int maxRooms;
+
+    @Option(names = "--max-players", defaultValue = "${env:TICKWIRE_MAX_PLAYERS:-" +
+        ServerOptions.DEFAULT_MAX_PLAYERS_PER_ROOM + "}",
+        description = "Seats per room (env TICKWIRE_MAX_PLAYERS, default ${DEFAULT-VALUE}).")
+    int maxPlayers;
+
+    @Option(names = "--room-linger-ms", defaultValue = "${env:TICKWIRE_ROOM_LINGER_MS:-" +
+        ServerOptions.DEFAULT_ROOM_LINGER_MS + "}",
+        description = "How long an empty room stays open (env TICKWIRE_ROOM_LINGER_MS, default ${DEFAULT-VALUE}).")
+    long roomLingerMs;
+
+    @Option(names = "--snapshot-history", defaultValue = "${env:TICKWIRE_SNAPSHOT_HISTORY:-" +
+        ServerOptions.DEFAULT_SNAPSHOT_HISTORY + "}",
+        description = "Snapshots kept per room as delta baselines (env TICKWIRE_SNAPSHOT_HISTORY, default ${DEFAULT-VALUE}).")
+    int snapshotHistory;
+
+    @Option(names = "--slow-client-timeout-ms", defaultValue = "${env:TICKWIRE_SLOW_CLIENT_TIMEOUT_MS:-" +
+        ServerOptions.DEFAULT_SLOW_CLIENT_TIMEOUT_MS + "}",
+        description = "Close a client that cannot take data for this long (env TICKWIRE_SLOW_CLIENT_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long slowClientTimeoutMs;
+
+    @Option(names = "--ack-timeout-ms", defaultValue = "${env:TICKWIRE_ACK_TIMEOUT_MS:-" +
+        ServerOptions.DEFAULT_ACK_TIMEOUT_MS + "}",
+        description = "Close a client that acks nothing for this long (env TICKWIRE_ACK_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long ackTimeoutMs;
+
+    @Option(names = "--arena-npcs", defaultValue = "${env:TICKWIRE_ARENA_NPCS:-" + ArenaGame.DEFAULT_NPC_COUNT + "}",
+        description = "NPCs per arena room (env TICKWIRE_ARENA_NPCS, default ${DEFAULT-VALUE}).")
+    int arenaNpcs;
+
+    /**
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    ServerOptions toOptions()
+    {
+        return ServerOptions.builder()
+            .host(host)
+            .port(port)
+            .webSocketPath(path)
+            .tickRateHz(tickRateHz)
+            .roomLoops(roomLoops == 0 ? ServerOptions.DEFAULT_ROOM_LOOPS : roomLoops)
+            .maxRooms(maxRooms)
+            .maxPlayersPerRoom(maxPlayers)
+            .roomLingerMs(roomLingerMs)
+            .snapshotHistory(snapshotHistory)
+            .slowClientTimeoutMs(slowClientTimeoutMs)
+            .ackTimeoutMs(ackTimeoutMs)
+            .arenaNpcs(arenaNpcs)
+            .build();
+    }
+
+    @Override
+    public Integer call()
+    {
+        final ServerOptions options;
+        try
+        {
+            options = toOptions();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("tickwire-server: " + ex.getMessage());
+            return 2;
+        }
+        final TickwireServer server = TickwireServer.start(options);
+        System.out.println("tickwire-server: " + options);
+        System.out.println("tickwire-server: WebSocket " + server.webSocketUri() + " (room types " +
+            options.roomTypes().keySet() + ", transport " + server.transportName() + ")");
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            server.close();
+            stopped.countDown();
+        }, "tickwire-shutdown"));
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

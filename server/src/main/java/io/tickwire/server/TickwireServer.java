@@ -1,0 +1,293 @@
+package io.tickwire.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tickwire.protocol.CloseCodes;
+import io.tickwire.server.room.InboundRecords;
+import io.tickwire.server.room.LoopCounters;
+import io.tickwire.server.room.RoomDirectory;
+import io.tickwire.server.room.RoomHandle;
+import io.tickwire.server.room.RoomLoop;
+import io.tickwire.server.transport.ServerChannelInitializer;
+import io.tickwire.server.transport.ServerContext;
+import io.tickwire.server.transport.Session;
+import io.tickwire.server.transport.SessionRegistry;
+import io.tickwire.server.transport.TransportCounters;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running room server: Netty event loops accept WebSocket connections and hand decoded client
+ * messages to N room loops ({@link RoomLoop} agents on their own threads), which tick the rooms
+ * and send snapshots. Start with {@link #start(ServerOptions)}, stop with {@link #close()}.
+ * <p>
+ * Thread-safe: the getters may be called from any thread while it runs.
+ */
+public final class TickwireServer implements ServerContext, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TickwireServer.class);
+
+    private final ServerOptions options;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final TransportCounters transportCounters = new TransportCounters();
+    private final RoomDirectory directory;
+    private final RoomLoop[] loops;
+    private final AgentRunner[] runners;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final long startNs = System.nanoTime();
+    private final String transportName;
+    private Channel serverChannel;
+    private volatile boolean closed;
+
+    private TickwireServer(final ServerOptions options)
+    {
+        this.options = options;
+        this.directory = new RoomDirectory(
+            options.roomTypes(), options.roomLoops(), options.maxRooms(), options.maxPlayersPerRoom());
+        this.loops = new RoomLoop[options.roomLoops()];
+        this.runners = new AgentRunner[options.roomLoops()];
+        for (int i = 0; i < loops.length; i++)
+        {
+            loops[i] = new RoomLoop(i, directory, sessions, SystemNanoClock.INSTANCE, ByteBufAllocator.DEFAULT,
+                options.tickRateHz(), options.snapshotHistory(), options.maxCatchUpTicks(), options.roomLingerMs(),
+                options.slowClientTimeoutMs(), options.ackTimeoutMs(), options.ringCapacityBytes());
+        }
+        final boolean epoll = options.preferEpoll() && Epoll.isAvailable();
+        final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.transportName = epoll ? "epoll" : "nio";
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tickwire-accept"), ioFactory);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tickwire-io"), ioFactory);
+    }
+
+    /**
+     * Start room loops and bind the WebSocket port.
+     *
+     * @param options configuration.
+     * @return the running server.
+     * @throws IllegalStateException when the port cannot be bound.
+     */
+    public static TickwireServer start(final ServerOptions options)
+    {
+        final TickwireServer server = new TickwireServer(options);
+        try
+        {
+            server.doStart();
+        }
+        catch (final RuntimeException ex)
+        {
+            server.close();
+            throw ex;
+        }
+        return server;
+    }
+
+    private void doStart()
+    {
+        for (int i = 0; i < loops.length; i++)
+        {
+            runners[i] = new AgentRunner(
+                new BackoffIdleStrategy(10, 5, 1_000, options.idleMaxParkNs()),
+                ex -> LOG.error("room loop error", ex),
+                null,
+                loops[i]);
+            AgentRunner.startOnThread(runners[i]);
+        }
+        final Class<? extends ServerSocketChannel> channelClass =
+            "epoll".equals(transportName) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ServerChannelInitializer(this, options.webSocketPath(), options.maxFrameLength(),
+                options.handshakeTimeoutMs(), options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
+        try
+        {
+            serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + options.host() + ":" + options.port(), ex);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("cannot bind WebSocket port: host=" + options.host() + ", port=" +
+                options.port() + ": " + ex.getMessage(), ex);
+        }
+        LOG.info("tickwire listening: url={} transport={} roomLoops={} tickRateHz={}",
+            webSocketUri(), transportName, loops.length, options.tickRateHz());
+    }
+
+    /**
+     * @return the options the server runs with.
+     */
+    public ServerOptions options()
+    {
+        return options;
+    }
+
+    /**
+     * @return the bound WebSocket port (the real one when 0 was asked for).
+     */
+    public int port()
+    {
+        return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * @return the URI clients connect to (loopback when bound to the wildcard address).
+     */
+    public URI webSocketUri()
+    {
+        final String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ?
+            "127.0.0.1" : options.host();
+        return URI.create("ws://" + host + ":" + port() + options.webSocketPath());
+    }
+
+    /**
+     * @return "epoll" or "nio".
+     */
+    public String transportName()
+    {
+        return transportName;
+    }
+
+    @Override
+    public RoomDirectory directory()
+    {
+        return directory;
+    }
+
+    @Override
+    public SessionRegistry sessions()
+    {
+        return sessions;
+    }
+
+    @Override
+    public RoomLoop loop(final int index)
+    {
+        return loops[index];
+    }
+
+    /**
+     * @return number of room loops.
+     */
+    public int loopCount()
+    {
+        return loops.length;
+    }
+
+    /**
+     * @return the counters of every room loop.
+     */
+    public List<LoopCounters> loopCounters()
+    {
+        final List<LoopCounters> list = new ArrayList<>(loops.length);
+        for (final RoomLoop loop : loops)
+        {
+            list.add(loop.counters());
+        }
+        return list;
+    }
+
+    @Override
+    public TransportCounters counters()
+    {
+        return transportCounters;
+    }
+
+    @Override
+    public int maxFrameLength()
+    {
+        return options.maxFrameLength();
+    }
+
+    @Override
+    public int maxInputPayload()
+    {
+        return options.maxInputPayload();
+    }
+
+    @Override
+    public long serverTimeNs()
+    {
+        return System.nanoTime() - startNs;
+    }
+
+    /**
+     * Bytes queued on the server for one session and not yet written to its socket.
+     *
+     * @param sessionId the session id from {@code Welcome}.
+     * @return pending bytes, or -1 when there is no such session.
+     */
+    public long pendingOutboundBytes(final String sessionId)
+    {
+        final Session session = sessions.bySessionId(sessionId);
+        return session == null ? -1 : session.pendingOutboundBytes();
+    }
+
+    /**
+     * Close a room: its players get {@code closeCode} and a reason.
+     *
+     * @param roomId    the room.
+     * @param closeCode a {@link CloseCodes} value.
+     * @return true when the room existed and the close was handed to its loop.
+     */
+    public boolean closeRoom(final String roomId, final int closeCode)
+    {
+        final RoomHandle handle = directory.byId(roomId);
+        return handle != null &&
+            InboundRecords.offerCloseRoom(loops[handle.loopIndex()].inbound(), handle.key(), closeCode);
+    }
+
+    /**
+     * Stop: stop accepting, close every connection with 1001, stop the room loops, release the
+     * event loops. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (serverChannel != null)
+        {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        for (final Session session : sessions.sessions())
+        {
+            session.closeWith(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        CloseHelper.closeAll(runners);
+        workerGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        bossGroup.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        LOG.info("tickwire stopped");
+    }
+}

@@ -1,0 +1,76 @@
+package io.tickwire.server.game;
+
+/**
+ * A player of a room as the game sees it. Owned by the room loop thread.
+ */
+public final class Player
+{
+    private final String sessionId;
+    private final String remoteAddress;
+    private int entityId;
+    private Object attachment;
+
+    /**
+     * @param sessionId     the session id (also sent in {@code Welcome}).
+     * @param remoteAddress the client's address, for logs.
+     */
+    public Player(final String sessionId, final String remoteAddress)
+    {
+        this.sessionId = sessionId;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /**
+     * @return the session id.
+     */
+    public String sessionId()
+    {
+        return sessionId;
+    }
+
+    /**
+     * @return the client's remote address.
+     */
+    public String remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    /**
+     * @return the entity this player controls, 0 for none.
+     */
+    public int entityId()
+    {
+        return entityId;
+    }
+
+    /**
+     * @param entityId the entity this player controls (sent to the client in {@code Welcome}).
+     */
+    public void entityId(final int entityId)
+    {
+        this.entityId = entityId;
+    }
+
+    /**
+     * @return the game's per-player state.
+     */
+    public Object attachment()
+    {
+        return attachment;
+    }
+
+    /**
+     * @param attachment the game's per-player state.
+     */
+    public void attachment(final Object attachment)
+    {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Player{sessionId=" + sessionId + ", entityId=" + entityId + '}';
+    }
+}

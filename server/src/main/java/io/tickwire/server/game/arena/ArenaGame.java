@@ -1,0 +1,248 @@
+package io.tickwire.server.game.arena;
+
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.SchemaField;
+import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.GameLogicFactory;
+import io.tickwire.server.game.Player;
+import io.tickwire.server.game.RoomContext;
+import io.tickwire.server.game.World;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+
+/**
+ * The demo game: a square arena of {@code 2 * HALF_SIZE} units. A player's input is two signed
+ * bytes, axis x and axis y in [-127, 127]; the axis vector is clamped to length 1, so no input
+ * moves a player faster than {@link #PLAYER_SPEED}. NPCs walk straight, turn at seeded random
+ * intervals and bounce off the walls: the same room id always replays the same NPC paths.
+ * <p>
+ * Thread: the owning room loop.
+ */
+public final class ArenaGame implements GameLogic
+{
+    /** Room type name. */
+    public static final String TYPE = "arena";
+    /** Half the side of the arena in units. */
+    public static final double HALF_SIZE = 50.0;
+    /** Player speed in units per second. */
+    public static final double PLAYER_SPEED = 6.0;
+    /** NPC speed in units per second. */
+    public static final double NPC_SPEED = 3.0;
+    /** Default NPCs per room. */
+    public static final int DEFAULT_NPC_COUNT = 16;
+    /** Entity kind of a player. */
+    public static final int KIND_PLAYER = 0;
+    /** Entity kind of an NPC. */
+    public static final int KIND_NPC = 1;
+    /** Bytes of an input payload. */
+    public static final int INPUT_LENGTH = 2;
+
+    /** The arena's entity schema: position in centimetres, heading in 1024 steps, kind. */
+    public static final EntitySchema SCHEMA = EntitySchema.builder()
+        .fixed("x", -HALF_SIZE, HALF_SIZE, 0.01)
+        .fixed("y", -HALF_SIZE, HALF_SIZE, 0.01)
+        .angle("heading", 10)
+        .intField("kind", 0, 3)
+        .build();
+
+    private static final SchemaField X = SCHEMA.field("x");
+    private static final SchemaField Y = SCHEMA.field("y");
+    private static final SchemaField HEADING = SCHEMA.field("heading");
+    private static final SchemaField KIND = SCHEMA.field("kind");
+
+    private final RoomContext context;
+    private final int npcCount;
+    private final SplittableRandom random;
+    private final double dt;
+    private final ArrayList<Player> players = new ArrayList<>();
+    private int[] npcIds = new int[0];
+    private double[] npcX = new double[0];
+    private double[] npcY = new double[0];
+    private double[] npcHeading = new double[0];
+    private int[] npcTurnTick = new int[0];
+
+    /**
+     * @param context  room context.
+     * @param npcCount NPCs to spawn.
+     */
+    public ArenaGame(final RoomContext context, final int npcCount)
+    {
+        this.context = context;
+        this.npcCount = npcCount;
+        this.random = new SplittableRandom(context.seed());
+        this.dt = context.tickSeconds();
+    }
+
+    /**
+     * @param npcCount NPCs per room.
+     * @return a factory for the room type registry.
+     */
+    public static GameLogicFactory factory(final int npcCount)
+    {
+        if (npcCount < 0)
+        {
+            throw new IllegalArgumentException("npc count must be >= 0: npcCount=" + npcCount);
+        }
+        return new GameLogicFactory()
+        {
+            @Override
+            public EntitySchema schema()
+            {
+                return SCHEMA;
+            }
+
+            @Override
+            public GameLogic create(final RoomContext context)
+            {
+                return new ArenaGame(context, npcCount);
+            }
+        };
+    }
+
+    /**
+     * Encode an input payload.
+     *
+     * @param axisX -1..1.
+     * @param axisY -1..1.
+     * @return the two payload bytes.
+     */
+    public static byte[] input(final double axisX, final double axisY)
+    {
+        return new byte[]{ toAxisByte(axisX), toAxisByte(axisY) };
+    }
+
+    private static byte toAxisByte(final double axis)
+    {
+        return (byte)Math.round(Math.max(-1.0, Math.min(1.0, axis)) * 127);
+    }
+
+    @Override
+    public void onStart(final World world)
+    {
+        npcIds = new int[npcCount];
+        npcX = new double[npcCount];
+        npcY = new double[npcCount];
+        npcHeading = new double[npcCount];
+        npcTurnTick = new int[npcCount];
+        for (int i = 0; i < npcCount; i++)
+        {
+            final int id = world.createEntity();
+            npcIds[i] = id;
+            npcX[i] = (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.9;
+            npcY[i] = (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.9;
+            npcHeading[i] = random.nextDouble() * 2 * Math.PI;
+            npcTurnTick[i] = nextTurnTick(0);
+            world.setInt(id, KIND, KIND_NPC);
+            writeNpc(world, i);
+        }
+    }
+
+    private int nextTurnTick(final int tick)
+    {
+        return tick + context.tickRateHz() + random.nextInt(3 * context.tickRateHz());
+    }
+
+    @Override
+    public void onJoin(final World world, final Player player)
+    {
+        final int id = world.createEntity();
+        world.setInt(id, KIND, KIND_PLAYER);
+        world.setDouble(id, X, (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.5);
+        world.setDouble(id, Y, (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.5);
+        player.entityId(id);
+        player.attachment(new PlayerIntent());
+        players.add(player);
+    }
+
+    @Override
+    public void onInput(
+        final World world, final Player player, final int seq, final DirectBuffer payload, final int offset,
+        final int length)
+    {
+        if (length < INPUT_LENGTH)
+        {
+            return;
+        }
+        final PlayerIntent intent = (PlayerIntent)player.attachment();
+        double ax = payload.getByte(offset) / 127.0;
+        double ay = payload.getByte(offset + 1) / 127.0;
+        final double len = Math.sqrt(ax * ax + ay * ay);
+        if (len > 1.0)
+        {
+            ax /= len;
+            ay /= len;
+        }
+        intent.axisX = ax;
+        intent.axisY = ay;
+    }
+
+    @Override
+    public void onTick(final World world, final int tick)
+    {
+        for (int i = 0, size = players.size(); i < size; i++)
+        {
+            stepPlayer(world, players.get(i));
+        }
+        for (int i = 0; i < npcIds.length; i++)
+        {
+            if (tick >= npcTurnTick[i])
+            {
+                npcHeading[i] += (random.nextDouble() - 0.5) * Math.PI;
+                npcTurnTick[i] = nextTurnTick(tick);
+            }
+            double nx = npcX[i] + Math.cos(npcHeading[i]) * NPC_SPEED * dt;
+            double ny = npcY[i] + Math.sin(npcHeading[i]) * NPC_SPEED * dt;
+            if (nx < -HALF_SIZE || nx > HALF_SIZE)
+            {
+                npcHeading[i] = Math.PI - npcHeading[i];
+                nx = Math.max(-HALF_SIZE, Math.min(HALF_SIZE, nx));
+            }
+            if (ny < -HALF_SIZE || ny > HALF_SIZE)
+            {
+                npcHeading[i] = -npcHeading[i];
+                ny = Math.max(-HALF_SIZE, Math.min(HALF_SIZE, ny));
+            }
+            npcX[i] = nx;
+            npcY[i] = ny;
+            writeNpc(world, i);
+        }
+    }
+
+    private void writeNpc(final World world, final int i)
+    {
+        final int id = npcIds[i];
+        world.setDouble(id, X, npcX[i]);
+        world.setDouble(id, Y, npcY[i]);
+        world.setDouble(id, HEADING, npcHeading[i]);
+    }
+
+    private void stepPlayer(final World world, final Player player)
+    {
+        final PlayerIntent intent = (PlayerIntent)player.attachment();
+        final int id = player.entityId();
+        if (intent == null || id == 0 || (intent.axisX == 0 && intent.axisY == 0))
+        {
+            return;
+        }
+        final double x = world.getDouble(id, X) + intent.axisX * PLAYER_SPEED * dt;
+        final double y = world.getDouble(id, Y) + intent.axisY * PLAYER_SPEED * dt;
+        world.setDouble(id, X, x);
+        world.setDouble(id, Y, y);
+        world.setDouble(id, HEADING, Math.atan2(intent.axisY, intent.axisX));
+    }
+
+    @Override
+    public void onLeave(final World world, final Player player)
+    {
+        players.remove(player);
+        world.destroyEntity(player.entityId());
+    }
+
+    private static final class PlayerIntent
+    {
+        double axisX;
+        double axisY;
+    }
+}

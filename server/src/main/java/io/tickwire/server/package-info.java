@@ -1,0 +1,9 @@
+/**
+ * The room server: {@link io.tickwire.server.TickwireServer} wires the Netty transport to the
+ * Agrona room loops; {@link io.tickwire.server.ServerOptions} configures it;
+ * {@link io.tickwire.server.Main} is the command line.
+ * <p>
+ * Threads: Netty event loops (transport), one agent thread per room loop (rooms, game logic,
+ * snapshots), and the caller's thread for start and close.
+ */
+package io.tickwire.server;

@@ -1,0 +1,53 @@
+package io.tickwire.server.room;
+
+/**
+ * What one room loop counts, in plain fields written only by the loop thread. Readers on other
+ * threads (metrics at scrape time, tests) see values that may lag by a duty cycle; every field is
+ * a monotonic count or a gauge, so a stale read is harmless. {@code long} reads are atomic on the
+ * 64-bit JVMs we support.
+ */
+public final class LoopCounters
+{
+    /** Ticks run. */
+    public long ticks;
+    /** Ticks that ended after the next tick's deadline: the room fell behind. */
+    public long tickOverruns;
+    /** Tick slots dropped because a room was more than maxCatchUpTicks behind. */
+    public long ticksSkipped;
+    /** Sum of tick durations (game logic, capture and send) in nanoseconds. */
+    public long tickDurationTotalNs;
+    /** Longest tick duration seen in nanoseconds. */
+    public long tickDurationMaxNs;
+    /** Snapshot bodies encoded (one per distinct baseline per room per tick). */
+    public long encodes;
+    /** Snapshots written (one per connection per tick unless skipped). */
+    public long snapshotsSent;
+    /** Snapshots that were full (baseline 0). */
+    public long snapshotsFull;
+    /** Snapshots that were deltas. */
+    public long snapshotsDelta;
+    /** Snapshot bytes handed to channels, WebSocket framing excluded. */
+    public long snapshotBytesOut;
+    /** Snapshots skipped because the channel was not writable. */
+    public long snapshotsSkippedUnwritable;
+    /** Connections closed as slow consumers. */
+    public long slowConsumerCloses;
+    /** Connections closed for not acking. */
+    public long ackTimeoutCloses;
+    /** Inputs applied. */
+    public long inputsApplied;
+    /** Inputs dropped as duplicates or out of order. */
+    public long inputsStale;
+    /** Records for connections or rooms that were already gone. */
+    public long recordsOrphaned;
+    /** Players joined. */
+    public long joins;
+    /** Players left. */
+    public long leaves;
+    /** Rooms created. */
+    public long roomsCreated;
+    /** Rooms closed. */
+    public long roomsClosed;
+    /** Game logic failures (each closes its room). */
+    public long gameErrors;
+}

@@ -1,0 +1,88 @@
+package io.tickwire.server.room;
+
+import io.tickwire.protocol.delta.DeltaEncoder;
+import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.RoomContext;
+import io.tickwire.server.game.World;
+
+import java.util.Arrays;
+
+/**
+ * The loop-owned side of one room: the game, its world, the snapshot history, the connections
+ * and the absolute deadline of the next tick.
+ * <p>
+ * Thread: the owning room loop.
+ */
+final class Room
+{
+    final RoomHandle handle;
+    final RoomContext context;
+    final GameLogic logic;
+    final World world;
+    final SnapshotHistory history;
+    final DeltaEncoder encoder;
+    final io.tickwire.protocol.v1.EntitySchema schemaProto;
+    final long startNs;
+    Connection[] connections = new Connection[8];
+    int connectionCount;
+    int tick;
+    long deadlineNs;
+    long emptySinceNs;
+    boolean closed;
+
+    Room(
+        final RoomHandle handle,
+        final RoomContext context,
+        final GameLogic logic,
+        final int historyLength,
+        final long nowNs,
+        final long tickPeriodNs)
+    {
+        this.handle = handle;
+        this.context = context;
+        this.logic = logic;
+        this.world = new World(handle.factory().schema(), 64);
+        this.history = new SnapshotHistory(handle.factory().schema(), historyLength, 64);
+        this.encoder = new DeltaEncoder(handle.factory().schema());
+        this.schemaProto = handle.factory().schema().toProto();
+        this.startNs = nowNs;
+        this.deadlineNs = nowNs + tickPeriodNs;
+        this.emptySinceNs = nowNs;
+    }
+
+    void add(final Connection connection)
+    {
+        if (connectionCount == connections.length)
+        {
+            connections = Arrays.copyOf(connections, connectionCount * 2);
+        }
+        connections[connectionCount++] = connection;
+    }
+
+    boolean remove(final Connection connection, final long nowNs)
+    {
+        for (int i = 0; i < connectionCount; i++)
+        {
+            if (connections[i] == connection)
+            {
+                connections[i] = connections[--connectionCount];
+                connections[connectionCount] = null;
+                if (connectionCount == 0)
+                {
+                    emptySinceNs = nowNs;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the state captured at the last tick, or null before the first.
+     */
+    WorldState currentState()
+    {
+        return history.get(tick);
+    }
+}

@@ -1,0 +1,243 @@
+package io.tickwire.server.room;
+
+import io.tickwire.protocol.CloseCodes;
+import io.tickwire.server.game.GameLogicFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every live room of the server by id and by key, plus the registered room types. Event loops
+ * call {@link #joinOrCreate(String)} and {@link #joinById(String)} to reserve seats; room loops
+ * call {@link #remove(RoomHandle)} when a room closes; the admin side reads it. Thread-safe.
+ */
+public final class RoomDirectory
+{
+    private final Map<String, GameLogicFactory> types;
+    private final ConcurrentHashMap<String, RoomHandle> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, RoomHandle> byKey = new ConcurrentHashMap<>();
+    private final AtomicInteger nextKey = new AtomicInteger(1);
+    private final AtomicInteger roomCount = new AtomicInteger();
+    private final AtomicInteger[] roomsPerLoop;
+    private final int maxRooms;
+    private final int maxPlayersPerRoom;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param types             room types by name.
+     * @param loopCount         number of room loops.
+     * @param maxRooms          most rooms at once.
+     * @param maxPlayersPerRoom seats per room.
+     */
+    public RoomDirectory(
+        final Map<String, GameLogicFactory> types, final int loopCount, final int maxRooms, final int maxPlayersPerRoom)
+    {
+        this.types = Map.copyOf(types);
+        this.maxRooms = maxRooms;
+        this.maxPlayersPerRoom = maxPlayersPerRoom;
+        this.roomsPerLoop = new AtomicInteger[loopCount];
+        for (int i = 0; i < loopCount; i++)
+        {
+            roomsPerLoop[i] = new AtomicInteger();
+        }
+    }
+
+    /**
+     * @return registered room type names.
+     */
+    public Collection<String> typeNames()
+    {
+        return Collections.unmodifiableSet(types.keySet());
+    }
+
+    /**
+     * @param type room type name.
+     * @return its factory, or null.
+     */
+    public GameLogicFactory type(final String type)
+    {
+        return types.get(type);
+    }
+
+    /**
+     * Reserve a seat in a room of the type with a free seat, creating a room when none has one.
+     *
+     * @param type room type name.
+     * @return the handle with a seat reserved, or why not.
+     */
+    public JoinResult joinOrCreate(final String type)
+    {
+        final GameLogicFactory factory = types.get(type);
+        if (factory == null)
+        {
+            return JoinResult.refused(CloseCodes.INVALID_JOIN, "unknown room type: type=" + type + ", known=" +
+                types.keySet());
+        }
+        for (final RoomHandle handle : byId.values())
+        {
+            if (handle.type().equals(type) && handle.tryReserveSeat())
+            {
+                return JoinResult.joined(handle);
+            }
+        }
+        final RoomHandle created = create(type, factory, null);
+        if (created == null)
+        {
+            return JoinResult.refused(CloseCodes.ROOM_FULL, "no room of type " + type + " has a free seat and " +
+                "the server is at its room limit: maxRooms=" + maxRooms);
+        }
+        if (!created.tryReserveSeat())
+        {
+            return JoinResult.refused(CloseCodes.ROOM_FULL, "room filled up before the join: room=" + created.id());
+        }
+        return JoinResult.joined(created);
+    }
+
+    /**
+     * Reserve a seat in the named room.
+     *
+     * @param roomId room id.
+     * @return the handle with a seat reserved, or why not.
+     */
+    public JoinResult joinById(final String roomId)
+    {
+        final RoomHandle handle = byId.get(roomId);
+        if (handle == null || handle.isRetired())
+        {
+            return JoinResult.refused(CloseCodes.ROOM_NOT_FOUND, "no such room: roomId=" + roomId);
+        }
+        if (!handle.tryReserveSeat())
+        {
+            return handle.isRetired() ?
+                JoinResult.refused(CloseCodes.ROOM_NOT_FOUND, "no such room: roomId=" + roomId) :
+                JoinResult.refused(CloseCodes.ROOM_FULL, "room is full: roomId=" + roomId + ", maxPlayers=" +
+                    handle.maxPlayers());
+        }
+        return JoinResult.joined(handle);
+    }
+
+    /**
+     * Create an empty room of a type (for operators; joins create rooms by themselves).
+     *
+     * @param type   room type name.
+     * @param roomId wanted id, or null for a generated one.
+     * @return the handle, or null when the type is unknown, the id taken or the room limit reached.
+     */
+    public RoomHandle create(final String type, final String roomId)
+    {
+        final GameLogicFactory factory = types.get(type);
+        return factory == null ? null : create(type, factory, roomId);
+    }
+
+    private RoomHandle create(final String type, final GameLogicFactory factory, final String wantedId)
+    {
+        while (true)
+        {
+            final int count = roomCount.get();
+            if (count >= maxRooms)
+            {
+                return null;
+            }
+            if (roomCount.compareAndSet(count, count + 1))
+            {
+                break;
+            }
+        }
+        final String id = wantedId != null ? wantedId : type + "-" + HexFormat.of().toHexDigits(random.nextInt());
+        final int loop = leastLoadedLoop();
+        final RoomHandle handle = new RoomHandle(nextKey.getAndIncrement(), id, type, factory, loop, maxPlayersPerRoom);
+        if (byId.putIfAbsent(id, handle) != null)
+        {
+            roomCount.decrementAndGet();
+            return wantedId != null ? null : create(type, factory, null);
+        }
+        roomsPerLoop[loop].incrementAndGet();
+        byKey.put(handle.key(), handle);
+        return handle;
+    }
+
+    private int leastLoadedLoop()
+    {
+        int best = 0;
+        for (int i = 1; i < roomsPerLoop.length; i++)
+        {
+            if (roomsPerLoop[i].get() < roomsPerLoop[best].get())
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @param key room key from a ring record.
+     * @return the handle, or null.
+     */
+    public RoomHandle byKey(final int key)
+    {
+        return byKey.get(key);
+    }
+
+    /**
+     * @param roomId room id.
+     * @return the handle, or null.
+     */
+    public RoomHandle byId(final String roomId)
+    {
+        return byId.get(roomId);
+    }
+
+    /**
+     * @return a point-in-time list of live rooms.
+     */
+    public List<RoomHandle> rooms()
+    {
+        return new ArrayList<>(byId.values());
+    }
+
+    /**
+     * @return number of live rooms.
+     */
+    public int roomCount()
+    {
+        return roomCount.get();
+    }
+
+    /**
+     * Give back a seat whose join could not be handed to the room loop (its ring was full). A
+     * room that was created for that join and never reached its loop is retired and forgotten,
+     * so it does not linger in the directory unseen by any loop.
+     *
+     * @param handle the room the seat was reserved in.
+     */
+    public void abandonSeat(final RoomHandle handle)
+    {
+        handle.releaseSeat();
+        if (!handle.isStarted() && handle.tryRetireIfEmpty())
+        {
+            remove(handle);
+        }
+    }
+
+    /**
+     * Forget a closed room. Called by its room loop.
+     *
+     * @param handle the retired handle.
+     */
+    void remove(final RoomHandle handle)
+    {
+        if (byId.remove(handle.id(), handle))
+        {
+            byKey.remove(handle.key());
+            roomCount.decrementAndGet();
+            roomsPerLoop[handle.loopIndex()].decrementAndGet();
+        }
+    }
+}

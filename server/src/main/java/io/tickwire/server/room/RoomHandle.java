@@ -1,0 +1,201 @@
+package io.tickwire.server.room;
+
+import io.tickwire.server.game.GameLogicFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The thread-safe face of a room: identity, the loop that owns it, and its seat count. Event
+ * loops reserve a seat before they hand a join to the room loop; the room loop releases it when
+ * the player leaves, and retires the handle when the room closes.
+ */
+public final class RoomHandle
+{
+    private static final int RETIRED = -1;
+
+    private final int key;
+    private final String id;
+    private final String type;
+    private final GameLogicFactory factory;
+    private final int loopIndex;
+    private final int maxPlayers;
+    private final AtomicInteger seats = new AtomicInteger();
+    private volatile int currentTick;
+    private volatile int players;
+    private volatile boolean started;
+
+    RoomHandle(
+        final int key,
+        final String id,
+        final String type,
+        final GameLogicFactory factory,
+        final int loopIndex,
+        final int maxPlayers)
+    {
+        this.key = key;
+        this.id = id;
+        this.type = type;
+        this.factory = factory;
+        this.loopIndex = loopIndex;
+        this.maxPlayers = maxPlayers;
+    }
+
+    /**
+     * @return numeric key used in ring records.
+     */
+    public int key()
+    {
+        return key;
+    }
+
+    /**
+     * @return the room id clients join by.
+     */
+    public String id()
+    {
+        return id;
+    }
+
+    /**
+     * @return the room type name.
+     */
+    public String type()
+    {
+        return type;
+    }
+
+    /**
+     * @return the room type's factory.
+     */
+    public GameLogicFactory factory()
+    {
+        return factory;
+    }
+
+    /**
+     * @return index of the room loop that owns this room.
+     */
+    public int loopIndex()
+    {
+        return loopIndex;
+    }
+
+    /**
+     * @return most players the room takes.
+     */
+    public int maxPlayers()
+    {
+        return maxPlayers;
+    }
+
+    /**
+     * Reserve a seat. Any thread.
+     *
+     * @return true when a seat was taken; false when the room is full or retired.
+     */
+    public boolean tryReserveSeat()
+    {
+        while (true)
+        {
+            final int s = seats.get();
+            if (s == RETIRED || s >= maxPlayers)
+            {
+                return false;
+            }
+            if (seats.compareAndSet(s, s + 1))
+            {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Give a seat back (the player left, or the join could not be handed over). Any thread.
+     */
+    public void releaseSeat()
+    {
+        while (true)
+        {
+            final int s = seats.get();
+            if (s <= 0 || seats.compareAndSet(s, s - 1))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * @return true once the owning room loop created the room.
+     */
+    public boolean isStarted()
+    {
+        return started;
+    }
+
+    void started()
+    {
+        started = true;
+    }
+
+    /**
+     * Retire the handle if no seat is taken, so no join can race with the room closing.
+     *
+     * @return true when retired.
+     */
+    boolean tryRetireIfEmpty()
+    {
+        return seats.compareAndSet(0, RETIRED);
+    }
+
+    /**
+     * Retire the handle whatever its seats (an operator closes the room).
+     */
+    void retire()
+    {
+        seats.set(RETIRED);
+    }
+
+    /**
+     * @return true once the room is closed or closing.
+     */
+    public boolean isRetired()
+    {
+        return seats.get() == RETIRED;
+    }
+
+    /**
+     * @return seats taken, including joins on their way to the room loop.
+     */
+    public int seatsTaken()
+    {
+        return Math.max(0, seats.get());
+    }
+
+    /**
+     * @return the room's last completed tick, published by the room loop.
+     */
+    public int currentTick()
+    {
+        return currentTick;
+    }
+
+    /**
+     * @return players in the room, published by the room loop.
+     */
+    public int players()
+    {
+        return players;
+    }
+
+    void publish(final int tick, final int players)
+    {
+        this.currentTick = tick;
+        this.players = players;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RoomHandle{id=" + id + ", type=" + type + ", loop=" + loopIndex + '}';
+    }
+}

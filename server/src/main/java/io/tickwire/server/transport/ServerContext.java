@@ -1,0 +1,32 @@
+package io.tickwire.server.transport;
+
+import io.tickwire.server.room.RoomDirectory;
+import io.tickwire.server.room.RoomLoop;
+
+/**
+ * What the transport needs from the server: the rooms, the sessions, the room loops and limits.
+ * Implemented by {@code TickwireServer}; all methods are safe on any thread.
+ */
+public interface ServerContext
+{
+    /** @return the room directory. */
+    RoomDirectory directory();
+
+    /** @return the session registry. */
+    SessionRegistry sessions();
+
+    /** @param index loop index. @return that room loop. */
+    RoomLoop loop(int index);
+
+    /** @return transport counters. */
+    TransportCounters counters();
+
+    /** @return largest client frame in bytes. */
+    int maxFrameLength();
+
+    /** @return largest input payload in bytes. */
+    int maxInputPayload();
+
+    /** @return nanoseconds since the server started. */
+    long serverTimeNs();
+}
