@@ -41,6 +41,8 @@ public final class ServerOptions
     public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 64 * 1024;
     /** Outbound bytes at which a channel turns writable again. */
     public static final int DEFAULT_WRITE_BUFFER_LOW_WATER_MARK = 32 * 1024;
+    /** Kernel send buffer per client socket (SO_SNDBUF); 0 leaves the OS default and autotuning. */
+    public static final int DEFAULT_SOCKET_SEND_BUFFER_BYTES = 0;
     /** A client unwritable for longer is closed (4006). */
     public static final long DEFAULT_SLOW_CLIENT_TIMEOUT_MS = 5_000;
     /** A client that acks nothing for longer is closed (4007). */
@@ -70,6 +72,7 @@ public final class ServerOptions
     private final int ringCapacityBytes;
     private final int writeBufferHighWaterMark;
     private final int writeBufferLowWaterMark;
+    private final int socketSendBufferBytes;
     private final long slowClientTimeoutMs;
     private final long ackTimeoutMs;
     private final long handshakeTimeoutMs;
@@ -94,6 +97,7 @@ public final class ServerOptions
         ringCapacityBytes = b.ringCapacityBytes;
         writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         writeBufferLowWaterMark = b.writeBufferLowWaterMark;
+        socketSendBufferBytes = b.socketSendBufferBytes;
         slowClientTimeoutMs = b.slowClientTimeoutMs;
         ackTimeoutMs = b.ackTimeoutMs;
         handshakeTimeoutMs = b.handshakeTimeoutMs;
@@ -206,6 +210,12 @@ public final class ServerOptions
         return writeBufferLowWaterMark;
     }
 
+    /** @return SO_SNDBUF per client socket, 0 for the OS default. */
+    public int socketSendBufferBytes()
+    {
+        return socketSendBufferBytes;
+    }
+
     /** @return slow-client timeout in milliseconds. */
     public long slowClientTimeoutMs()
     {
@@ -256,7 +266,7 @@ public final class ServerOptions
             ", roomLingerMs=" + roomLingerMs + ", snapshotHistory=" + snapshotHistory + ", maxFrameLength=" +
             maxFrameLength + ", maxInputPayload=" + maxInputPayload + ", ringCapacityBytes=" + ringCapacityBytes +
             ", writeBufferWaterMark=" + writeBufferLowWaterMark + ".." + writeBufferHighWaterMark +
-            ", slowClientTimeoutMs=" + slowClientTimeoutMs + ", ackTimeoutMs=" + ackTimeoutMs +
+            ", socketSendBufferBytes=" + socketSendBufferBytes + ", slowClientTimeoutMs=" + slowClientTimeoutMs + ", ackTimeoutMs=" + ackTimeoutMs +
             ", handshakeTimeoutMs=" + handshakeTimeoutMs + ", maxCatchUpTicks=" + maxCatchUpTicks +
             ", roomTypes=" + roomTypes.keySet();
     }
@@ -280,6 +290,7 @@ public final class ServerOptions
         private int ringCapacityBytes = DEFAULT_RING_CAPACITY_BYTES;
         private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
         private int writeBufferLowWaterMark = DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
+        private int socketSendBufferBytes = DEFAULT_SOCKET_SEND_BUFFER_BYTES;
         private long slowClientTimeoutMs = DEFAULT_SLOW_CLIENT_TIMEOUT_MS;
         private long ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS;
         private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
@@ -389,6 +400,13 @@ public final class ServerOptions
             return this;
         }
 
+        /** @param bytes SO_SNDBUF per client socket, 0 for the OS default. @return this. */
+        public Builder socketSendBufferBytes(final int bytes)
+        {
+            this.socketSendBufferBytes = bytes;
+            return this;
+        }
+
         /** @param ms slow-client timeout. @return this. */
         public Builder slowClientTimeoutMs(final long ms)
         {
@@ -477,6 +495,7 @@ public final class ServerOptions
             require(writeBufferHighWaterMark >= 1024, "writeBufferHighWaterMark", writeBufferHighWaterMark);
             require(writeBufferLowWaterMark >= 0 && writeBufferLowWaterMark <= writeBufferHighWaterMark,
                 "writeBufferLowWaterMark", writeBufferLowWaterMark);
+            require(socketSendBufferBytes >= 0, "socketSendBufferBytes", socketSendBufferBytes);
             require(slowClientTimeoutMs >= 1, "slowClientTimeoutMs", slowClientTimeoutMs);
             require(ackTimeoutMs >= 1, "ackTimeoutMs", ackTimeoutMs);
             require(handshakeTimeoutMs >= 1, "handshakeTimeoutMs", handshakeTimeoutMs);

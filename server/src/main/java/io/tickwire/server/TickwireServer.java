@@ -117,7 +117,12 @@ public final class TickwireServer implements ServerContext, AutoCloseable
         }
         final Class<? extends ServerSocketChannel> channelClass =
             "epoll".equals(transportName) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        final ServerBootstrap bootstrap = new ServerBootstrap()
+        final ServerBootstrap bootstrap = new ServerBootstrap();
+        if (options.socketSendBufferBytes() > 0)
+        {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, options.socketSendBufferBytes());
+        }
+        bootstrap
             .group(bossGroup, workerGroup)
             .channel(channelClass)
             .option(ChannelOption.SO_BACKLOG, 1024)

@@ -10,7 +10,7 @@ public final class LoopCounters
 {
     /** Ticks run. */
     public long ticks;
-    /** Ticks that ended after the next tick's deadline: the room fell behind. */
+    /** Ticks that took longer than the tick period. */
     public long tickOverruns;
     /** Tick slots dropped because a room was more than maxCatchUpTicks behind. */
     public long ticksSkipped;

@@ -34,8 +34,8 @@ import java.util.Arrays;
  * passed ({@code deadlineNs - nowNs <= 0}): game tick, capture into the snapshot history, send.
  * <p>
  * Deadlines advance by exactly one period per tick, so a late tick does not shift later ones: the
- * loop catches up by running due ticks back to back. A tick that ends after the next deadline is
- * an overrun; a room more than {@code maxCatchUpTicks} behind drops the missed tick slots and
+ * loop catches up by running due ticks back to back. A tick that takes longer than the tick period
+ * is an overrun; a room more than {@code maxCatchUpTicks} behind drops the missed tick slots and
  * counts them as skipped. Everything is counted in {@link LoopCounters}.
  * <p>
  * Thread: the agent thread of its {@code AgentRunner} (or a test calling {@link #doWork()}).
@@ -189,7 +189,7 @@ public final class RoomLoop implements Agent
         {
             counters.tickDurationMaxNs = durationNs;
         }
-        if (room.deadlineNs - endNs < 0)
+        if (durationNs > tickPeriodNs)
         {
             counters.tickOverruns++;
         }

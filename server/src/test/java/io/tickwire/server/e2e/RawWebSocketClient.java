@@ -1,0 +1,155 @@
+package io.tickwire.server.e2e;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.tickwire.protocol.v1.ServerMessage;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bare WebSocket client for tests that must send what the SDK never would: text frames,
+ * garbage, messages out of order. Records every {@code ServerMessage} and the close frame.
+ */
+final class RawWebSocketClient implements AutoCloseable
+{
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final List<ServerMessage> messages = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<int[]> closeCode = new CompletableFuture<>();
+    private final CompletableFuture<String> closeReason = new CompletableFuture<>();
+    private final CompletableFuture<Void> handshake = new CompletableFuture<>();
+    private Channel channel;
+
+    static RawWebSocketClient connect(final URI uri) throws Exception
+    {
+        final RawWebSocketClient client = new RawWebSocketClient();
+        client.doConnect(uri);
+        return client;
+    }
+
+    private void doConnect(final URI uri) throws Exception
+    {
+        final WebSocketClientProtocolHandler protocol = new WebSocketClientProtocolHandler(
+            WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
+                new DefaultHttpHeaders(), 1 << 20),
+            false);
+        channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16), protocol,
+                        new Recorder());
+                }
+            })
+            .connect(uri.getHost(), uri.getPort()).sync().channel();
+        handshake.get(5, TimeUnit.SECONDS);
+    }
+
+    void send(final WebSocketFrame frame) throws Exception
+    {
+        channel.writeAndFlush(frame).sync();
+    }
+
+    void sendBinary(final byte[] bytes) throws Exception
+    {
+        send(new BinaryWebSocketFrame(channel.alloc().buffer(bytes.length).writeBytes(bytes)));
+    }
+
+    List<ServerMessage> messages()
+    {
+        return messages;
+    }
+
+    int awaitCloseCode() throws Exception
+    {
+        return closeCode.get(5, TimeUnit.SECONDS)[0];
+    }
+
+    String awaitCloseReason() throws Exception
+    {
+        return closeReason.get(5, TimeUnit.SECONDS);
+    }
+
+    boolean isOpen()
+    {
+        return channel.isActive();
+    }
+
+    @Override
+    public void close()
+    {
+        if (channel != null)
+        {
+            channel.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    private final class Recorder extends SimpleChannelInboundHandler<WebSocketFrame>
+    {
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception
+        {
+            if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE)
+            {
+                handshake.complete(null);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame) throws Exception
+        {
+            if (frame instanceof BinaryWebSocketFrame)
+            {
+                final ByteBuf content = frame.content();
+                messages.add(ServerMessage.parseFrom(ByteBufUtil.getBytes(content)));
+            }
+            else if (frame instanceof CloseWebSocketFrame)
+            {
+                final CloseWebSocketFrame close = (CloseWebSocketFrame)frame;
+                closeCode.complete(new int[]{ close.statusCode() });
+                closeReason.complete(close.reasonText());
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+        {
+            closeCode.complete(new int[]{ -1 });
+            closeReason.complete("");
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            handshake.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+}

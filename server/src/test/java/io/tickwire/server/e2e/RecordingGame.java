@@ -1,0 +1,97 @@
+package io.tickwire.server.e2e;
+
+import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.GameLogicFactory;
+import io.tickwire.server.game.Player;
+import io.tickwire.server.game.RoomContext;
+import io.tickwire.server.game.World;
+import org.agrona.DirectBuffer;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Wraps a real game and keeps a copy of the world after each tick: exactly what the server
+ * captures as that tick's snapshot, so tests can compare a client's mirror with the server's
+ * state at the same tick. Keeps the last {@code keepTicks} ticks per room.
+ */
+final class RecordingGame implements GameLogic
+{
+    private final GameLogic delegate;
+    private final EntitySchema schema;
+    private final ConcurrentMap<Integer, WorldState> states;
+    private final int keepTicks;
+
+    private RecordingGame(final GameLogic delegate, final EntitySchema schema,
+        final ConcurrentMap<Integer, WorldState> states, final int keepTicks)
+    {
+        this.delegate = delegate;
+        this.schema = schema;
+        this.states = states;
+        this.keepTicks = keepTicks;
+    }
+
+    /**
+     * @param factory   the real game.
+     * @param recorded  receives room id to (tick to state).
+     * @param keepTicks ticks kept per room.
+     * @return a factory whose rooms record their states.
+     */
+    static GameLogicFactory recording(final GameLogicFactory factory,
+        final ConcurrentMap<String, ConcurrentMap<Integer, WorldState>> recorded, final int keepTicks)
+    {
+        return new GameLogicFactory()
+        {
+            @Override
+            public EntitySchema schema()
+            {
+                return factory.schema();
+            }
+
+            @Override
+            public GameLogic create(final RoomContext context)
+            {
+                final ConcurrentMap<Integer, WorldState> states = new ConcurrentHashMap<>();
+                recorded.put(context.roomId(), states);
+                return new RecordingGame(factory.create(context), factory.schema(), states, keepTicks);
+            }
+        };
+    }
+
+    @Override
+    public void onStart(final World world)
+    {
+        delegate.onStart(world);
+    }
+
+    @Override
+    public void onJoin(final World world, final Player player)
+    {
+        delegate.onJoin(world, player);
+    }
+
+    @Override
+    public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
+        final int offset, final int length)
+    {
+        delegate.onInput(world, player, seq, payload, offset, length);
+    }
+
+    @Override
+    public void onTick(final World world, final int tick)
+    {
+        delegate.onTick(world, tick);
+        final WorldState copy = new WorldState(schema, world.entityCount());
+        world.captureInto(copy, tick, 0);
+        states.put(tick, copy);
+        states.remove(tick - keepTicks);
+    }
+
+    @Override
+    public void onLeave(final World world, final Player player)
+    {
+        delegate.onLeave(world, player);
+    }
+}

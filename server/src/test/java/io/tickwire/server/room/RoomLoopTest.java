@@ -1,0 +1,218 @@
+package io.tickwire.server.room;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.GameLogicFactory;
+import io.tickwire.server.game.Player;
+import io.tickwire.server.game.RoomContext;
+import io.tickwire.server.game.World;
+import io.tickwire.server.transport.SessionRegistry;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.CachedNanoClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The room loop's scheduling with an injected clock and no threads: {@code doWork()} is called by
+ * the test after moving the clock.
+ */
+class RoomLoopTest
+{
+    private static final int TICK_RATE_HZ = 10;
+    private static final long PERIOD_NS = 100_000_000L;
+    private static final long MS = 1_000_000L;
+    private static final long T0 = 1_000_000_000_000L;
+    private static final int MAX_CATCH_UP_TICKS = 5;
+    private static final long LINGER_MS = 10_000;
+
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final List<Integer> ticks = new ArrayList<>();
+    private final List<Long> tickTimesNs = new ArrayList<>();
+    private long slowTickExtraNs;
+    private int slowTick = -1;
+    private RoomDirectory directory;
+    private RoomLoop loop;
+
+    @BeforeEach
+    void setUp()
+    {
+        clock.update(T0);
+        final GameLogicFactory factory = new GameLogicFactory()
+        {
+            private final EntitySchema schema = EntitySchema.builder().intField("v", 0, 1000).build();
+
+            @Override
+            public EntitySchema schema()
+            {
+                return schema;
+            }
+
+            @Override
+            public GameLogic create(final RoomContext context)
+            {
+                return new RecordingGame();
+            }
+        };
+        directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4);
+        loop = new RoomLoop(0, directory, new SessionRegistry(), clock, ByteBufAllocator.DEFAULT, TICK_RATE_HZ,
+            8, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024);
+    }
+
+    private void startRoom()
+    {
+        final RoomHandle handle = directory.create("test", "room-1");
+        assertNotNull(handle);
+        InboundRecords.offerCreateRoom(loop.inbound(), handle.key());
+        loop.doWork();
+        assertEquals(1, loop.roomCount());
+    }
+
+    private void at(final long offsetNs)
+    {
+        clock.update(T0 + offsetNs);
+        loop.doWork();
+    }
+
+    @Test
+    void shouldTickOnAbsoluteDeadlinesWithoutDrift()
+    {
+        startRoom();
+        at(99 * MS);
+        assertEquals(0, ticks.size());
+        at(100 * MS);
+        assertEquals(List.of(1), ticks);
+        at(150 * MS);
+        assertEquals(1, ticks.size());
+        at(305 * MS);
+        // Two deadlines passed (200, 300): caught up one tick per duty cycle.
+        assertEquals(2, ticks.size());
+        at(305 * MS);
+        assertEquals(3, ticks.size());
+        // The next deadline is 400, not 405: a late tick does not shift the grid.
+        at(399 * MS);
+        assertEquals(3, ticks.size());
+        at(400 * MS);
+        assertEquals(4, ticks.size());
+        assertEquals(0, loop.counters().tickOverruns);
+        assertEquals(0, loop.counters().ticksSkipped);
+        assertEquals(4, loop.counters().ticks);
+    }
+
+    @Test
+    void shouldCountSlowTickAsOverrunAndCatchUp()
+    {
+        startRoom();
+        slowTick = 2;
+        slowTickExtraNs = 250 * MS;
+        at(100 * MS);
+        at(200 * MS);
+        // Tick 2 took 250 ms: it ended at 450 ms, after the deadlines of ticks 3 (300) and 4 (400).
+        assertEquals(List.of(1, 2), ticks);
+        assertEquals(1, loop.counters().tickOverruns);
+        assertEquals(T0 + 450 * MS, clock.nanoTime());
+
+        loop.doWork();
+        loop.doWork();
+        loop.doWork();
+        assertEquals(List.of(1, 2, 3, 4), ticks, "catches up by running due ticks back to back");
+        at(499 * MS);
+        assertEquals(4, ticks.size());
+        at(500 * MS);
+        assertEquals(5, ticks.size(), "tick 5 lands on its original deadline: no drift");
+        assertEquals(0, loop.counters().ticksSkipped);
+    }
+
+    @Test
+    void shouldSkipMissedTicksWhenTooFarBehind()
+    {
+        startRoom();
+        at(100 * MS);
+        assertEquals(1, ticks.size());
+        // The loop stalled for a second: deadline 200 ms is 1000 ms = 10 periods late (> 5).
+        at(1_200 * MS);
+        assertEquals(2, ticks.size());
+        assertEquals(10, loop.counters().ticksSkipped);
+        at(1_299 * MS);
+        assertEquals(2, ticks.size());
+        at(1_300 * MS);
+        assertEquals(3, ticks.size());
+        assertEquals(List.of(T0 + 100 * MS, T0 + 1_200 * MS, T0 + 1_300 * MS), tickTimesNs);
+    }
+
+    @Test
+    void shouldCaptureEachTickIntoHistoryAndCloseEmptyRoomAfterLinger()
+    {
+        startRoom();
+        final RoomHandle handle = directory.byId("room-1");
+        for (int i = 1; i <= 10; i++)
+        {
+            at(i * 100 * MS);
+        }
+        assertEquals(10, ticks.size());
+        assertEquals(10, handle.currentTick());
+        assertEquals(0, loop.counters().roomsClosed);
+        // The room has been empty since it was created at T0: it closes once the linger has passed.
+        at(LINGER_MS * MS - 1);
+        assertEquals(1, loop.roomCount());
+        at(LINGER_MS * MS);
+        assertNull(directory.byId("room-1"));
+        assertTrue(handle.isRetired());
+        assertEquals(1, loop.counters().roomsClosed);
+        assertEquals(0, loop.roomCount());
+    }
+
+    @Test
+    void shouldKeepHistoryOfLastTicksOnly()
+    {
+        final SnapshotHistory history = new SnapshotHistory(EntitySchema.builder().bool("b").build(), 4, 1);
+        for (int tick = 1; tick <= 6; tick++)
+        {
+            history.slotFor(tick).reset(tick, 0);
+        }
+        assertNull(history.get(0));
+        assertNull(history.get(2), "tick 2 left a 4-deep history at tick 6");
+        assertNotNull(history.get(3));
+        assertEquals(6, history.get(6).tick());
+        assertNull(history.get(7));
+    }
+
+    private final class RecordingGame implements GameLogic
+    {
+        @Override
+        public void onJoin(final World world, final Player player)
+        {
+        }
+
+        @Override
+        public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
+            final int offset, final int length)
+        {
+        }
+
+        @Override
+        public void onTick(final World world, final int tick)
+        {
+            ticks.add(tick);
+            tickTimesNs.add(clock.nanoTime());
+            if (tick == slowTick)
+            {
+                clock.advance(slowTickExtraNs);
+            }
+        }
+
+        @Override
+        public void onLeave(final World world, final Player player)
+        {
+        }
+    }
+}
