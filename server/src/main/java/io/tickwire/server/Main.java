@@ -70,6 +70,29 @@ public final class Main implements Callable<Integer>
         description = "Close a client that acks nothing for this long (env TICKWIRE_ACK_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long ackTimeoutMs;
 
+    @Option(names = "--admin-host", defaultValue = "${env:TICKWIRE_ADMIN_HOST:-" + ServerOptions.DEFAULT_ADMIN_HOST + "}",
+        description = "Admin HTTP bind address (env TICKWIRE_ADMIN_HOST, default ${DEFAULT-VALUE}).")
+    String adminHost;
+
+    @Option(names = "--admin-port", defaultValue = "${env:TICKWIRE_ADMIN_PORT:-" + ServerOptions.DEFAULT_ADMIN_PORT + "}",
+        description = "Admin HTTP port (metrics, rooms, monitor page), 0 for ephemeral, -1 to disable " +
+            "(env TICKWIRE_ADMIN_PORT, default ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--admin-token", defaultValue = "${env:TICKWIRE_ADMIN_TOKEN:-}",
+        description = "Bearer token for POST /rooms and DELETE /rooms/{id}; without one they are disabled " +
+            "(env TICKWIRE_ADMIN_TOKEN).")
+    String adminToken;
+
+    @Option(names = "--shutdown-timeout-ms", defaultValue = "${env:TICKWIRE_SHUTDOWN_TIMEOUT_MS:-" +
+        ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT_MS + "}",
+        description = "Longest a graceful shutdown (SIGTERM) waits (env TICKWIRE_SHUTDOWN_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long shutdownTimeoutMs;
+
+    @Option(names = "--log-level", defaultValue = "${env:TICKWIRE_LOG_LEVEL:-INFO}",
+        description = "Log level: ERROR, WARN, INFO, DEBUG or TRACE (env TICKWIRE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
+    String logLevel;
+
     @Option(names = "--arena-npcs", defaultValue = "${env:TICKWIRE_ARENA_NPCS:-" + ArenaGame.DEFAULT_NPC_COUNT + "}",
         description = "NPCs per arena room (env TICKWIRE_ARENA_NPCS, default ${DEFAULT-VALUE}).")
     int arenaNpcs;
@@ -80,6 +103,14 @@ public final class Main implements Callable<Integer>
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * @return the picocli command line for this class, with its exit codes (2 for usage errors).
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new Main());
     }
 
     ServerOptions toOptions()
@@ -97,7 +128,26 @@ public final class Main implements Callable<Integer>
             .slowClientTimeoutMs(slowClientTimeoutMs)
             .ackTimeoutMs(ackTimeoutMs)
             .arenaNpcs(arenaNpcs)
+            .adminHost(adminHost)
+            .adminPort(adminPort)
+            .adminToken(adminToken)
+            .shutdownTimeoutMs(shutdownTimeoutMs)
             .build();
+    }
+
+    private static void setLogLevel(final String level)
+    {
+        final ch.qos.logback.classic.Level parsed = ch.qos.logback.classic.Level.toLevel(level, null);
+        if (parsed == null || !level.equalsIgnoreCase(parsed.toString()))
+        {
+            throw new IllegalArgumentException("invalid option: log-level=" + level +
+                " (expected ERROR, WARN, INFO, DEBUG or TRACE)");
+        }
+        final org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger)
+        {
+            ((ch.qos.logback.classic.Logger)root).setLevel(parsed);
+        }
     }
 
     @Override
@@ -106,6 +156,7 @@ public final class Main implements Callable<Integer>
         final ServerOptions options;
         try
         {
+            setLogLevel(logLevel);
             options = toOptions();
         }
         catch (final IllegalArgumentException ex)
@@ -113,16 +164,35 @@ public final class Main implements Callable<Integer>
             System.err.println("tickwire-server: " + ex.getMessage());
             return 2;
         }
-        final TickwireServer server = TickwireServer.start(options);
-        System.out.println("tickwire-server: " + options);
+        final TickwireServer server;
+        try
+        {
+            server = TickwireServer.start(options);
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("tickwire-server: " + ex.getMessage());
+            return 1;
+        }
+        System.out.println("tickwire-server: configuration " + options);
         System.out.println("tickwire-server: WebSocket " + server.webSocketUri() + " (room types " +
             options.roomTypes().keySet() + ", transport " + server.transportName() + ")");
+        System.out.println("tickwire-server: admin " + (server.adminUri() == null ? "disabled" : server.adminUri() +
+            " (monitor page; /metrics, /health, /ready, /rooms)"));
+        System.out.flush();
+
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        final Runnable shutdown = () ->
         {
             server.close();
             stopped.countDown();
-        }, "tickwire-shutdown"));
+        };
+        // SIGTERM and SIGINT drain and exit 0; a plain shutdown hook would exit 143 after SIGTERM.
+        for (final String name : new String[]{ "TERM", "INT" })
+        {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(shutdown, "tickwire-shutdown").start());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tickwire-shutdown-hook"));
         try
         {
             stopped.await();

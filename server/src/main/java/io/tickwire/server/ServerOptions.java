@@ -53,6 +53,12 @@ public final class ServerOptions
     public static final int DEFAULT_MAX_CATCH_UP_TICKS = 5;
     /** Longest a room loop parks when idle. */
     public static final long DEFAULT_IDLE_MAX_PARK_NS = 250_000;
+    /** Admin HTTP bind address (loopback by default: expose it deliberately). */
+    public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
+    /** Admin HTTP port; -1 disables the admin server. */
+    public static final int DEFAULT_ADMIN_PORT = 7071;
+    /** Longest a graceful shutdown waits for clients to be told and writes to drain. */
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
     /** NPCs per arena room. */
     public static final int DEFAULT_ARENA_NPCS = ArenaGame.DEFAULT_NPC_COUNT;
     /** Room type of joins that name none... and the demo game. */
@@ -79,6 +85,10 @@ public final class ServerOptions
     private final int maxCatchUpTicks;
     private final long idleMaxParkNs;
     private final boolean preferEpoll;
+    private final String adminHost;
+    private final int adminPort;
+    private final String adminToken;
+    private final long shutdownTimeoutMs;
     private final Map<String, GameLogicFactory> roomTypes;
 
     private ServerOptions(final Builder b)
@@ -104,6 +114,10 @@ public final class ServerOptions
         maxCatchUpTicks = b.maxCatchUpTicks;
         idleMaxParkNs = b.idleMaxParkNs;
         preferEpoll = b.preferEpoll;
+        adminHost = b.adminHost;
+        adminPort = b.adminPort;
+        adminToken = b.adminToken == null || b.adminToken.isEmpty() ? null : b.adminToken;
+        shutdownTimeoutMs = b.shutdownTimeoutMs;
         final Map<String, GameLogicFactory> types = new LinkedHashMap<>(b.roomTypes);
         if (types.isEmpty())
         {
@@ -252,6 +266,30 @@ public final class ServerOptions
         return preferEpoll;
     }
 
+    /** @return admin HTTP bind address. */
+    public String adminHost()
+    {
+        return adminHost;
+    }
+
+    /** @return admin HTTP port, 0 for ephemeral, -1 when disabled. */
+    public int adminPort()
+    {
+        return adminPort;
+    }
+
+    /** @return the admin token for mutating admin requests, or null when they are disabled. */
+    public String adminToken()
+    {
+        return adminToken;
+    }
+
+    /** @return graceful shutdown timeout in milliseconds. */
+    public long shutdownTimeoutMs()
+    {
+        return shutdownTimeoutMs;
+    }
+
     /** @return room types by name. */
     public Map<String, GameLogicFactory> roomTypes()
     {
@@ -268,6 +306,8 @@ public final class ServerOptions
             ", writeBufferWaterMark=" + writeBufferLowWaterMark + ".." + writeBufferHighWaterMark +
             ", socketSendBufferBytes=" + socketSendBufferBytes + ", slowClientTimeoutMs=" + slowClientTimeoutMs + ", ackTimeoutMs=" + ackTimeoutMs +
             ", handshakeTimeoutMs=" + handshakeTimeoutMs + ", maxCatchUpTicks=" + maxCatchUpTicks +
+            ", adminHost=" + adminHost + ", adminPort=" + adminPort + ", adminToken=" +
+            (adminToken == null ? "none (mutations disabled)" : "set") + ", shutdownTimeoutMs=" + shutdownTimeoutMs +
             ", roomTypes=" + roomTypes.keySet();
     }
 
@@ -298,6 +338,10 @@ public final class ServerOptions
         private long idleMaxParkNs = DEFAULT_IDLE_MAX_PARK_NS;
         private int arenaNpcs = DEFAULT_ARENA_NPCS;
         private boolean preferEpoll = true;
+        private String adminHost = DEFAULT_ADMIN_HOST;
+        private int adminPort = DEFAULT_ADMIN_PORT;
+        private String adminToken;
+        private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
         private final Map<String, GameLogicFactory> roomTypes = new LinkedHashMap<>();
 
         private Builder()
@@ -456,6 +500,34 @@ public final class ServerOptions
             return this;
         }
 
+        /** @param host admin HTTP bind address. @return this. */
+        public Builder adminHost(final String host)
+        {
+            this.adminHost = host;
+            return this;
+        }
+
+        /** @param port admin HTTP port, 0 for ephemeral, -1 to disable. @return this. */
+        public Builder adminPort(final int port)
+        {
+            this.adminPort = port;
+            return this;
+        }
+
+        /** @param token admin token for mutating requests; null or empty disables them. @return this. */
+        public Builder adminToken(final String token)
+        {
+            this.adminToken = token;
+            return this;
+        }
+
+        /** @param ms graceful shutdown timeout. @return this. */
+        public Builder shutdownTimeoutMs(final long ms)
+        {
+            this.shutdownTimeoutMs = ms;
+            return this;
+        }
+
         /**
          * Register a room type. Without any, {@code arena} is registered.
          *
@@ -501,6 +573,11 @@ public final class ServerOptions
             require(handshakeTimeoutMs >= 1, "handshakeTimeoutMs", handshakeTimeoutMs);
             require(maxCatchUpTicks >= 1, "maxCatchUpTicks", maxCatchUpTicks);
             require(idleMaxParkNs >= 1_000 && idleMaxParkNs <= 100_000_000L, "idleMaxParkNs", idleMaxParkNs);
+            require(adminHost != null && !adminHost.isBlank(), "adminHost", adminHost);
+            require(adminPort >= -1 && adminPort <= 65535, "adminPort", adminPort);
+            require(adminToken == null || adminToken.isEmpty() || adminToken.length() >= 8, "adminToken",
+                "<" + (adminToken == null ? 0 : adminToken.length()) + " chars, need at least 8>");
+            require(shutdownTimeoutMs >= 0, "shutdownTimeoutMs", shutdownTimeoutMs);
             require(arenaNpcs >= 0 && arenaNpcs <= 100_000, "arenaNpcs", arenaNpcs);
             return new ServerOptions(this);
         }

@@ -15,8 +15,12 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.server.admin.AdminApi;
+import io.tickwire.server.admin.AdminServer;
+import io.tickwire.server.metrics.ServerMetrics;
 import io.tickwire.server.room.InboundRecords;
 import io.tickwire.server.room.LoopCounters;
+import io.tickwire.server.room.LoopObserver;
 import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
 import io.tickwire.server.room.RoomLoop;
@@ -45,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Thread-safe: the getters may be called from any thread while it runs.
  */
-public final class TickwireServer implements ServerContext, AutoCloseable
+public final class TickwireServer implements ServerContext, AdminApi, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(TickwireServer.class);
 
@@ -59,7 +63,10 @@ public final class TickwireServer implements ServerContext, AutoCloseable
     private final EventLoopGroup workerGroup;
     private final long startNs = System.nanoTime();
     private final String transportName;
+    private final ServerMetrics metrics;
     private Channel serverChannel;
+    private AdminServer adminServer;
+    private volatile boolean ready;
     private volatile boolean closed;
 
     private TickwireServer(final ServerOptions options)
@@ -69,11 +76,15 @@ public final class TickwireServer implements ServerContext, AutoCloseable
             options.roomTypes(), options.roomLoops(), options.maxRooms(), options.maxPlayersPerRoom());
         this.loops = new RoomLoop[options.roomLoops()];
         this.runners = new AgentRunner[options.roomLoops()];
+        this.metrics = new ServerMetrics(directory, sessions, transportCounters);
         for (int i = 0; i < loops.length; i++)
         {
+            final LoopCounters counters = new LoopCounters();
+            final LoopObserver observer = metrics.bindLoop(i, counters, index -> loops[index].connectionCount());
             loops[i] = new RoomLoop(i, directory, sessions, SystemNanoClock.INSTANCE, ByteBufAllocator.DEFAULT,
                 options.tickRateHz(), options.snapshotHistory(), options.maxCatchUpTicks(), options.roomLingerMs(),
-                options.slowClientTimeoutMs(), options.ackTimeoutMs(), options.ringCapacityBytes());
+                options.slowClientTimeoutMs(), options.ackTimeoutMs(), options.ringCapacityBytes(), counters,
+                observer);
         }
         final boolean epoll = options.preferEpoll() && Epoll.isAvailable();
         final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -143,8 +154,103 @@ public final class TickwireServer implements ServerContext, AutoCloseable
             throw new IllegalStateException("cannot bind WebSocket port: host=" + options.host() + ", port=" +
                 options.port() + ": " + ex.getMessage(), ex);
         }
-        LOG.info("tickwire listening: url={} transport={} roomLoops={} tickRateHz={}",
-            webSocketUri(), transportName, loops.length, options.tickRateHz());
+        if (options.adminPort() >= 0)
+        {
+            adminServer = AdminServer.start(this, options.adminHost(), options.adminPort(), options.adminToken());
+        }
+        ready = true;
+        LOG.info("tickwire listening: url={} admin={} transport={} roomLoops={} tickRateHz={}",
+            webSocketUri(), adminUri() == null ? "disabled" : adminUri(), transportName, loops.length,
+            options.tickRateHz());
+        LOG.info("effective configuration: {}", options);
+        if (options.adminToken() == null)
+        {
+            LOG.info("admin mutations (POST /rooms, DELETE /rooms/{id}) are disabled: no admin token configured");
+        }
+    }
+
+    /**
+     * @return the admin HTTP base URI, or null when the admin server is disabled.
+     */
+    public URI adminUri()
+    {
+        if (adminServer == null)
+        {
+            return null;
+        }
+        final String host = "0.0.0.0".equals(options.adminHost()) || "::".equals(options.adminHost()) ?
+            "127.0.0.1" : options.adminHost();
+        return URI.create("http://" + host + ":" + adminServer.port() + "/");
+    }
+
+    /**
+     * @return the metrics registry and scrape.
+     */
+    public ServerMetrics metrics()
+    {
+        return metrics;
+    }
+
+    @Override
+    public boolean isReady()
+    {
+        return ready && !closed;
+    }
+
+    @Override
+    public List<RoomHandle> rooms()
+    {
+        return directory.rooms();
+    }
+
+    @Override
+    public RoomHandle room(final String roomId)
+    {
+        return directory.byId(roomId);
+    }
+
+    @Override
+    public CreateResult createRoom(final String type, final String roomId)
+    {
+        if (directory.type(type) == null)
+        {
+            return new CreateResult(null, 400, "unknown room type: type=" + type + ", known=" + directory.typeNames());
+        }
+        if (roomId != null && directory.byId(roomId) != null)
+        {
+            return new CreateResult(null, 409, "room id taken: id=" + roomId);
+        }
+        final RoomHandle handle = directory.create(type, roomId);
+        if (handle == null)
+        {
+            return roomId != null && directory.byId(roomId) != null ?
+                new CreateResult(null, 409, "room id taken: id=" + roomId) :
+                new CreateResult(null, 503, "room limit reached: maxRooms=" + options.maxRooms());
+        }
+        if (!InboundRecords.offerCreateRoom(loops[handle.loopIndex()].inbound(), handle.key()))
+        {
+            directory.abandonSeat(handle);
+            return new CreateResult(null, 503, "server overloaded: room loop inbound ring full");
+        }
+        return new CreateResult(handle, 201, null);
+    }
+
+    @Override
+    public boolean closeRoom(final String roomId)
+    {
+        return closeRoom(roomId, CloseCodes.ROOM_CLOSED);
+    }
+
+    @Override
+    public String scrapeMetrics()
+    {
+        return metrics.scrape();
+    }
+
+    @Override
+    public int maxPlayersPerRoom()
+    {
+        return options.maxPlayersPerRoom();
     }
 
     /**
@@ -271,17 +377,24 @@ public final class TickwireServer implements ServerContext, AutoCloseable
     }
 
     /**
-     * Stop: stop accepting, close every connection with 1001, stop the room loops, release the
-     * event loops. Idempotent.
+     * Drain and stop, within {@link ServerOptions#shutdownTimeoutMs()}: mark not ready, stop
+     * accepting, tell every client 1001 with a reason (their close frames are flushed before their
+     * channels close), wait for the connections to go, stop the room loops (each finishes the
+     * tick it is in), release the event loops and the admin server. Idempotent; safe from any
+     * thread except a room loop or event loop.
      */
     @Override
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
             return;
         }
         closed = true;
+        ready = false;
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownTimeoutMs());
+        LOG.info("shutting down: sessions={} rooms={} timeoutMs={}",
+            sessions.size(), directory.roomCount(), options.shutdownTimeoutMs());
         if (serverChannel != null)
         {
             serverChannel.close().awaitUninterruptibly();
@@ -290,9 +403,27 @@ public final class TickwireServer implements ServerContext, AutoCloseable
         {
             session.closeWith(CloseCodes.GOING_AWAY, "server shutting down");
         }
+        while (sessions.size() > 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            try
+            {
+                Thread.sleep(5);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (sessions.size() > 0)
+        {
+            LOG.warn("shutdown timeout: {} connections still open are dropped", sessions.size());
+        }
         CloseHelper.closeAll(runners);
-        workerGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
-        bossGroup.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        final long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+        workerGroup.shutdownGracefully(0, Math.max(100, remainingMs), TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        bossGroup.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        CloseHelper.closeAll(adminServer, metrics);
         LOG.info("tickwire stopped");
     }
 }

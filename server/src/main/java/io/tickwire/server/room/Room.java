@@ -31,6 +31,15 @@ final class Room
     long emptySinceNs;
     boolean closed;
 
+    /** Recent tick durations, a ring of {@link #RECENT_TICKS} entries, for the published p99. */
+    static final int RECENT_TICKS = 128;
+    final long[] recentTickNs = new long[RECENT_TICKS];
+    final long[] sortScratch = new long[RECENT_TICKS];
+    int recentTickCount;
+    long bytesOutTotal;
+    long statsWindowStartNs;
+    long bytesAtWindowStart;
+
     Room(
         final RoomHandle handle,
         final RoomContext context,
@@ -49,6 +58,37 @@ final class Room
         this.startNs = nowNs;
         this.deadlineNs = nowNs + tickPeriodNs;
         this.emptySinceNs = nowNs;
+        this.statsWindowStartNs = nowNs;
+    }
+
+    void recordTickDuration(final long durationNs)
+    {
+        recentTickNs[recentTickCount++ % RECENT_TICKS] = durationNs;
+    }
+
+    /**
+     * Once a second: publish the p99 of recent tick durations and the outbound bytes per second
+     * to the handle, where the admin side reads them. No allocation.
+     */
+    void publishStats(final long nowNs)
+    {
+        final long elapsedNs = nowNs - statsWindowStartNs;
+        if (elapsedNs < 1_000_000_000L)
+        {
+            return;
+        }
+        final int n = Math.min(recentTickCount, RECENT_TICKS);
+        long p99Ns = 0;
+        if (n > 0)
+        {
+            System.arraycopy(recentTickNs, 0, sortScratch, 0, n);
+            Arrays.sort(sortScratch, 0, n);
+            p99Ns = sortScratch[Math.min(n - 1, (int)Math.ceil(n * 0.99) - 1)];
+        }
+        final long bytesPerSecond = (bytesOutTotal - bytesAtWindowStart) * 1_000_000_000L / elapsedNs;
+        handle.publishStats(p99Ns, bytesPerSecond, bytesOutTotal);
+        statsWindowStartNs = nowNs;
+        bytesAtWindowStart = bytesOutTotal;
     }
 
     void add(final Connection connection)

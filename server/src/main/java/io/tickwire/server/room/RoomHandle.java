@@ -23,6 +23,9 @@ public final class RoomHandle
     private volatile int currentTick;
     private volatile int players;
     private volatile boolean started;
+    private volatile long tickP99Ns;
+    private volatile long bytesOutPerSecond;
+    private volatile long bytesOutTotal;
 
     RoomHandle(
         final int key,
@@ -185,6 +188,38 @@ public final class RoomHandle
     public int players()
     {
         return players;
+    }
+
+    /**
+     * @return 99th percentile of the room's recent tick durations (last 128 ticks), published once
+     * a second by the room loop.
+     */
+    public long tickP99Ns()
+    {
+        return tickP99Ns;
+    }
+
+    /**
+     * @return snapshot bytes sent per second over the last second, published by the room loop.
+     */
+    public long bytesOutPerSecond()
+    {
+        return bytesOutPerSecond;
+    }
+
+    /**
+     * @return snapshot bytes sent since the room started, published once a second.
+     */
+    public long bytesOutTotal()
+    {
+        return bytesOutTotal;
+    }
+
+    void publishStats(final long tickP99Ns, final long bytesOutPerSecond, final long bytesOutTotal)
+    {
+        this.tickP99Ns = tickP99Ns;
+        this.bytesOutPerSecond = bytesOutPerSecond;
+        this.bytesOutTotal = bytesOutTotal;
     }
 
     void publish(final int tick, final int players)

@@ -57,8 +57,9 @@ public final class RoomLoop implements Agent
     private final int maxCatchUpTicks;
     private final long roomLingerNs;
     private final ManyToOneRingBuffer inbound;
-    private final LoopCounters counters = new LoopCounters();
+    private final LoopCounters counters;
     private final SnapshotSender sender;
+    private final LoopObserver observer;
     private final Int2ObjectHashMap<Room> roomsByKey = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<Connection> connections = new Long2ObjectHashMap<>();
     private final MessageHandler recordHandler = this::onRecord;
@@ -81,6 +82,8 @@ public final class RoomLoop implements Agent
      * @param slowClientTimeoutMs unwritable time after which a client is closed.
      * @param ackTimeoutMs        time without an ack after which a client is closed.
      * @param ringCapacityBytes   inbound ring capacity (a power of two).
+     * @param counters            where this loop counts (read by metrics).
+     * @param observer            receives tick durations and encode sizes on this loop's thread.
      */
     public RoomLoop(
         final int index,
@@ -94,8 +97,12 @@ public final class RoomLoop implements Agent
         final long roomLingerMs,
         final long slowClientTimeoutMs,
         final long ackTimeoutMs,
-        final int ringCapacityBytes)
+        final int ringCapacityBytes,
+        final LoopCounters counters,
+        final LoopObserver observer)
     {
+        this.counters = counters;
+        this.observer = observer;
         this.index = index;
         this.directory = directory;
         this.sessions = sessions;
@@ -108,7 +115,7 @@ public final class RoomLoop implements Agent
         this.inbound = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ringCapacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         this.sender = new SnapshotSender(
-            allocator, slowClientTimeoutMs * 1_000_000L, ackTimeoutMs * 1_000_000L, counters);
+            allocator, slowClientTimeoutMs * 1_000_000L, ackTimeoutMs * 1_000_000L, counters, observer);
         this.nowNs = clock.nanoTime();
     }
 
@@ -193,6 +200,9 @@ public final class RoomLoop implements Agent
         {
             counters.tickOverruns++;
         }
+        room.recordTickDuration(durationNs);
+        room.publishStats(endNs);
+        observer.onTick(durationNs);
         return 1;
     }
 

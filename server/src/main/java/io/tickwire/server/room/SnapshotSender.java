@@ -35,13 +35,16 @@ final class SnapshotSender
     private final long slowClientTimeoutNs;
     private final long ackTimeoutNs;
     private final LoopCounters counters;
+    private final LoopObserver observer;
 
     SnapshotSender(
         final ByteBufAllocator allocator,
         final long slowClientTimeoutNs,
         final long ackTimeoutNs,
-        final LoopCounters counters)
+        final LoopCounters counters,
+        final LoopObserver observer)
     {
+        this.observer = observer;
         this.allocator = allocator;
         this.slowClientTimeoutNs = slowClientTimeoutNs;
         this.ackTimeoutNs = ackTimeoutNs;
@@ -120,6 +123,7 @@ final class SnapshotSender
                     }
                 }
                 counters.snapshotBytesOut += headerSize + bodySize;
+                room.bytesOutTotal += headerSize + bodySize;
                 counters.snapshotsSent++;
                 if (baselineTick == 0)
                 {
@@ -164,6 +168,7 @@ final class SnapshotSender
             }
         }
         counters.encodes++;
+        observer.onEncode(size);
         return body;
     }
 

@@ -73,10 +73,11 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 HexFormat.of().toHexDigits(RANDOM.nextLong()),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(token),
                 ctx.channel(),
-                String.valueOf(ctx.channel().remoteAddress()));
+                String.valueOf(ctx.channel().remoteAddress()),
+                server.counters());
             sessions.add(session);
             server.counters().connectionsOpened.increment();
-            LOG.debug("connection opened: session={} remote={}", session.sessionId(), session.remoteAddress());
+            LOG.info("connection opened: session={} remote={}", session.sessionId(), session.remoteAddress());
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -245,12 +246,15 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         {
             server.sessions().remove(session);
             server.counters().connectionsClosed.increment();
+            server.counters().onDisconnect(session.closeCode());
             if (session.joinOffered())
             {
                 offerLeave(ctx, session.room(), session.connectionId(), session.closeCode());
             }
-            LOG.debug("connection closed: session={} remote={} code={}",
-                session.sessionId(), session.remoteAddress(), session.closeCode());
+            final RoomHandle room = session.room();
+            LOG.info("connection closed: session={} room={} remote={} code={} reason=\"{}\"",
+                session.sessionId(), room == null ? "-" : room.id(), session.remoteAddress(), session.closeCode(),
+                session.closeReason());
         }
         super.channelInactive(ctx);
     }

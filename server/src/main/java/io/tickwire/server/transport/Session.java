@@ -31,9 +31,11 @@ public final class Session
     private final String resumeToken;
     private final Channel channel;
     private final String remoteAddress;
+    private final TransportCounters counters;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile RoomHandle room;
     private volatile int closeCode;
+    private volatile String closeReason = "client closed";
     private boolean joinOffered;
 
     Session(
@@ -41,8 +43,10 @@ public final class Session
         final String sessionId,
         final String resumeToken,
         final Channel channel,
-        final String remoteAddress)
+        final String remoteAddress,
+        final TransportCounters counters)
     {
+        this.counters = counters;
         this.connectionId = connectionId;
         this.sessionId = sessionId;
         this.resumeToken = resumeToken;
@@ -130,6 +134,14 @@ public final class Session
     }
 
     /**
+     * @return the reason this server gave when it closed, or "client closed".
+     */
+    public String closeReason()
+    {
+        return closeReason;
+    }
+
+    /**
      * @return bytes queued for this connection and not yet written to the socket, including
      * writes still on their way to the event loop.
      */
@@ -149,9 +161,11 @@ public final class Session
         channel.writeAndFlush(frame(message), channel.voidPromise());
     }
 
-    static BinaryWebSocketFrame frame(final ServerMessage message)
+    private BinaryWebSocketFrame frame(final ServerMessage message)
     {
         final byte[] bytes = message.toByteArray();
+        counters.controlFramesOut.increment();
+        counters.controlBytesOut.add(bytes.length);
         final ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(bytes);
         return new BinaryWebSocketFrame(buf);
     }
@@ -171,6 +185,7 @@ public final class Session
             return;
         }
         closeCode = code;
+        closeReason = reason;
         if (channel.eventLoop().inEventLoop())
         {
             doClose(code, reason);

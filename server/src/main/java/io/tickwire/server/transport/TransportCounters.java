@@ -1,5 +1,7 @@
 package io.tickwire.server.transport;
 
+import io.tickwire.protocol.CloseCodes;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,4 +28,59 @@ public final class TransportCounters
     public final LongAdder leaveRetries = new LongAdder();
     /** Frames rejected as text, unparseable or out of order. */
     public final LongAdder badFrames = new LongAdder();
+    /** Frames sent other than snapshots (welcome, pong, error). */
+    public final LongAdder controlFramesOut = new LongAdder();
+    /** Payload bytes of frames sent other than snapshots. */
+    public final LongAdder controlBytesOut = new LongAdder();
+
+    /**
+     * Close codes disconnects are counted by: a fixed set, so metric tags stay bounded. Code 0
+     * stands for a connection the client closed or lost without the server choosing a code.
+     */
+    public static final int[] DISCONNECT_CODES = {
+        0, CloseCodes.NORMAL, CloseCodes.GOING_AWAY, CloseCodes.PROTOCOL_ERROR, CloseCodes.UNSUPPORTED_DATA,
+        CloseCodes.INVALID_PAYLOAD, CloseCodes.POLICY_VIOLATION, CloseCodes.MESSAGE_TOO_BIG,
+        CloseCodes.INTERNAL_ERROR, CloseCodes.NOT_JOINED, CloseCodes.ROOM_NOT_FOUND, CloseCodes.ROOM_FULL,
+        CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, CloseCodes.INVALID_JOIN, CloseCodes.ALREADY_JOINED,
+        CloseCodes.SLOW_CONSUMER, CloseCodes.ACK_TIMEOUT, CloseCodes.SERVER_OVERLOADED, CloseCodes.ROOM_CLOSED,
+        CloseCodes.IDLE_TIMEOUT };
+
+    /** Names of {@link #DISCONNECT_CODES}, used as the {@code reason} tag. */
+    public static final String[] DISCONNECT_REASONS = {
+        "client_closed", "normal", "going_away", "protocol_error", "unsupported_data", "invalid_payload",
+        "policy_violation", "message_too_big", "internal_error", "not_joined", "room_not_found", "room_full",
+        "unsupported_protocol_version", "invalid_join", "already_joined", "slow_consumer", "ack_timeout",
+        "server_overloaded", "room_closed", "idle_timeout" };
+
+    /** Disconnects by close code, indexed like {@link #DISCONNECT_CODES}; the last slot is "other". */
+    public final LongAdder[] disconnects = new LongAdder[DISCONNECT_CODES.length + 1];
+
+    /**
+     * Create zeroed counters.
+     */
+    public TransportCounters()
+    {
+        for (int i = 0; i < disconnects.length; i++)
+        {
+            disconnects[i] = new LongAdder();
+        }
+    }
+
+    /**
+     * Count a disconnect.
+     *
+     * @param closeCode the code the server closed with, 0 when the client closed or vanished.
+     */
+    public void onDisconnect(final int closeCode)
+    {
+        for (int i = 0; i < DISCONNECT_CODES.length; i++)
+        {
+            if (DISCONNECT_CODES[i] == closeCode)
+            {
+                disconnects[i].increment();
+                return;
+            }
+        }
+        disconnects[DISCONNECT_CODES.length].increment();
+    }
 }

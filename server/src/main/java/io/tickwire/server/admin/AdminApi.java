@@ -1,0 +1,55 @@
+package io.tickwire.server.admin;
+
+import io.tickwire.server.room.RoomHandle;
+
+import java.util.List;
+
+/**
+ * What the admin HTTP side asks of the server. Implemented by {@code TickwireServer}; every method
+ * is safe on the admin thread.
+ */
+public interface AdminApi
+{
+    /** @return true while the server accepts players (false once draining). */
+    boolean isReady();
+
+    /** @return the live rooms. */
+    List<RoomHandle> rooms();
+
+    /** @param roomId id. @return the room or null. */
+    RoomHandle room(String roomId);
+
+    /**
+     * Create a room.
+     *
+     * @param type   room type.
+     * @param roomId wanted id or null.
+     * @return the outcome.
+     */
+    CreateResult createRoom(String type, String roomId);
+
+    /**
+     * Close a room; its players get 4009 and a reason.
+     *
+     * @param roomId id.
+     * @return false when there is no such room.
+     */
+    boolean closeRoom(String roomId);
+
+    /** @return Prometheus text exposition. */
+    String scrapeMetrics();
+
+    /** @return seats per room. */
+    int maxPlayersPerRoom();
+
+    /**
+     * Outcome of {@link #createRoom(String, String)}.
+     *
+     * @param handle     the room, or null.
+     * @param httpStatus status to answer with.
+     * @param error      why not, or null.
+     */
+    record CreateResult(RoomHandle handle, int httpStatus, String error)
+    {
+    }
+}
