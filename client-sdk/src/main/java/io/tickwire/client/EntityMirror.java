@@ -1,0 +1,279 @@
+package io.tickwire.client;
+
+import io.netty.channel.EventLoop;
+import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.FieldKind;
+import io.tickwire.protocol.schema.SchemaField;
+
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Read-only view of the newest applied state of a {@link RoomSession}: the entities the server sent,
+ * bit-exact to its snapshot, decoded on access through the session's schema.
+ * <p>
+ * Resolve fields once, then use them for every read:
+ * <pre>{@code
+ * SchemaField x = session.schema().field("x");   // once, after join
+ * double px = session.mirror().getDouble(entityId, x);
+ * }</pre>
+ * <b>Threads.</b> The state behind this view is replaced by the connection's event loop each time a
+ * snapshot is applied, and its storage is reused for later snapshots. So:
+ * <ul>
+ * <li>{@link #count()}, {@link #entityIdAt(int)}, {@link #contains(int)} and the {@code get*} methods
+ * may only be called on the connection's event loop thread, which is where listener callbacks run
+ * unless a {@link ClientOptions#callbackExecutor()} is configured. There, the view does not change
+ * during a callback, so successive reads agree. Called on any other thread they throw
+ * {@link IllegalStateException} rather than return a torn state.</li>
+ * <li>{@link #copyState()} and {@link #tick()} are safe on any thread. Off the event loop,
+ * {@code copyState()} runs the copy on the event loop and waits for it; the copy belongs to the caller.</li>
+ * </ul>
+ */
+public final class EntityMirror
+{
+    private static final long TERMINATION_WAIT_MS = 5000;
+
+    private final EventLoop eventLoop;
+    private final SnapshotTracker tracker;
+    private final EntitySchema schema;
+    private final List<SchemaField> fields;
+    private final int slotCount;
+    private volatile int tick;
+
+    EntityMirror(final EventLoop eventLoop, final SnapshotTracker tracker)
+    {
+        this.eventLoop = eventLoop;
+        this.tracker = tracker;
+        this.schema = tracker.schema();
+        this.fields = schema.fields();
+        this.slotCount = schema.slotCount();
+    }
+
+    /**
+     * Called by the connection after each applied snapshot. Thread: the event loop.
+     */
+    void onApplied(final int newTick)
+    {
+        tick = newTick;
+    }
+
+    /**
+     * Safe on any thread.
+     *
+     * @return tick of the newest applied state, 0 before the first snapshot.
+     */
+    public int tick()
+    {
+        return tick;
+    }
+
+    /**
+     * @return the schema the entities follow (the session's).
+     */
+    public EntitySchema schema()
+    {
+        return schema;
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @return number of entities.
+     */
+    public int count()
+    {
+        final WorldState s = state();
+        return s == null ? 0 : s.count();
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @param index in [0, {@link #count()}); entities are ordered by id.
+     * @return the entity id.
+     */
+    public int entityIdAt(final int index)
+    {
+        final WorldState s = state();
+        final int count = s == null ? 0 : s.count();
+        if (index < 0 || index >= count)
+        {
+            throw new IndexOutOfBoundsException("entity index out of range: index=" + index + ", count=" + count);
+        }
+        return s.idAt(index);
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @param entityId entity id.
+     * @return true when the entity exists in the newest state.
+     */
+    public boolean contains(final int entityId)
+    {
+        final WorldState s = state();
+        return s != null && s.indexOf(entityId) >= 0;
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @param entityId entity id.
+     * @param field    an INT, FIXED, ANGLE (radians in [0, 2&pi;)) or BOOL (0 or 1) field of the schema.
+     * @return the dequantized value.
+     * @throws IllegalArgumentException when the entity does not exist or the field is a quaternion or
+     *                                  not of this schema.
+     */
+    public double getDouble(final int entityId, final SchemaField field)
+    {
+        checkField(field);
+        if (field.kind() == FieldKind.QUATERNION)
+        {
+            throw new IllegalArgumentException("quaternion field, use getQuaternion: field=" + field.name());
+        }
+        return field.dequantize(slot(entityId, field));
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @param entityId entity id.
+     * @param field    an INT or BOOL field of the schema.
+     * @return the value ({@code 0} or {@code 1} for BOOL).
+     * @throws IllegalArgumentException when the entity does not exist or the field is of another kind.
+     */
+    public int getInt(final int entityId, final SchemaField field)
+    {
+        checkField(field);
+        if (field.kind() != FieldKind.INT && field.kind() != FieldKind.BOOL)
+        {
+            throw new IllegalArgumentException("not an int field: field=" + field.name() + ", kind=" + field.kind());
+        }
+        return field.dequantizeInt(slot(entityId, field));
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @param entityId entity id.
+     * @param field    a BOOL field of the schema.
+     * @return the value.
+     * @throws IllegalArgumentException when the entity does not exist or the field is of another kind.
+     */
+    public boolean getBool(final int entityId, final SchemaField field)
+    {
+        checkField(field);
+        if (field.kind() != FieldKind.BOOL)
+        {
+            throw new IllegalArgumentException("not a bool field: field=" + field.name() + ", kind=" + field.kind());
+        }
+        return slot(entityId, field) != 0;
+    }
+
+    /**
+     * Event loop thread only.
+     *
+     * @param entityId entity id.
+     * @param field    a QUATERNION field of the schema.
+     * @param xyzw     receives x, y, z, w of the unit quaternion.
+     * @throws IllegalArgumentException when the entity does not exist or the field is of another kind.
+     */
+    public void getQuaternion(final int entityId, final SchemaField field, final double[] xyzw)
+    {
+        checkField(field);
+        if (field.kind() != FieldKind.QUATERNION)
+        {
+            throw new IllegalArgumentException("not a quaternion field: field=" + field.name() + ", kind=" +
+                field.kind());
+        }
+        if (xyzw.length < 4)
+        {
+            throw new IllegalArgumentException("xyzw too short: length=" + xyzw.length + ", required=4");
+        }
+        final WorldState s = state();
+        final int index = indexOf(s, entityId);
+        field.dequantizeQuaternion(s.valueArray(), index * slotCount + field.firstSlot(), xyzw);
+    }
+
+    /**
+     * A copy of the newest applied state (tick 0 and no entities before the first snapshot). Safe on
+     * any thread: off the event loop the copy is taken on the event loop and this call waits for it,
+     * so do not call it while holding something the event loop's callbacks wait for.
+     *
+     * @return a new {@link WorldState} owned by the caller.
+     */
+    public WorldState copyState()
+    {
+        if (eventLoop.inEventLoop())
+        {
+            return copyNow();
+        }
+        final io.netty.util.concurrent.Future<WorldState> copy;
+        try
+        {
+            copy = eventLoop.submit(this::copyNow);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The loop is shutting down: once it has terminated nothing writes the state any more.
+            if (!eventLoop.terminationFuture().awaitUninterruptibly(TERMINATION_WAIT_MS, TimeUnit.MILLISECONDS))
+            {
+                throw new IllegalStateException("event loop rejected the copy and did not terminate: waitedMs=" +
+                    TERMINATION_WAIT_MS, ex);
+            }
+            return copyNow();
+        }
+        return copy.syncUninterruptibly().getNow();
+    }
+
+    private WorldState copyNow()
+    {
+        final WorldState s = tracker.newest();
+        if (s == null)
+        {
+            return new WorldState(schema, 0);
+        }
+        final WorldState copy = new WorldState(schema, s.count());
+        copy.copyFrom(s);
+        return copy;
+    }
+
+    private WorldState state()
+    {
+        if (!eventLoop.inEventLoop())
+        {
+            throw new IllegalStateException("mirror read off the connection's event loop: thread=" +
+                Thread.currentThread().getName() + "; read it in a callback on the event loop or use copyState()");
+        }
+        return tracker.newest();
+    }
+
+    private int slot(final int entityId, final SchemaField field)
+    {
+        final WorldState s = state();
+        return s.valueArray()[indexOf(s, entityId) * slotCount + field.firstSlot()];
+    }
+
+    private static int indexOf(final WorldState s, final int entityId)
+    {
+        final int index = s == null ? -1 : s.indexOf(entityId);
+        if (index < 0)
+        {
+            throw new IllegalArgumentException("no such entity: id=" + entityId + ", tick=" +
+                (s == null ? 0 : Integer.toUnsignedString(s.tick())));
+        }
+        return index;
+    }
+
+    private void checkField(final SchemaField field)
+    {
+        final int i = field.index();
+        if (i < 0 || i >= fields.size() || (fields.get(i) != field && !fields.get(i).equals(field)))
+        {
+            throw new IllegalArgumentException("field not of this session's schema: field=" + field +
+                ", schema=" + schema);
+        }
+    }
+}

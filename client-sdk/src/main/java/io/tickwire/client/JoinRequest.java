@@ -1,0 +1,110 @@
+package io.tickwire.client;
+
+import java.util.Objects;
+
+/**
+ * What to join: a room type (join-or-create a room of that type) or a room id, plus an optional
+ * join ticket and resume token. Immutable; the {@code ticket}/{@code resumeToken} methods return a
+ * new request.
+ */
+public final class JoinRequest
+{
+    private final String roomType;
+    private final String roomId;
+    private final String ticket;
+    private final String resumeToken;
+
+    private JoinRequest(final String roomType, final String roomId, final String ticket, final String resumeToken)
+    {
+        this.roomType = roomType;
+        this.roomId = roomId;
+        this.ticket = ticket;
+        this.resumeToken = resumeToken;
+    }
+
+    /**
+     * @param roomType room type, e.g. {@code "arena"}; the server joins a room of that type or creates one.
+     * @return the request.
+     * @throws IllegalArgumentException when the type is null or empty.
+     */
+    public static JoinRequest byType(final String roomType)
+    {
+        return new JoinRequest(requireNonEmpty(roomType, "roomType"), "", "", "");
+    }
+
+    /**
+     * @param roomId id of an existing room.
+     * @return the request.
+     * @throws IllegalArgumentException when the id is null or empty.
+     */
+    public static JoinRequest byId(final String roomId)
+    {
+        return new JoinRequest("", requireNonEmpty(roomId, "roomId"), "", "");
+    }
+
+    /**
+     * @param ticket signed join ticket from the operator's backend (not needed in open mode).
+     * @return a copy of this request carrying the ticket.
+     */
+    public JoinRequest ticket(final String ticket)
+    {
+        return new JoinRequest(roomType, roomId, Objects.requireNonNull(ticket, "ticket"), resumeToken);
+    }
+
+    /**
+     * @param resumeToken {@link RoomSession#resumeToken()} of an earlier session, to resume that player.
+     * @return a copy of this request carrying the token.
+     */
+    public JoinRequest resumeToken(final String resumeToken)
+    {
+        return new JoinRequest(roomType, roomId, ticket, Objects.requireNonNull(resumeToken, "resumeToken"));
+    }
+
+    /**
+     * @return the room type, or {@code ""} when joining by id.
+     */
+    public String roomType()
+    {
+        return roomType;
+    }
+
+    /**
+     * @return the room id, or {@code ""} when joining by type.
+     */
+    public String roomId()
+    {
+        return roomId;
+    }
+
+    /**
+     * @return the ticket, {@code ""} when none.
+     */
+    public String ticket()
+    {
+        return ticket;
+    }
+
+    /**
+     * @return the resume token, {@code ""} when none.
+     */
+    public String resumeToken()
+    {
+        return resumeToken;
+    }
+
+    private static String requireNonEmpty(final String value, final String name)
+    {
+        if (value == null || value.isEmpty())
+        {
+            throw new IllegalArgumentException(name + " must not be empty: " + name + "=" + value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "JoinRequest{" + (roomType.isEmpty() ? "roomId=" + roomId : "roomType=" + roomType) +
+            (ticket.isEmpty() ? "" : ", ticket=<set>") + (resumeToken.isEmpty() ? "" : ", resumeToken=<set>") + '}';
+    }
+}

@@ -1,0 +1,277 @@
+package io.tickwire.client;
+
+import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.v1.Welcome;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A joined room: what the server's {@code Welcome} said, the mirror of the room's state, and the
+ * ways to talk to the room (inputs, acks, pings, leaving).
+ * <p>
+ * Threads: every method is safe on any thread, except the {@link EntityMirror} reads documented
+ * there. Sends are queued to the connection's event loop, which writes them in call order.
+ * The session belongs to the {@link TickwireClient} that joined it; closing either closes both.
+ */
+public final class RoomSession implements AutoCloseable
+{
+    private final ClientConnection connection;
+    private final EntitySchema schema;
+    private final EntityMirror mirror;
+    private final List<SessionListener> listeners;
+    private final ClientStats stats;
+    private final String sessionId;
+    private final String resumeToken;
+    private final String roomId;
+    private final String roomType;
+    private final int playerEntityId;
+    private final int tickRateHz;
+    private final int serverTickAtJoin;
+    private final TickwireClient client;
+
+    RoomSession(
+        final ClientConnection connection,
+        final TickwireClient client,
+        final Welcome welcome,
+        final EntitySchema schema,
+        final EntityMirror mirror,
+        final List<SessionListener> listeners,
+        final ClientStats stats)
+    {
+        this.connection = connection;
+        this.client = client;
+        this.schema = schema;
+        this.mirror = mirror;
+        this.listeners = listeners;
+        this.stats = stats;
+        this.sessionId = welcome.getSessionId();
+        this.resumeToken = welcome.getResumeToken();
+        this.roomId = welcome.getRoomId();
+        this.roomType = welcome.getRoomType();
+        this.playerEntityId = welcome.getEntityId();
+        this.tickRateHz = welcome.getTickRateHz();
+        this.serverTickAtJoin = welcome.getServerTick();
+    }
+
+    /**
+     * @return the server's id of this session.
+     */
+    public String sessionId()
+    {
+        return sessionId;
+    }
+
+    /**
+     * @return the room's id (also when joined by type).
+     */
+    public String roomId()
+    {
+        return roomId;
+    }
+
+    /**
+     * @return the room's type.
+     */
+    public String roomType()
+    {
+        return roomType;
+    }
+
+    /**
+     * @return the entity this player controls, 0 when the game spawns none.
+     */
+    public int playerEntityId()
+    {
+        return playerEntityId;
+    }
+
+    /**
+     * @return the room's tick rate in Hz.
+     */
+    public int tickRateHz()
+    {
+        return tickRateHz;
+    }
+
+    /**
+     * @return the server's tick when it sent {@code Welcome}.
+     */
+    public int serverTickAtJoin()
+    {
+        return serverTickAtJoin;
+    }
+
+    /**
+     * The entity schema from {@code Welcome}. Resolve fields once with {@code schema().field("x")}
+     * and pass the {@link io.tickwire.protocol.schema.SchemaField} to the mirror's getters.
+     *
+     * @return the schema; immutable.
+     */
+    public EntitySchema schema()
+    {
+        return schema;
+    }
+
+    /**
+     * @return secret to present in {@link JoinRequest#resumeToken(String)} to resume this player later.
+     */
+    public String resumeToken()
+    {
+        return resumeToken;
+    }
+
+    /**
+     * @return the view of the newest applied state; see {@link EntityMirror} for which thread may read it.
+     */
+    public EntityMirror mirror()
+    {
+        return mirror;
+    }
+
+    /**
+     * Send one game input. The sequence is the previous one plus one, starting at 1; the message
+     * piggybacks an ack of the newest applied tick (with auto-ack off: of the newest tick passed to
+     * {@link #ack(int)}). Any thread; inputs go on the wire in sequence order. Inputs sent after the
+     * connection closed are dropped.
+     *
+     * @param payload game-defined bytes, copied before this method returns.
+     * @return the input's sequence number.
+     */
+    public int sendInput(final byte[] payload)
+    {
+        Objects.requireNonNull(payload, "payload");
+        return connection.sendInput(payload);
+    }
+
+    /**
+     * Acknowledge a tick explicitly, for clients built with {@link ClientOptions#autoAck()} off.
+     * Acknowledge only ticks this client applied. Any thread.
+     *
+     * @param tick an applied tick.
+     */
+    public void ack(final int tick)
+    {
+        connection.sendAck(tick);
+    }
+
+    /**
+     * @return the last input sequence the server had applied at the newest applied snapshot (0 = none).
+     */
+    public int lastProcessedInputSeq()
+    {
+        return connection.lastProcessedInputSeq();
+    }
+
+    /**
+     * Send a {@code Ping}; the {@code Pong} updates {@link #lastRttNanos()} and calls
+     * {@link SessionListener#onPong}. Any thread.
+     */
+    public void ping()
+    {
+        connection.sendPing();
+    }
+
+    /**
+     * @return round-trip time of the newest {@code Pong} in nanoseconds, -1 before the first.
+     */
+    public long lastRttNanos()
+    {
+        return connection.lastRttNanos();
+    }
+
+    /**
+     * Register a listener; it sees events from the next one on. Any thread.
+     *
+     * @param listener the listener.
+     */
+    public void addListener(final SessionListener listener)
+    {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Any thread.
+     *
+     * @param listener a registered listener.
+     * @return true when it was registered.
+     */
+    public boolean removeListener(final SessionListener listener)
+    {
+        return listeners.remove(listener);
+    }
+
+    /**
+     * Stop reading from the socket (Netty auto-read off): snapshots queue up in the kernel and then
+     * at the server, as for a client that stalls. A flow-control hook for games and load tests. Any thread.
+     */
+    public void suspendReading()
+    {
+        connection.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * Read from the socket again after {@link #suspendReading()}. Any thread.
+     */
+    public void resumeReading()
+    {
+        connection.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * @return true while reading is suspended.
+     */
+    public boolean isReadingSuspended()
+    {
+        return !connection.channel().config().isAutoRead();
+    }
+
+    /**
+     * @return true while the connection is open.
+     */
+    public boolean isOpen()
+    {
+        return connection.channel().isActive();
+    }
+
+    /**
+     * @return the connection's counters (shared with {@link TickwireClient#stats()}).
+     */
+    public ClientStats stats()
+    {
+        return stats;
+    }
+
+    /**
+     * Leave the room: send {@code Leave} and a close frame 1000, then close the connection. Returns at
+     * once; listeners get {@link SessionListener#onClosed} with 1000. Does not shut down the client's
+     * event loop group: {@link #close()} or {@link TickwireClient#close()} does. Any thread; idempotent.
+     *
+     * @return completes when the connection is closed.
+     */
+    public CompletableFuture<Void> leave()
+    {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        connection.closeAsync(CloseCodes.NORMAL, "leave").addListener(f -> done.complete(null));
+        return done;
+    }
+
+    /**
+     * Close the owning {@link TickwireClient}: leave, wait for the close, release its resources.
+     * Same threading as {@link TickwireClient#close()}.
+     */
+    @Override
+    public void close()
+    {
+        client.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RoomSession{sessionId=" + sessionId + ", roomId=" + roomId + ", roomType=" + roomType +
+            ", playerEntityId=" + playerEntityId + ", tickRateHz=" + tickRateHz + '}';
+    }
+}

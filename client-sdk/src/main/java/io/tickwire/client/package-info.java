@@ -1,0 +1,25 @@
+/**
+ * The Tickwire client SDK: what a game client links to join a room on a Tickwire server and keep a
+ * bit-exact mirror of its state.
+ * <p>
+ * {@link io.tickwire.client.TickwireClient} opens one WebSocket connection ({@code ws://}, Netty NIO),
+ * sends {@code Join}, and completes its join future with a {@link io.tickwire.client.RoomSession} when
+ * {@code Welcome} arrives. The session applies each {@code Snapshot} to the baseline it names (the
+ * Quake 3 model: retained states keyed by tick, an unknown baseline is a protocol error answered with
+ * {@code Ack{request_full}}), acknowledges it, and exposes the newest state through
+ * {@link io.tickwire.client.EntityMirror}. Inputs, acks and pings go the other way.
+ * <p>
+ * Threads:
+ * <ul>
+ * <li>Each connection belongs to one Netty event loop (of the client's own one-thread group, or of a
+ * shared group). That thread decodes frames, applies snapshots, writes acks, and owns the retained
+ * states and the mirror's storage; nothing Netty-owned leaves it.</li>
+ * <li>{@link io.tickwire.client.SessionListener} callbacks and join-future completions run on that event
+ * loop, or on the configured {@link io.tickwire.client.ClientOptions#callbackExecutor()}.</li>
+ * <li>Sends ({@code sendInput}, {@code ack}, {@code ping}, {@code leave}) may come from any thread; they
+ * are queued to the event loop, which writes them in call order.</li>
+ * <li>Mirror getters are confined to the event loop; {@link io.tickwire.client.EntityMirror#copyState()}
+ * and the counters in {@link io.tickwire.client.ClientStats} are safe anywhere.</li>
+ * </ul>
+ */
+package io.tickwire.client;
