@@ -48,6 +48,12 @@ public final class CloseCodes
     public static final int ROOM_CLOSED = 4009;
     /** No message at all for longer than the idle timeout. */
     public static final int IDLE_TIMEOUT = 4010;
+    /** The join ticket is missing, malformed, forged, expired, replayed or for another room. */
+    public static final int TICKET_REJECTED = 4011;
+    /** The resume token is unknown, expired (grace period over) or for another room. */
+    public static final int RESUME_REJECTED = 4012;
+    /** The player resumed on another connection; this one is replaced. */
+    public static final int SESSION_REPLACED = 4013;
 
     private CloseCodes()
     {

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
     mixinStandardHelpOptions = true,
     version = "tickwire-server 0.1.0",
     description = "Authoritative game-state sync server: fixed-tick rooms, delta-compressed snapshots over WebSocket.",
-    sortOptions = false)
+    sortOptions = false,
+    subcommands = TicketCommand.class)
 public final class Main implements Callable<Integer>
 {
     @Option(names = "--host", defaultValue = "${env:TICKWIRE_HOST:-" + ServerOptions.DEFAULT_HOST + "}",
@@ -93,6 +94,59 @@ public final class Main implements Callable<Integer>
         description = "Log level: ERROR, WARN, INFO, DEBUG or TRACE (env TICKWIRE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--max-connections", defaultValue = "${env:TICKWIRE_MAX_CONNECTIONS:-" +
+        ServerOptions.DEFAULT_MAX_CONNECTIONS + "}",
+        description = "Most open connections (env TICKWIRE_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "${env:TICKWIRE_MAX_CONNECTIONS_PER_ADDRESS:-" +
+        ServerOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + "}",
+        description = "Most open connections from one address (env TICKWIRE_MAX_CONNECTIONS_PER_ADDRESS, default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--max-frame-length", defaultValue = "${env:TICKWIRE_MAX_FRAME_LENGTH:-" +
+        ServerOptions.DEFAULT_MAX_FRAME_LENGTH + "}",
+        description = "Largest client WebSocket message in bytes (env TICKWIRE_MAX_FRAME_LENGTH, default ${DEFAULT-VALUE}).")
+    int maxFrameLength;
+
+    @Option(names = "--handshake-timeout-ms", defaultValue = "${env:TICKWIRE_HANDSHAKE_TIMEOUT_MS:-" +
+        ServerOptions.DEFAULT_HANDSHAKE_TIMEOUT_MS + "}",
+        description = "Time from TCP connect to a completed WebSocket upgrade (env TICKWIRE_HANDSHAKE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long handshakeTimeoutMs;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "${env:TICKWIRE_IDLE_TIMEOUT_MS:-" +
+        ServerOptions.DEFAULT_IDLE_TIMEOUT_MS + "}",
+        description = "Close a client that sends nothing for this long (env TICKWIRE_IDLE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long idleTimeoutMs;
+
+    @Option(names = "--max-inputs-per-second", defaultValue = "${env:TICKWIRE_MAX_INPUTS_PER_SECOND:-" +
+        ServerOptions.DEFAULT_MAX_INPUTS_PER_SECOND + "}",
+        description = "Inputs per second per session; excess dropped, sustained excess closed (env TICKWIRE_MAX_INPUTS_PER_SECOND, default ${DEFAULT-VALUE}).")
+    int maxInputsPerSecond;
+
+    @Option(names = "--ws-compression", defaultValue = "${env:TICKWIRE_WS_COMPRESSION:-false}",
+        description = "Offer permessage-deflate, inflation bounded by the frame limit (env TICKWIRE_WS_COMPRESSION, default ${DEFAULT-VALUE}).")
+    boolean webSocketCompression;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:TICKWIRE_TLS_CERT}",
+        description = "PEM certificate chain: serve wss (env TICKWIRE_TLS_CERT).")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:TICKWIRE_TLS_KEY}",
+        description = "PEM PKCS#8 private key for --tls-cert (env TICKWIRE_TLS_KEY).")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--ticket-secret", defaultValue = "${env:TICKWIRE_TICKET_SECRET:-}",
+        description = "HMAC secret for join tickets (at least 32 bytes); without one the server runs in OPEN mode " +
+            "(env TICKWIRE_TICKET_SECRET).")
+    String ticketSecret;
+
+    @Option(names = "--resume-grace-ms", defaultValue = "${env:TICKWIRE_RESUME_GRACE_MS:-" +
+        ServerOptions.DEFAULT_RESUME_GRACE_MS + "}",
+        description = "How long a player whose connection was lost is kept for a resume, 0 to disable " +
+            "(env TICKWIRE_RESUME_GRACE_MS, default ${DEFAULT-VALUE}).")
+    long resumeGraceMs;
+
     @Option(names = "--arena-npcs", defaultValue = "${env:TICKWIRE_ARENA_NPCS:-" + ArenaGame.DEFAULT_NPC_COUNT + "}",
         description = "NPCs per arena room (env TICKWIRE_ARENA_NPCS, default ${DEFAULT-VALUE}).")
     int arenaNpcs;
@@ -132,6 +186,16 @@ public final class Main implements Callable<Integer>
             .adminPort(adminPort)
             .adminToken(adminToken)
             .shutdownTimeoutMs(shutdownTimeoutMs)
+            .maxConnections(maxConnections)
+            .maxConnectionsPerAddress(maxConnectionsPerAddress)
+            .maxFrameLength(maxFrameLength)
+            .handshakeTimeoutMs(handshakeTimeoutMs)
+            .idleTimeoutMs(idleTimeoutMs)
+            .maxInputsPerSecond(maxInputsPerSecond)
+            .webSocketCompression(webSocketCompression)
+            .tls(tlsCert, tlsKey)
+            .ticketSecret(ticketSecret)
+            .resumeGraceMs(resumeGraceMs)
             .build();
     }
 

@@ -59,6 +59,18 @@ public final class ServerOptions
     public static final int DEFAULT_ADMIN_PORT = 7071;
     /** Longest a graceful shutdown waits for clients to be told and writes to drain. */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+    /** Most open connections. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Most open connections from one remote address. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1024;
+    /** A joined client that sends nothing for this long is closed (4010). */
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 30_000L;
+    /** Inputs per second a session may send; excess is dropped, sustained excess closes (1008). */
+    public static final int DEFAULT_MAX_INPUTS_PER_SECOND = 120;
+    /** permessage-deflate: off unless configured (then inflation is bounded by the frame limit). */
+    public static final boolean DEFAULT_WEBSOCKET_COMPRESSION = false;
+    /** How long a player whose connection was lost is kept for a resume. */
+    public static final long DEFAULT_RESUME_GRACE_MS = 10_000;
     /** NPCs per arena room. */
     public static final int DEFAULT_ARENA_NPCS = ArenaGame.DEFAULT_NPC_COUNT;
     /** Room type of joins that name none... and the demo game. */
@@ -89,6 +101,15 @@ public final class ServerOptions
     private final int adminPort;
     private final String adminToken;
     private final long shutdownTimeoutMs;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final long idleTimeoutMs;
+    private final int maxInputsPerSecond;
+    private final boolean webSocketCompression;
+    private final String ticketSecret;
+    private final long resumeGraceMs;
+    private final java.nio.file.Path tlsCertificate;
+    private final java.nio.file.Path tlsPrivateKey;
     private final Map<String, GameLogicFactory> roomTypes;
 
     private ServerOptions(final Builder b)
@@ -118,6 +139,15 @@ public final class ServerOptions
         adminPort = b.adminPort;
         adminToken = b.adminToken == null || b.adminToken.isEmpty() ? null : b.adminToken;
         shutdownTimeoutMs = b.shutdownTimeoutMs;
+        tlsCertificate = b.tlsCertificate;
+        ticketSecret = b.ticketSecret == null || b.ticketSecret.isEmpty() ? null : b.ticketSecret;
+        resumeGraceMs = b.resumeGraceMs;
+        tlsPrivateKey = b.tlsPrivateKey;
+        webSocketCompression = b.webSocketCompression;
+        maxInputsPerSecond = b.maxInputsPerSecond;
+        idleTimeoutMs = b.idleTimeoutMs;
+        maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        maxConnections = b.maxConnections;
         final Map<String, GameLogicFactory> types = new LinkedHashMap<>(b.roomTypes);
         if (types.isEmpty())
         {
@@ -290,6 +320,66 @@ public final class ServerOptions
         return shutdownTimeoutMs;
     }
 
+    /** @return most open connections. */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /** @return most open connections per remote address. */
+    public int maxConnectionsPerAddress()
+    {
+        return maxConnectionsPerAddress;
+    }
+
+    /** @return idle timeout in milliseconds. */
+    public long idleTimeoutMs()
+    {
+        return idleTimeoutMs;
+    }
+
+    /** @return inputs per second per session. */
+    public int maxInputsPerSecond()
+    {
+        return maxInputsPerSecond;
+    }
+
+    /** @return true when permessage-deflate is offered. */
+    public boolean webSocketCompression()
+    {
+        return webSocketCompression;
+    }
+
+    /** @return the join-ticket HMAC secret, or null for open mode (anyone may join). */
+    public String ticketSecret()
+    {
+        return ticketSecret;
+    }
+
+    /** @return how long a player whose connection was lost is kept for a resume, in milliseconds. */
+    public long resumeGraceMs()
+    {
+        return resumeGraceMs;
+    }
+
+    /** @return PEM certificate chain for wss, or null for plain ws. */
+    public java.nio.file.Path tlsCertificate()
+    {
+        return tlsCertificate;
+    }
+
+    /** @return PEM PKCS#8 private key for wss, or null for plain ws. */
+    public java.nio.file.Path tlsPrivateKey()
+    {
+        return tlsPrivateKey;
+    }
+
+    /** @return true when the WebSocket endpoint speaks TLS (wss). */
+    public boolean tlsEnabled()
+    {
+        return tlsCertificate != null;
+    }
+
     /** @return room types by name. */
     public Map<String, GameLogicFactory> roomTypes()
     {
@@ -308,6 +398,14 @@ public final class ServerOptions
             ", handshakeTimeoutMs=" + handshakeTimeoutMs + ", maxCatchUpTicks=" + maxCatchUpTicks +
             ", adminHost=" + adminHost + ", adminPort=" + adminPort + ", adminToken=" +
             (adminToken == null ? "none (mutations disabled)" : "set") + ", shutdownTimeoutMs=" + shutdownTimeoutMs +
+            ", maxConnections=" + maxConnections +
+            ", maxConnectionsPerAddress=" + maxConnectionsPerAddress +
+            ", idleTimeoutMs=" + idleTimeoutMs +
+            ", maxInputsPerSecond=" + maxInputsPerSecond +
+            ", webSocketCompression=" + webSocketCompression +
+            ", tls=" + (tlsCertificate == null ? "off" : tlsCertificate) +
+            ", joinTickets=" + (ticketSecret == null ? "OFF (open mode)" : "required") +
+            ", resumeGraceMs=" + resumeGraceMs +
             ", roomTypes=" + roomTypes.keySet();
     }
 
@@ -342,6 +440,15 @@ public final class ServerOptions
         private int adminPort = DEFAULT_ADMIN_PORT;
         private String adminToken;
         private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+        private int maxInputsPerSecond = DEFAULT_MAX_INPUTS_PER_SECOND;
+        private boolean webSocketCompression = DEFAULT_WEBSOCKET_COMPRESSION;
+        private java.nio.file.Path tlsCertificate;
+        private java.nio.file.Path tlsPrivateKey;
+        private String ticketSecret;
+        private long resumeGraceMs = DEFAULT_RESUME_GRACE_MS;
         private final Map<String, GameLogicFactory> roomTypes = new LinkedHashMap<>();
 
         private Builder()
@@ -528,6 +635,69 @@ public final class ServerOptions
             return this;
         }
 
+        /** @param value most open connections. @return this. */
+        public Builder maxConnections(final int value)
+        {
+            this.maxConnections = value;
+            return this;
+        }
+
+        /** @param value most open connections per remote address. @return this. */
+        public Builder maxConnectionsPerAddress(final int value)
+        {
+            this.maxConnectionsPerAddress = value;
+            return this;
+        }
+
+        /** @param value idle timeout in milliseconds. @return this. */
+        public Builder idleTimeoutMs(final long value)
+        {
+            this.idleTimeoutMs = value;
+            return this;
+        }
+
+        /** @param value inputs per second per session. @return this. */
+        public Builder maxInputsPerSecond(final int value)
+        {
+            this.maxInputsPerSecond = value;
+            return this;
+        }
+
+        /** @param value true to offer permessage-deflate. @return this. */
+        public Builder webSocketCompression(final boolean value)
+        {
+            this.webSocketCompression = value;
+            return this;
+        }
+
+        /** @param secret join-ticket HMAC secret (at least 32 bytes); null or empty for open mode. @return this. */
+        public Builder ticketSecret(final String secret)
+        {
+            this.ticketSecret = secret;
+            return this;
+        }
+
+        /** @param ms resume grace period; 0 disables resuming. @return this. */
+        public Builder resumeGraceMs(final long ms)
+        {
+            this.resumeGraceMs = ms;
+            return this;
+        }
+
+        /**
+         * Serve wss with this certificate and key (both PEM; the key unencrypted PKCS#8).
+         *
+         * @param certificate certificate chain file, or null for plain ws.
+         * @param privateKey  private key file, or null for plain ws.
+         * @return this.
+         */
+        public Builder tls(final java.nio.file.Path certificate, final java.nio.file.Path privateKey)
+        {
+            this.tlsCertificate = certificate;
+            this.tlsPrivateKey = privateKey;
+            return this;
+        }
+
         /**
          * Register a room type. Without any, {@code arena} is registered.
          *
@@ -578,6 +748,22 @@ public final class ServerOptions
             require(adminToken == null || adminToken.isEmpty() || adminToken.length() >= 8, "adminToken",
                 "<" + (adminToken == null ? 0 : adminToken.length()) + " chars, need at least 8>");
             require(shutdownTimeoutMs >= 0, "shutdownTimeoutMs", shutdownTimeoutMs);
+            require(maxConnections >= 1, "maxConnections", maxConnections);
+            require(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress", maxConnectionsPerAddress);
+            require(idleTimeoutMs >= 100, "idleTimeoutMs", idleTimeoutMs);
+            require(maxInputsPerSecond >= 1, "maxInputsPerSecond", maxInputsPerSecond);
+            require(ticketSecret == null || ticketSecret.isEmpty() ||
+                ticketSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >=
+                io.tickwire.protocol.ticket.JoinTickets.MIN_SECRET_BYTES, "ticketSecret",
+                "<" + (ticketSecret == null ? 0 : ticketSecret.length()) + " chars, need at least " +
+                io.tickwire.protocol.ticket.JoinTickets.MIN_SECRET_BYTES + " bytes>");
+            require(resumeGraceMs >= 0, "resumeGraceMs", resumeGraceMs);
+            require((tlsCertificate == null) == (tlsPrivateKey == null), "tls",
+                "certificate=" + tlsCertificate + ", privateKey=" + tlsPrivateKey + " (give both or neither)");
+            require(tlsCertificate == null || java.nio.file.Files.isReadable(tlsCertificate), "tlsCertificate",
+                tlsCertificate + " (not a readable file)");
+            require(tlsPrivateKey == null || java.nio.file.Files.isReadable(tlsPrivateKey), "tlsPrivateKey",
+                tlsPrivateKey + " (not a readable file)");
             require(arenaNpcs >= 0 && arenaNpcs <= 100_000, "arenaNpcs", arenaNpcs);
             return new ServerOptions(this);
         }

@@ -13,9 +13,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.ticket.JoinTickets;
 import io.tickwire.server.admin.AdminApi;
+import io.tickwire.server.auth.TicketVerifier;
+import io.tickwire.server.room.ResumeRegistry;
 import io.tickwire.server.admin.AdminServer;
 import io.tickwire.server.metrics.ServerMetrics;
 import io.tickwire.server.room.InboundRecords;
@@ -64,8 +69,11 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     private final long startNs = System.nanoTime();
     private final String transportName;
     private final ServerMetrics metrics;
+    private final ResumeRegistry resumes = new ResumeRegistry();
+    private final TicketVerifier tickets;
     private Channel serverChannel;
     private AdminServer adminServer;
+    private SslContext sslContext;
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -77,6 +85,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         this.loops = new RoomLoop[options.roomLoops()];
         this.runners = new AgentRunner[options.roomLoops()];
         this.metrics = new ServerMetrics(directory, sessions, transportCounters);
+        this.tickets = options.ticketSecret() == null ? null :
+            new TicketVerifier(JoinTickets.ofSecret(options.ticketSecret()), java.time.Clock.systemUTC());
         for (int i = 0; i < loops.length; i++)
         {
             final LoopCounters counters = new LoopCounters();
@@ -84,7 +94,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             loops[i] = new RoomLoop(i, directory, sessions, SystemNanoClock.INSTANCE, ByteBufAllocator.DEFAULT,
                 options.tickRateHz(), options.snapshotHistory(), options.maxCatchUpTicks(), options.roomLingerMs(),
                 options.slowClientTimeoutMs(), options.ackTimeoutMs(), options.ringCapacityBytes(), counters,
-                observer);
+                observer, resumes, options.resumeGraceMs());
         }
         final boolean epoll = options.preferEpoll() && Epoll.isAvailable();
         final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -117,6 +127,19 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
 
     private void doStart()
     {
+        if (options.tlsEnabled())
+        {
+            try
+            {
+                sslContext = SslContextBuilder.forServer(
+                    options.tlsCertificate().toFile(), options.tlsPrivateKey().toFile()).build();
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException("cannot load TLS certificate or key: certificate=" +
+                    options.tlsCertificate() + ", key=" + options.tlsPrivateKey() + ": " + ex.getMessage(), ex);
+            }
+        }
         for (int i = 0; i < loops.length; i++)
         {
             runners[i] = new AgentRunner(
@@ -138,8 +161,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             .channel(channelClass)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ServerChannelInitializer(this, options.webSocketPath(), options.maxFrameLength(),
-                options.handshakeTimeoutMs(), options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
+            .childHandler(new ServerChannelInitializer(this, options, sslContext));
         try
         {
             serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
@@ -163,6 +185,11 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             webSocketUri(), adminUri() == null ? "disabled" : adminUri(), transportName, loops.length,
             options.tickRateHz());
         LOG.info("effective configuration: {}", options);
+        if (tickets == null)
+        {
+            LOG.warn("OPEN MODE: no join-ticket secret configured (--ticket-secret / TICKWIRE_TICKET_SECRET): " +
+                "ANY client can join ANY room. Configure a secret before exposing this server.");
+        }
         if (options.adminToken() == null)
         {
             LOG.info("admin mutations (POST /rooms, DELETE /rooms/{id}) are disabled: no admin token configured");
@@ -276,7 +303,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     {
         final String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ?
             "127.0.0.1" : options.host();
-        return URI.create("ws://" + host + ":" + port() + options.webSocketPath());
+        return URI.create((options.tlsEnabled() ? "wss://" : "ws://") + host + ":" + port() + options.webSocketPath());
     }
 
     /**
@@ -324,6 +351,18 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             list.add(loop.counters());
         }
         return list;
+    }
+
+    @Override
+    public ResumeRegistry resumes()
+    {
+        return resumes;
+    }
+
+    @Override
+    public TicketVerifier tickets()
+    {
+        return tickets;
     }
 
     @Override

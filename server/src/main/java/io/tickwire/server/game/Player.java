@@ -7,17 +7,28 @@ public final class Player
 {
     private final String sessionId;
     private final String remoteAddress;
+    private final String playerId;
     private int entityId;
     private Object attachment;
 
     /**
      * @param sessionId     the session id (also sent in {@code Welcome}).
      * @param remoteAddress the client's address, for logs.
+     * @param playerId      the player id from the join ticket, or null in open mode.
      */
-    public Player(final String sessionId, final String remoteAddress)
+    public Player(final String sessionId, final String remoteAddress, final String playerId)
     {
         this.sessionId = sessionId;
         this.remoteAddress = remoteAddress;
+        this.playerId = playerId;
+    }
+
+    /**
+     * @return the player id the join ticket vouched for, or null when the server runs in open mode.
+     */
+    public String playerId()
+    {
+        return playerId;
     }
 
     /**

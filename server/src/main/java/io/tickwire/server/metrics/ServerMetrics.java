@@ -78,6 +78,16 @@ public final class ServerMetrics implements AutoCloseable
         FunctionCounter.builder("tickwire.ring.refusals", transport.leaveRetries, LongAdder::sum)
             .tag("record", "leave").description("Records a full room-loop ring refused (leaves are retried)")
             .register(registry);
+        adder("tickwire.inputs.rate.limited", transport.inputsRateLimited,
+            "Inputs dropped because a session exceeded maxInputsPerSecond");
+        adder("tickwire.handshake.timeouts", transport.handshakeTimeouts,
+            "Connections closed because the WebSocket upgrade did not complete in time (slowloris)");
+        FunctionCounter.builder("tickwire.connections.refused", transport.connectionsRefusedTotal, LongAdder::sum)
+            .tag("reason", "max_connections").description("TCP connections closed at once by a connection limit")
+            .register(registry);
+        FunctionCounter.builder("tickwire.connections.refused", transport.connectionsRefusedPerAddress, LongAdder::sum)
+            .tag("reason", "max_per_address").description("TCP connections closed at once by a connection limit")
+            .register(registry);
         for (int i = 0; i <= TransportCounters.DISCONNECT_CODES.length; i++)
         {
             final boolean other = i == TransportCounters.DISCONNECT_CODES.length;
@@ -133,6 +143,10 @@ public final class ServerMetrics implements AutoCloseable
             "Inputs dropped as duplicate or out of order");
         loopCounter("tickwire.joins", loop, counters, c -> c.joins, "Players joined a room");
         loopCounter("tickwire.leaves", loop, counters, c -> c.leaves, "Players left a room");
+        loopCounter("tickwire.players.detached", loop, counters, c -> c.detaches,
+            "Players whose connection was lost and who were kept for a resume");
+        loopCounter("tickwire.players.resumed", loop, counters, c -> c.resumes,
+            "Players resumed on a new connection within the grace period");
         loopCounter("tickwire.rooms.opened", loop, counters, c -> c.roomsCreated, "Rooms opened");
         loopCounter("tickwire.rooms.closed", loop, counters, c -> c.roomsClosed, "Rooms closed");
         loopCounter("tickwire.game.errors", loop, counters, c -> c.gameErrors,

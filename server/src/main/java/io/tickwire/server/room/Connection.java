@@ -6,15 +6,22 @@ import io.tickwire.server.transport.Session;
 /**
  * A connection's sync state as its room loop keeps it: the tick its client acknowledged (the
  * connection-scoped cache is the history entry for that tick), the last input sequence the game
- * processed, and the clocks behind the slow-client and ack timeouts.
+ * processed, and the clocks behind the slow-client and ack timeouts. It outlives its session
+ * while the player is detached: a client that lost its connection can resume it within the grace
+ * period, with its baseline and input sequence intact.
  * <p>
  * Thread: the owning room loop.
  */
 final class Connection
 {
-    final Session session;
     final Player player;
     final Room room;
+    /** Stable across resumes: the connection id the player first joined with. */
+    final long playerKey;
+    /** The live session, or null while the player is detached (connection lost, grace running). */
+    Session session;
+    String resumeToken;
+    long detachedSinceNs;
     int ackedTick;
     int lastInputSeq;
     long lastAckNs;
@@ -24,6 +31,8 @@ final class Connection
     Connection(final Session session, final Player player, final Room room, final long nowNs)
     {
         this.session = session;
+        this.playerKey = session.connectionId();
+        this.resumeToken = session.resumeToken();
         this.player = player;
         this.room = room;
         this.lastAckNs = nowNs;

@@ -28,6 +28,9 @@ public final class InboundRecords
     /** Ensure a room exists (operator create): {@code [roomKey:4]}. */
     public static final int CREATE_ROOM = 6;
 
+    /** A new connection resumes a player: {@code [connectionId:8][playerKey:8]}. */
+    public static final int RESUME = 7;
+
     /** Ack flag: the client lost its baseline, send a full snapshot. */
     public static final int ACK_FLAG_REQUEST_FULL = 1;
 
@@ -46,6 +49,8 @@ public final class InboundRecords
     static final int CLOSE_ROOM_CODE_OFFSET = 4;
     static final int CLOSE_ROOM_LENGTH = 8;
     static final int CREATE_ROOM_LENGTH = 4;
+    static final int RESUME_PLAYER_KEY_OFFSET = 8;
+    static final int RESUME_LENGTH = 16;
 
     private InboundRecords()
     {
@@ -160,6 +165,26 @@ public final class InboundRecords
         final MutableDirectBuffer buffer = ring.buffer();
         buffer.putInt(index + ROOM_KEY_OFFSET, roomKey);
         buffer.putInt(index + CLOSE_ROOM_CODE_OFFSET, closeCode);
+        ring.commit(index);
+        return true;
+    }
+
+    /**
+     * @param ring         the room loop's ring.
+     * @param connectionId the new connection.
+     * @param playerKey    the player it resumes.
+     * @return false when the ring is full.
+     */
+    public static boolean offerResume(final RingBuffer ring, final long connectionId, final long playerKey)
+    {
+        final int index = ring.tryClaim(RESUME, RESUME_LENGTH);
+        if (index <= 0)
+        {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + CONNECTION_ID_OFFSET, connectionId);
+        buffer.putLong(index + RESUME_PLAYER_KEY_OFFSET, playerKey);
         ring.commit(index);
         return true;
     }

@@ -44,6 +44,10 @@ public final class LoopCounters
     public long joins;
     /** Players left. */
     public long leaves;
+    /** Players whose connection was lost and who were kept for a resume. */
+    public long detaches;
+    /** Players resumed on a new connection. */
+    public long resumes;
     /** Rooms created. */
     public long roomsCreated;
     /** Rooms closed. */

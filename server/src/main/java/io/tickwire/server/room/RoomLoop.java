@@ -62,6 +62,9 @@ public final class RoomLoop implements Agent
     private final LoopObserver observer;
     private final Int2ObjectHashMap<Room> roomsByKey = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<Connection> connections = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Connection> byPlayerKey = new Long2ObjectHashMap<>();
+    private final ResumeRegistry resumes;
+    private final long resumeGraceNs;
     private final MessageHandler recordHandler = this::onRecord;
     private Room[] rooms = new Room[8];
     private int roomCount;
@@ -84,6 +87,8 @@ public final class RoomLoop implements Agent
      * @param ringCapacityBytes   inbound ring capacity (a power of two).
      * @param counters            where this loop counts (read by metrics).
      * @param observer            receives tick durations and encode sizes on this loop's thread.
+     * @param resumes             the server's resume tokens.
+     * @param resumeGraceMs       how long a player whose connection was lost is kept for a resume.
      */
     public RoomLoop(
         final int index,
@@ -99,8 +104,12 @@ public final class RoomLoop implements Agent
         final long ackTimeoutMs,
         final int ringCapacityBytes,
         final LoopCounters counters,
-        final LoopObserver observer)
+        final LoopObserver observer,
+        final ResumeRegistry resumes,
+        final long resumeGraceMs)
     {
+        this.resumes = resumes;
+        this.resumeGraceNs = resumeGraceMs * 1_000_000L;
         this.counters = counters;
         this.observer = observer;
         this.index = index;
@@ -223,6 +232,7 @@ public final class RoomLoop implements Agent
             return;
         }
         room.tick = tick;
+        expireDetached(room);
         final WorldState state = room.history.slotFor(tick);
         room.world.captureInto(state, tick, (nowNs - room.startNs) / 1_000_000L);
         room.handle.publish(tick, room.connectionCount);
@@ -280,6 +290,10 @@ public final class RoomLoop implements Agent
             case InboundRecords.CLOSE_ROOM:
                 onCloseRoom(buffer.getInt(offset + InboundRecords.ROOM_KEY_OFFSET),
                     buffer.getInt(offset + InboundRecords.CLOSE_ROOM_CODE_OFFSET));
+                break;
+            case InboundRecords.RESUME:
+                onResume(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
+                    buffer.getLong(offset + InboundRecords.RESUME_PLAYER_KEY_OFFSET));
                 break;
             case InboundRecords.CREATE_ROOM:
                 ensureRoom(buffer.getInt(offset + InboundRecords.ROOM_KEY_OFFSET));
@@ -366,7 +380,7 @@ public final class RoomLoop implements Agent
             counters.recordsOrphaned++;
             return;
         }
-        final Player player = new Player(session.sessionId(), session.remoteAddress());
+        final Player player = new Player(session.sessionId(), session.remoteAddress(), session.playerId());
         final Connection c = new Connection(session, player, room, nowNs);
         try
         {
@@ -381,21 +395,81 @@ public final class RoomLoop implements Agent
         }
         room.add(c);
         connections.put(connectionId, c);
+        byPlayerKey.put(c.playerKey, c);
+        resumes.put(c.resumeToken, new ResumeRegistry.Target(room.handle, c.playerKey));
         counters.joins++;
         room.handle.publish(room.tick, room.connectionCount);
-        session.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
-            .setSessionId(session.sessionId())
-            .setResumeToken(session.resumeToken())
+        sendWelcome(c, false);
+        LOG.info("player joined: session={} player={} room={} entity={} remote={}",
+            session.sessionId(), player.playerId(), room.handle.id(), player.entityId(), session.remoteAddress());
+    }
+
+    private void sendWelcome(final Connection c, final boolean resumed)
+    {
+        final Room room = c.room;
+        c.session.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
+            .setSessionId(c.player.sessionId())
+            .setResumeToken(c.resumeToken)
             .setRoomId(room.handle.id())
             .setRoomType(room.handle.type())
-            .setEntityId(player.entityId())
+            .setEntityId(c.player.entityId())
             .setTickRateHz(tickRateHz)
             .setServerTick(room.tick)
             .setSchema(room.schemaProto)
-            .setProtocolVersion(ProtocolVersion.CURRENT))
+            .setProtocolVersion(ProtocolVersion.CURRENT)
+            .setLastInputSeq(c.lastInputSeq)
+            .setResumed(resumed)
+            .setPlayerId(c.player.playerId() == null ? "" : c.player.playerId()))
             .build());
-        LOG.info("player joined: session={} room={} entity={} remote={}",
-            session.sessionId(), room.handle.id(), player.entityId(), session.remoteAddress());
+    }
+
+    private void onResume(final long connectionId, final long playerKey)
+    {
+        final Session session = sessions.byConnectionId(connectionId);
+        final Connection c = byPlayerKey.get(playerKey);
+        if (session == null || !session.channel().isActive())
+        {
+            counters.recordsOrphaned++;
+            return;
+        }
+        if (c == null || c.room.closed)
+        {
+            session.closeWith(CloseCodes.RESUME_REJECTED, "resume failed: the player is gone (grace period over)");
+            return;
+        }
+        if (c.session != null)
+        {
+            // The old connection is half-open or still alive: the resuming client wins.
+            connections.remove(c.session.connectionId());
+            c.session.closeWith(CloseCodes.SESSION_REPLACED, "player resumed on another connection");
+        }
+        resumes.remove(c.resumeToken);
+        c.session = session;
+        c.resumeToken = session.resumeToken();
+        c.detachedSinceNs = 0;
+        c.closing = false;
+        c.unwritableSinceNs = 0;
+        c.lastAckNs = nowNs;
+        connections.put(connectionId, c);
+        resumes.put(c.resumeToken, new ResumeRegistry.Target(c.room.handle, c.playerKey));
+        counters.resumes++;
+        sendWelcome(c, true);
+        LOG.info("player resumed: session={} player={} room={} entity={} ackedTick={} lastInputSeq={} remote={}",
+            c.player.sessionId(), c.player.playerId(), c.room.handle.id(), c.player.entityId(), c.ackedTick,
+            c.lastInputSeq, session.remoteAddress());
+    }
+
+    private void expireDetached(final Room room)
+    {
+        for (int i = room.connectionCount - 1; i >= 0; i--)
+        {
+            final Connection c = room.connections[i];
+            if (c.session == null && nowNs - c.detachedSinceNs > resumeGraceNs)
+            {
+                LOG.info("resume grace over: session={} room={}", c.player.sessionId(), room.handle.id());
+                removeConnection(c, 0);
+            }
+        }
     }
 
     private void onLeave(final long connectionId, final int closeCode)
@@ -406,12 +480,28 @@ public final class RoomLoop implements Agent
             counters.recordsOrphaned++;
             return;
         }
+        if (closeCode == 0 && resumeGraceNs > 0 && !c.room.closed)
+        {
+            // Lost without a close from either side: keep the player for a resume.
+            LOG.info("player detached: session={} room={} graceMs={}",
+                c.player.sessionId(), c.room.handle.id(), resumeGraceNs / 1_000_000);
+            c.session = null;
+            c.detachedSinceNs = nowNs;
+            counters.detaches++;
+            return;
+        }
         removeConnection(c, closeCode);
     }
 
     private void removeConnection(final Connection c, final int closeCode)
     {
         final Room room = c.room;
+        byPlayerKey.remove(c.playerKey);
+        resumes.remove(c.resumeToken);
+        if (c.session != null)
+        {
+            connections.remove(c.session.connectionId());
+        }
         room.remove(c, nowNs);
         room.handle.releaseSeat();
         counters.leaves++;
@@ -428,7 +518,7 @@ public final class RoomLoop implements Agent
         }
         room.handle.publish(room.tick, room.connectionCount);
         LOG.info("player left: session={} room={} code={} remote={}",
-            c.session.sessionId(), room.handle.id(), closeCode, c.session.remoteAddress());
+            c.player.sessionId(), room.handle.id(), closeCode, c.player.remoteAddress());
     }
 
     private void onCloseRoom(final int roomKey, final int closeCode)
@@ -510,13 +600,20 @@ public final class RoomLoop implements Agent
         }
         room.closed = true;
         room.handle.retire();
-        for (int i = 0; i < room.connectionCount; i++)
+        for (int i = room.connectionCount - 1; i >= 0; i--)
         {
             final Connection c = room.connections[i];
             c.closing = true;
-            c.session.closeWith(closeCode, reason);
+            if (c.session != null)
+            {
+                c.session.closeWith(closeCode, reason);
+            }
+            else
+            {
+                removeConnection(c, closeCode);
+            }
         }
-        // Connections stay mapped until their leave records arrive; closeIdleRooms drops the room.
+        // Attached connections stay mapped until their leave records arrive; closeIdleRooms drops the room.
     }
 
     /**

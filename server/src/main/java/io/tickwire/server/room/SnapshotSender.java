@@ -60,7 +60,7 @@ final class SnapshotSender
             for (int i = 0; i < count; i++)
             {
                 final Connection c = connections[i];
-                if (c.closing)
+                if (c.closing || c.session == null)
                 {
                     continue;
                 }

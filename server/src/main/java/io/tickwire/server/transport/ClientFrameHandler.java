@@ -4,10 +4,12 @@ import com.google.protobuf.CodedInputStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.Ack;
@@ -16,7 +18,11 @@ import io.tickwire.protocol.v1.Input;
 import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.Pong;
 import io.tickwire.protocol.v1.ServerMessage;
+import io.tickwire.protocol.ticket.JoinTicket;
+import io.tickwire.protocol.ticket.TicketException;
+import io.tickwire.server.auth.TicketVerifier;
 import io.tickwire.server.room.InboundRecords;
+import io.tickwire.server.room.ResumeRegistry;
 import io.tickwire.server.room.JoinResult;
 import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
@@ -47,15 +53,30 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private static final int PROTOBUF_RECURSION_LIMIT = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Windows in a row with more drops than the allowed rate before the session is closed. */
+    static final int RATE_ABUSE_WINDOWS = 3;
+
     private final ServerContext server;
     private final UnsafeBuffer payloadScratch;
     private final byte[] payloadBytes;
+    private final double inputsPerNs;
+    private final double inputBurst;
+    private final int maxInputsPerSecond;
+    private double inputTokens;
+    private long lastRefillNs = System.nanoTime();
+    private long windowStartNs = lastRefillNs;
+    private int droppedInWindow;
+    private int abusiveWindows;
     private Session session;
 
-    ClientFrameHandler(final ServerContext server)
+    ClientFrameHandler(final ServerContext server, final int maxInputsPerSecond)
     {
         super(true);
         this.server = server;
+        this.maxInputsPerSecond = maxInputsPerSecond;
+        this.inputsPerNs = maxInputsPerSecond / 1e9;
+        this.inputBurst = Math.max(4, maxInputsPerSecond / 4.0);
+        this.inputTokens = inputBurst;
         this.payloadBytes = new byte[server.maxInputPayload()];
         this.payloadScratch = new UnsafeBuffer(payloadBytes);
     }
@@ -65,6 +86,10 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete)
         {
+            if (ctx.pipeline().get(HandshakeDeadline.NAME) != null)
+            {
+                ctx.pipeline().remove(HandshakeDeadline.NAME);
+            }
             final SessionRegistry sessions = server.sessions();
             final byte[] token = new byte[24];
             RANDOM.nextBytes(token);
@@ -78,6 +103,18 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             sessions.add(session);
             server.counters().connectionsOpened.increment();
             LOG.info("connection opened: session={} remote={}", session.sessionId(), session.remoteAddress());
+        }
+        else if (evt instanceof IdleStateEvent)
+        {
+            if (session == null)
+            {
+                ctx.close();
+            }
+            else
+            {
+                reject(CloseCodes.IDLE_TIMEOUT, "no message for longer than the idle timeout");
+            }
+            return;
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -153,6 +190,11 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 join.getProtocolVersion() + ", supported=" + ProtocolVersion.CURRENT);
             return;
         }
+        if (!join.getResumeToken().isEmpty())
+        {
+            onResume(join);
+            return;
+        }
         final boolean hasId = !join.getRoomId().isEmpty();
         final boolean hasType = !join.getRoomType().isEmpty();
         if (hasId == hasType)
@@ -160,6 +202,20 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             reject(CloseCodes.INVALID_JOIN, "join must name exactly one of room_id and room_type: room_id=" +
                 join.getRoomId() + ", room_type=" + join.getRoomType());
             return;
+        }
+        final TicketVerifier tickets = server.tickets();
+        JoinTicket ticket = null;
+        if (tickets != null)
+        {
+            try
+            {
+                ticket = tickets.check(join.getTicket(), join.getRoomId(), join.getRoomType());
+            }
+            catch (final TicketException ex)
+            {
+                reject(CloseCodes.TICKET_REJECTED, ex.getMessage());
+                return;
+            }
         }
         final RoomDirectory directory = server.directory();
         final JoinResult result = hasId ? directory.joinById(join.getRoomId()) :
@@ -170,10 +226,59 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         final RoomHandle handle = result.handle();
+        if (ticket != null)
+        {
+            try
+            {
+                if (ticket.roomType() != null && !ticket.roomType().equals(handle.type()))
+                {
+                    throw new TicketException("join ticket is for another room type: ticketType=" +
+                        ticket.roomType() + ", room=" + handle.id() + ", roomType=" + handle.type());
+                }
+                tickets.consume(ticket);
+            }
+            catch (final TicketException ex)
+            {
+                directory.abandonSeat(handle);
+                reject(CloseCodes.TICKET_REJECTED, ex.getMessage());
+                return;
+            }
+            session.playerId(ticket.playerId());
+        }
         final RoomLoop loop = server.loop(handle.loopIndex());
         if (!InboundRecords.offerJoin(loop.inbound(), session.connectionId(), handle.key()))
         {
             directory.abandonSeat(handle);
+            server.counters().joinsRefusedOverload.increment();
+            reject(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
+                " inbound ring full");
+            return;
+        }
+        session.room(handle);
+        session.joinOffered(true);
+    }
+
+    /**
+     * A client that lost its connection comes back with the resume token of its last Welcome. A
+     * wrong token is refused here and changes nothing: the real player's grace period runs on.
+     */
+    private void onResume(final Join join)
+    {
+        final ResumeRegistry.Target target = server.resumes().lookup(join.getResumeToken());
+        if (target == null || target.room().isRetired())
+        {
+            reject(CloseCodes.RESUME_REJECTED, "resume token unknown or expired");
+            return;
+        }
+        if (!target.room().id().equals(join.getRoomId()))
+        {
+            reject(CloseCodes.RESUME_REJECTED, "resume token is for another room: room_id=" + join.getRoomId());
+            return;
+        }
+        final RoomHandle handle = target.room();
+        if (!InboundRecords.offerResume(server.loop(handle.loopIndex()).inbound(), session.connectionId(),
+            target.playerKey()))
+        {
             server.counters().joinsRefusedOverload.increment();
             reject(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
                 " inbound ring full");
@@ -198,12 +303,48 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 payloadBytes.length);
             return;
         }
+        if (!takeInputToken())
+        {
+            return;
+        }
         input.getPayload().copyTo(payloadBytes, 0);
         if (!InboundRecords.offerInput(server.loop(room.loopIndex()).inbound(), session.connectionId(),
             input.getSeq(), input.getAckTick(), payloadScratch, length))
         {
             server.counters().inputsDropped.increment();
         }
+    }
+
+    /**
+     * Token bucket of {@code maxInputsPerSecond} with a quarter-second burst. Excess inputs are
+     * dropped and counted; a session that keeps sending more than twice the allowed rate for
+     * {@link #RATE_ABUSE_WINDOWS} seconds in a row is closed with 1008.
+     */
+    private boolean takeInputToken()
+    {
+        final long nowNs = System.nanoTime();
+        inputTokens = Math.min(inputBurst, inputTokens + (nowNs - lastRefillNs) * inputsPerNs);
+        lastRefillNs = nowNs;
+        if (nowNs - windowStartNs >= 1_000_000_000L)
+        {
+            abusiveWindows = droppedInWindow > maxInputsPerSecond ? abusiveWindows + 1 : 0;
+            droppedInWindow = 0;
+            windowStartNs = nowNs;
+            if (abusiveWindows >= RATE_ABUSE_WINDOWS)
+            {
+                reject(CloseCodes.POLICY_VIOLATION, "input rate exceeded for " + RATE_ABUSE_WINDOWS +
+                    " s: maxInputsPerSecond=" + maxInputsPerSecond);
+                return false;
+            }
+        }
+        if (inputTokens >= 1.0)
+        {
+            inputTokens -= 1.0;
+            return true;
+        }
+        droppedInWindow++;
+        server.counters().inputsRateLimited.increment();
+        return false;
     }
 
     private void onAck(final Ack ack)
@@ -276,7 +417,17 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         LOG.debug("connection error: remote={} cause={}", ctx.channel().remoteAddress(), cause.toString());
-        if (session != null)
+        if (session != null && cause instanceof TooLongFrameException)
+        {
+            // A fragmented message whose parts add up to more than the frame limit.
+            server.counters().badFrames.increment();
+            session.closeWith(CloseCodes.MESSAGE_TOO_BIG, "message too big: max=" + server.maxFrameLength());
+        }
+        else if (session != null && cause instanceof java.io.IOException)
+        {
+            ctx.close();
+        }
+        else if (session != null)
         {
             session.closeWith(CloseCodes.INTERNAL_ERROR, "internal error");
         }

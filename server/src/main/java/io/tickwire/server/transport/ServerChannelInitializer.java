@@ -10,10 +10,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.tickwire.server.ServerOptions;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place the server pipeline's order is fixed, after Netty's websocketx server example:
- * HTTP codec, aggregator for the upgrade request, the WebSocket protocol handler (handshake,
+ * connection limiter, handshake deadline (slowloris), TLS when configured, idle timeout, HTTP codec, aggregator for the upgrade request, the WebSocket protocol handler (handshake,
  * control frames, close), a frame aggregator for fragmented messages bounded by the frame limit,
  * the Tickwire frame handler, and a 404 fallback for other HTTP requests.
  * <p>
@@ -27,32 +33,48 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
 
     private final ServerContext server;
-    private final String webSocketPath;
+    private final ServerOptions options;
     private final WriteBufferWaterMark waterMark;
     private final WebSocketServerProtocolConfig protocolConfig;
     private final HttpFallbackHandler fallback;
+    private final ConnectionLimiter limiter;
+    private final SslContext sslContext;
 
     /**
-     * @param server             the server.
-     * @param webSocketPath      WebSocket path.
-     * @param maxFrameLength     largest client frame (and reassembled message).
-     * @param handshakeTimeoutMs time allowed for the upgrade.
-     * @param lowWaterMark       bytes at which a channel turns writable again.
-     * @param highWaterMark      bytes at which it turns unwritable.
+     * @param server     the server.
+     * @param options    its options (path, limits, timeouts, water marks).
+     * @param sslContext TLS context for wss, or null for plain ws.
      */
-    public ServerChannelInitializer(
-        final ServerContext server,
-        final String webSocketPath,
-        final int maxFrameLength,
-        final long handshakeTimeoutMs,
-        final int lowWaterMark,
-        final int highWaterMark)
+    public ServerChannelInitializer(final ServerContext server, final ServerOptions options, final SslContext sslContext)
     {
         this.server = server;
-        this.webSocketPath = webSocketPath;
-        this.waterMark = new WriteBufferWaterMark(lowWaterMark, highWaterMark);
-        this.fallback = new HttpFallbackHandler(webSocketPath);
-        this.protocolConfig = WebSocketServerProtocolConfig.newBuilder()
+        this.options = options;
+        this.sslContext = sslContext;
+        this.waterMark = new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
+        this.fallback = new HttpFallbackHandler(options.webSocketPath());
+        this.limiter = new ConnectionLimiter(
+            options.maxConnections(), options.maxConnectionsPerAddress(), server.counters());
+        this.protocolConfig = webSocketProtocolConfig(options.webSocketPath(), options.maxFrameLength(),
+            options.handshakeTimeoutMs(), options.webSocketCompression());
+    }
+
+    /**
+     * The WebSocket protocol settings every Tickwire endpoint uses: RFC 6455 only, no extensions,
+     * masked client frames required, frames over {@code maxFrameLength} refused with 1009, protocol
+     * violations answered by the decoder's own close code (1002/1009). Public so that conformance
+     * tests (Autobahn) run against exactly this configuration.
+     *
+     * @param webSocketPath      WebSocket path.
+     * @param maxFrameLength     largest frame payload.
+     * @param handshakeTimeoutMs time allowed for the upgrade.
+     * @param allowExtensions    true only when permessage-deflate is configured.
+     * @return the configuration.
+     */
+    public static WebSocketServerProtocolConfig webSocketProtocolConfig(
+        final String webSocketPath, final int maxFrameLength, final long handshakeTimeoutMs,
+        final boolean allowExtensions)
+    {
+        return WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(webSocketPath)
             .checkStartsWith(false)
             .handshakeTimeoutMillis(handshakeTimeoutMs)
@@ -61,7 +83,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             .dropPongFrames(true)
             .decoderConfig(WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxFrameLength)
-                .allowExtensions(false)
+                .allowExtensions(allowExtensions)
                 .allowMaskMismatch(false)
                 .closeOnProtocolViolation(true)
                 .build())
@@ -73,11 +95,23 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     {
         ch.config().setWriteBufferWaterMark(waterMark);
         final ChannelPipeline p = ch.pipeline();
+        p.addLast("limiter", limiter);
+        p.addLast(HandshakeDeadline.NAME, new HandshakeDeadline(options.handshakeTimeoutMs(), server.counters()));
+        if (sslContext != null)
+        {
+            p.addLast("tls", sslContext.newHandler(ch.alloc()));
+        }
+        p.addLast("idle", new IdleStateHandler(options.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        if (options.webSocketCompression())
+        {
+            // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.
+            p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.maxFrameLength()));
+        }
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(protocolConfig.decoderConfig().maxFramePayloadLength()));
-        p.addLast("tickwire", new ClientFrameHandler(server));
+        p.addLast("tickwire", new ClientFrameHandler(server, options.maxInputsPerSecond()));
         p.addLast("http-fallback", fallback);
     }
 }

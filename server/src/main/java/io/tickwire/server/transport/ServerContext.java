@@ -27,6 +27,12 @@ public interface ServerContext
     /** @return largest input payload in bytes. */
     int maxInputPayload();
 
+    /** @return resume tokens of live players. */
+    io.tickwire.server.room.ResumeRegistry resumes();
+
+    /** @return the join-ticket verifier, or null in open mode. */
+    io.tickwire.server.auth.TicketVerifier tickets();
+
     /** @return nanoseconds since the server started. */
     long serverTimeNs();
 }

@@ -34,6 +34,7 @@ public final class Session
     private final TransportCounters counters;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile RoomHandle room;
+    private volatile String playerId;
     private volatile int closeCode;
     private volatile String closeReason = "client closed";
     private boolean joinOffered;
@@ -105,6 +106,19 @@ public final class Session
     void room(final RoomHandle room)
     {
         this.room = room;
+    }
+
+    /**
+     * @return the player id from the verified join ticket, or null in open mode.
+     */
+    public String playerId()
+    {
+        return playerId;
+    }
+
+    void playerId(final String playerId)
+    {
+        this.playerId = playerId;
     }
 
     boolean joinOffered()

@@ -28,6 +28,14 @@ public final class TransportCounters
     public final LongAdder leaveRetries = new LongAdder();
     /** Frames rejected as text, unparseable or out of order. */
     public final LongAdder badFrames = new LongAdder();
+    /** Connections closed at once because the server was at its connection limit. */
+    public final LongAdder connectionsRefusedTotal = new LongAdder();
+    /** Connections closed at once because their address was at its connection limit. */
+    public final LongAdder connectionsRefusedPerAddress = new LongAdder();
+    /** Connections closed because the WebSocket handshake did not complete in time. */
+    public final LongAdder handshakeTimeouts = new LongAdder();
+    /** Inputs dropped because the session exceeded its input rate. */
+    public final LongAdder inputsRateLimited = new LongAdder();
     /** Frames sent other than snapshots (welcome, pong, error). */
     public final LongAdder controlFramesOut = new LongAdder();
     /** Payload bytes of frames sent other than snapshots. */
@@ -43,14 +51,16 @@ public final class TransportCounters
         CloseCodes.INTERNAL_ERROR, CloseCodes.NOT_JOINED, CloseCodes.ROOM_NOT_FOUND, CloseCodes.ROOM_FULL,
         CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, CloseCodes.INVALID_JOIN, CloseCodes.ALREADY_JOINED,
         CloseCodes.SLOW_CONSUMER, CloseCodes.ACK_TIMEOUT, CloseCodes.SERVER_OVERLOADED, CloseCodes.ROOM_CLOSED,
-        CloseCodes.IDLE_TIMEOUT };
+        CloseCodes.IDLE_TIMEOUT, CloseCodes.TICKET_REJECTED, CloseCodes.RESUME_REJECTED,
+        CloseCodes.SESSION_REPLACED };
 
     /** Names of {@link #DISCONNECT_CODES}, used as the {@code reason} tag. */
     public static final String[] DISCONNECT_REASONS = {
         "client_closed", "normal", "going_away", "protocol_error", "unsupported_data", "invalid_payload",
         "policy_violation", "message_too_big", "internal_error", "not_joined", "room_not_found", "room_full",
         "unsupported_protocol_version", "invalid_join", "already_joined", "slow_consumer", "ack_timeout",
-        "server_overloaded", "room_closed", "idle_timeout" };
+        "server_overloaded", "room_closed", "idle_timeout", "ticket_rejected", "resume_rejected",
+        "session_replaced" };
 
     /** Disconnects by close code, indexed like {@link #DISCONNECT_CODES}; the last slot is "other". */
     public final LongAdder[] disconnects = new LongAdder[DISCONNECT_CODES.length + 1];

@@ -81,7 +81,7 @@ class BadInputTest
         {
             misbehave.accept(client);
             assertEquals(expectedCode, client.awaitCloseCode(), "close code; reason=" + client.awaitCloseReason());
-            ArenaEndToEndTest.awaitTrue(() -> client.messages().stream().anyMatch(ServerMessage::hasError),
+            Await.awaitTrue(() -> client.messages().stream().anyMatch(ServerMessage::hasError),
                 "Error message before close");
             final ServerMessage error = client.messages().stream().filter(ServerMessage::hasError).findFirst()
                 .orElseThrow();

@@ -44,12 +44,17 @@ final class RawWebSocketClient implements AutoCloseable
 
     static RawWebSocketClient connect(final URI uri) throws Exception
     {
+        return connect(uri, null);
+    }
+
+    static RawWebSocketClient connect(final URI uri, final io.netty.handler.ssl.SslContext ssl) throws Exception
+    {
         final RawWebSocketClient client = new RawWebSocketClient();
-        client.doConnect(uri);
+        client.doConnect(uri, ssl);
         return client;
     }
 
-    private void doConnect(final URI uri) throws Exception
+    private void doConnect(final URI uri, final io.netty.handler.ssl.SslContext ssl) throws Exception
     {
         final WebSocketClientProtocolHandler protocol = new WebSocketClientProtocolHandler(
             WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
@@ -61,6 +66,10 @@ final class RawWebSocketClient implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (ssl != null)
+                    {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                    }
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16), protocol,
                         new Recorder());
                 }
@@ -97,6 +106,31 @@ final class RawWebSocketClient implements AutoCloseable
     boolean isOpen()
     {
         return channel.isActive();
+    }
+
+    /**
+     * Drop the TCP connection without a WebSocket close: what a lost network looks like.
+     */
+    void dropConnection()
+    {
+        channel.close().awaitUninterruptibly();
+    }
+
+    ServerMessage awaitMessage(final java.util.function.Predicate<ServerMessage> matching) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline)
+        {
+            for (final ServerMessage m : messages)
+            {
+                if (matching.test(m))
+                {
+                    return m;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no matching message in " + messages.size() + " received");
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.tickwire.server.e2e.ArenaEndToEndTest.awaitTrue;
+import static io.tickwire.server.e2e.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +56,7 @@ class SlowConsumerTest
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(90)
     void shouldBoundMemoryForClientThatStopsReadingAndResyncItExactly() throws Exception
     {
         server = TickwireServer.start(ServerOptions.builder()
@@ -81,6 +81,10 @@ class SlowConsumerTest
             }
         });
         awaitTrue(() -> slow.stats().deltaSnapshots() > 10, "slow client is in sync before it stops reading");
+        // A reference window of the same length with both clients reading, to compare against.
+        final long referenceStartNs = System.nanoTime();
+        Thread.sleep(PAUSE_MS);
+        final long referenceEndNs = System.nanoTime();
         final long skipped0 = skipped();
 
         slow.suspendReading();
@@ -94,34 +98,23 @@ class SlowConsumerTest
         final long pauseEndNs = System.nanoTime();
 
         assertTrue(maxPending >= LOW_WATER_MARK,
-            "the paused client really backed up the server: maxPending=" + maxPending);
+            "the paused client really backed up the server: maxPending=" + maxPending + ", open=" + slow.isOpen() +
+            ", pendingNow=" + server.pendingOutboundBytes(slow.sessionId()) + ", sessions=" + server.sessions().size() +
+            ", stats=" + slow.stats());
         assertTrue(maxPending <= HIGH_WATER_MARK + 64 * 1024,
             "server memory for the paused client stays under the high-water mark plus one frame: maxPending=" +
             maxPending + ", highWaterMark=" + HIGH_WATER_MARK);
         assertTrue(skipped() - skipped0 > 30, "snapshots were skipped while unwritable: " + (skipped() - skipped0));
 
-        // The other player of the same room kept its 30 Hz snapshots during the pause.
-        final List<Long> gapsMs = new ArrayList<>();
-        long previous = -1;
-        int arrivals = 0;
-        for (final long t : steadyArrivalsNs)
-        {
-            if (t >= pauseStartNs && t <= pauseEndNs)
-            {
-                arrivals++;
-                if (previous >= 0)
-                {
-                    gapsMs.add((t - previous) / 1_000_000);
-                }
-                previous = t;
-            }
-        }
-        Collections.sort(gapsMs);
-        final double expected = PAUSE_MS / 1000.0 * 30;
-        assertTrue(arrivals >= expected * 0.9, "steady client got its snapshots: arrivals=" + arrivals +
-            ", expected~" + expected);
-        final long p95GapMs = gapsMs.get((int)(gapsMs.size() * 0.95));
-        assertTrue(p95GapMs <= 70, "steady client's snapshot spacing unaffected: p95 gap ms=" + p95GapMs);
+        // The other player of the same room kept its snapshot rate and spacing during the pause,
+        // compared with the reference window measured the same way in this run.
+        final Window reference = Window.of(steadyArrivalsNs, referenceStartNs, referenceEndNs);
+        final Window paused = Window.of(steadyArrivalsNs, pauseStartNs, pauseEndNs);
+        assertTrue(reference.arrivals >= PAUSE_MS / 1000.0 * 30 * 0.5, "reference window is meaningful: " + reference);
+        assertTrue(paused.arrivals >= reference.arrivals * 0.9,
+            "steady client's snapshot rate unaffected: paused=" + paused + ", reference=" + reference);
+        assertTrue(paused.p95GapMs <= Math.max(70, 2 * reference.p95GapMs),
+            "steady client's snapshot spacing unaffected: paused=" + paused + ", reference=" + reference);
 
         slow.resumeReading();
         final long resumedDeltas = slow.stats().deltaSnapshots();
@@ -129,6 +122,30 @@ class SlowConsumerTest
         assertMirrorEqualsServer(slow);
         assertMirrorEqualsServer(steady);
         assertTrue(slow.mirror().copyState().count() >= NPCS);
+    }
+
+    private record Window(int arrivals, long p95GapMs)
+    {
+        static Window of(final List<Long> arrivalsNs, final long startNs, final long endNs)
+        {
+            final List<Long> gapsMs = new ArrayList<>();
+            long previous = -1;
+            int arrivals = 0;
+            for (final long t : arrivalsNs)
+            {
+                if (t >= startNs && t <= endNs)
+                {
+                    arrivals++;
+                    if (previous >= 0)
+                    {
+                        gapsMs.add((t - previous) / 1_000_000);
+                    }
+                    previous = t;
+                }
+            }
+            Collections.sort(gapsMs);
+            return new Window(arrivals, gapsMs.isEmpty() ? Long.MAX_VALUE : gapsMs.get((int)(gapsMs.size() * 0.95)));
+        }
     }
 
     private long skipped()

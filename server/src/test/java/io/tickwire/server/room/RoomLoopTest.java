@@ -65,7 +65,7 @@ class RoomLoopTest
         };
         directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4);
         loop = new RoomLoop(0, directory, new SessionRegistry(), clock, ByteBufAllocator.DEFAULT, TICK_RATE_HZ,
-            8, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, new LoopCounters(), LoopObserver.NOOP);
+            8, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, new LoopCounters(), LoopObserver.NOOP, new ResumeRegistry(), 10_000);
     }
 
     private void startRoom()

@@ -1,0 +1,87 @@
+package io.tickwire.server.transport;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * First in the pipeline: refuses a TCP connection beyond the total limit or beyond the limit per
+ * remote address by closing it at once, before any byte is read (a process that opens hundreds
+ * of idle sockets cannot hold more than its share). Counted in {@link TransportCounters}.
+ * {@link Sharable}; its maps are thread-safe; runs on every event loop.
+ */
+@ChannelHandler.Sharable
+public final class ConnectionLimiter extends ChannelInboundHandlerAdapter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
+    private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("tickwire.counted-address");
+
+    private final int maxConnections;
+    private final int maxPerAddress;
+    private final TransportCounters counters;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+    /**
+     * @param maxConnections most open connections.
+     * @param maxPerAddress  most open connections from one remote address.
+     * @param counters       where refusals are counted.
+     */
+    public ConnectionLimiter(final int maxConnections, final int maxPerAddress, final TransportCounters counters)
+    {
+        this.maxConnections = maxConnections;
+        this.maxPerAddress = maxPerAddress;
+        this.counters = counters;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception
+    {
+        final InetAddress address = ((InetSocketAddress)ctx.channel().remoteAddress()).getAddress();
+        if (total.incrementAndGet() > maxConnections)
+        {
+            total.decrementAndGet();
+            counters.connectionsRefusedTotal.increment();
+            LOG.warn("connection refused: remote={} reason=\"server at maxConnections={}\"", address, maxConnections);
+            ctx.close();
+            return;
+        }
+        final AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (count.incrementAndGet() > maxPerAddress)
+        {
+            count.decrementAndGet();
+            total.decrementAndGet();
+            counters.connectionsRefusedPerAddress.increment();
+            LOG.warn("connection refused: remote={} reason=\"address at maxConnectionsPerAddress={}\"",
+                address, maxPerAddress);
+            ctx.close();
+            return;
+        }
+        ctx.channel().attr(COUNTED).set(address);
+        ctx.pipeline().remove(this);
+        ctx.channel().closeFuture().addListener(f -> release(address));
+        super.channelActive(ctx);
+    }
+
+    private void release(final InetAddress address)
+    {
+        total.decrementAndGet();
+        perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /**
+     * @return open connections counted.
+     */
+    public int openConnections()
+    {
+        return total.get();
+    }
+}
