@@ -6,10 +6,12 @@ import org.agrona.DirectBuffer;
  * One room's game: created with the room, called on join, on each input, on each tick and on
  * leave. All calls come from the room loop thread that owns the room, one at a time.
  * <p>
- * Tick order: the inputs drained since the last tick are delivered through
- * {@link #onInput} as they arrive; then {@link #onTick} advances the simulation; then the server
- * captures the world as the tick's snapshot. A game should store input intent in
- * {@code onInput} and apply it in {@code onTick} so that every tick advances by the same step.
+ * Tick order: inputs are queued per player as they arrive; at each tick every player's oldest
+ * queued input (at most one per player) is delivered through {@link #onInput}, then
+ * {@link #onTick} advances the simulation, then the server captures the world as the tick's
+ * snapshot. One input per player per tick is what client-side prediction replays, so a game
+ * that stores input intent in {@code onInput} and applies it in {@code onTick} is stepped on the
+ * server exactly as the client predicted it, however the network bunched the inputs.
  */
 public interface GameLogic
 {

@@ -141,6 +141,8 @@ public final class ServerMetrics implements AutoCloseable
         loopCounter("tickwire.inputs.applied", loop, counters, c -> c.inputsApplied, "Inputs given to game logic");
         loopCounter("tickwire.inputs.stale", loop, counters, c -> c.inputsStale,
             "Inputs dropped as duplicate or out of order");
+        loopCounter("tickwire.inputs.queue.full", loop, counters, c -> c.inputsQueueFull,
+            "Inputs dropped because the player already had 16 inputs queued");
         loopCounter("tickwire.joins", loop, counters, c -> c.joins, "Players joined a room");
         loopCounter("tickwire.leaves", loop, counters, c -> c.leaves, "Players left a room");
         loopCounter("tickwire.players.detached", loop, counters, c -> c.detaches,

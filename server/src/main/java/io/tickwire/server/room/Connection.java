@@ -23,10 +23,21 @@ final class Connection
     String resumeToken;
     long detachedSinceNs;
     int ackedTick;
+    /** Sequence of the last input the game applied: what snapshots report as last_input_seq. */
     int lastInputSeq;
+    /** Sequence of the last input accepted into the queue; older or equal ones are duplicates. */
+    int lastQueuedSeq;
+    private final int[] queuedSeqs = new int[MAX_QUEUED_INPUTS];
+    private final int[] queuedLengths = new int[MAX_QUEUED_INPUTS];
+    private final byte[][] queuedPayloads = new byte[MAX_QUEUED_INPUTS][];
+    private int queueHead;
+    private int queueSize;
     long lastAckNs;
     long unwritableSinceNs;
     boolean closing;
+
+    /** Inputs a player may have waiting: at 30 Hz about half a second of one input per tick. */
+    static final int MAX_QUEUED_INPUTS = 16;
 
     Connection(final Session session, final Player player, final Room room, final long nowNs)
     {
@@ -36,6 +47,53 @@ final class Connection
         this.player = player;
         this.room = room;
         this.lastAckNs = nowNs;
+    }
+
+    /**
+     * Queue one input for a later tick. Copies the payload into a slot buffer that grows only
+     * when a larger payload arrives.
+     *
+     * @return false when the queue is full (the input is dropped).
+     */
+    boolean offerInput(final int seq, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    {
+        if (queueSize == MAX_QUEUED_INPUTS)
+        {
+            return false;
+        }
+        final int slot = (queueHead + queueSize) % MAX_QUEUED_INPUTS;
+        byte[] payload = queuedPayloads[slot];
+        if (payload == null || payload.length < length)
+        {
+            payload = new byte[Math.max(length, 16)];
+            queuedPayloads[slot] = payload;
+        }
+        buffer.getBytes(offset, payload, 0, length);
+        queuedSeqs[slot] = seq;
+        queuedLengths[slot] = length;
+        queueSize++;
+        lastQueuedSeq = seq;
+        return true;
+    }
+
+    boolean hasQueuedInput()
+    {
+        return queueSize > 0;
+    }
+
+    /**
+     * Take the oldest queued input into {@code into} (wrapping its payload, no copy) and mark it applied.
+     *
+     * @return its length.
+     */
+    int pollInput(final org.agrona.concurrent.UnsafeBuffer into)
+    {
+        final int slot = queueHead;
+        queueHead = (queueHead + 1) % MAX_QUEUED_INPUTS;
+        queueSize--;
+        lastInputSeq = queuedSeqs[slot];
+        into.wrap(queuedPayloads[slot], 0, queuedLengths[slot]);
+        return queuedLengths[slot];
     }
 
     /**

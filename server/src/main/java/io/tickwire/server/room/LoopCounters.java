@@ -38,6 +38,8 @@ public final class LoopCounters
     public long inputsApplied;
     /** Inputs dropped as duplicates or out of order. */
     public long inputsStale;
+    /** Inputs dropped because the player already had a full queue (more than 16 ticks ahead). */
+    public long inputsQueueFull;
     /** Records for connections or rooms that were already gone. */
     public long recordsOrphaned;
     /** Players joined. */

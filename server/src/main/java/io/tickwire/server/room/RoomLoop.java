@@ -31,7 +31,8 @@ import java.util.Arrays;
  * One room loop: an Agrona {@link Agent} hosting many rooms. Each duty cycle reads the clock once,
  * drains a bounded batch of inbound records (joins, inputs, acks, leaves) from its
  * {@link ManyToOneRingBuffer}, then runs one fixed tick of every room whose absolute deadline has
- * passed ({@code deadlineNs - nowNs <= 0}): game tick, capture into the snapshot history, send.
+ * passed ({@code deadlineNs - nowNs <= 0}): each player's oldest queued input, the game tick,
+ * capture into the snapshot history, send.
  * <p>
  * Deadlines advance by exactly one period per tick, so a late tick does not shift later ones: the
  * loop catches up by running due ticks back to back. A tick that takes longer than the tick period
@@ -66,6 +67,7 @@ public final class RoomLoop implements Agent
     private final ResumeRegistry resumes;
     private final long resumeGraceNs;
     private final MessageHandler recordHandler = this::onRecord;
+    private final UnsafeBuffer inputView = new UnsafeBuffer(new byte[0]);
     private Room[] rooms = new Room[8];
     private int roomCount;
     private long nowNs;
@@ -222,6 +224,10 @@ public final class RoomLoop implements Agent
             return;
         }
         final int tick = room.tick + 1;
+        if (!applyQueuedInputs(room))
+        {
+            return;
+        }
         try
         {
             room.logic.onTick(room.world, tick);
@@ -318,22 +324,45 @@ public final class RoomLoop implements Agent
         {
             c.onAck(ackTick, c.room.tick, nowNs);
         }
-        if (Integer.compareUnsigned(seq, c.lastInputSeq) <= 0)
+        if (Integer.compareUnsigned(seq, c.lastQueuedSeq) <= 0)
         {
             counters.inputsStale++;
             return;
         }
-        c.lastInputSeq = seq;
-        try
+        if (!c.offerInput(seq, buffer, offset + InboundRecords.INPUT_PAYLOAD_OFFSET,
+            length - InboundRecords.INPUT_PAYLOAD_OFFSET))
         {
-            c.room.logic.onInput(c.room.world, c.player, seq, buffer, offset + InboundRecords.INPUT_PAYLOAD_OFFSET,
-                length - InboundRecords.INPUT_PAYLOAD_OFFSET);
-            counters.inputsApplied++;
+            counters.inputsQueueFull++;
         }
-        catch (final RuntimeException ex)
+    }
+
+    /**
+     * Give each player's oldest queued input to the game: one input per player per tick, so the
+     * server steps a player exactly as a client predicting one input per tick does, however the
+     * inputs were bunched or spread by the network.
+     */
+    private boolean applyQueuedInputs(final Room room)
+    {
+        final Connection[] connections = room.connections;
+        for (int i = 0; i < room.connectionCount; i++)
         {
-            failRoom(c.room, "onInput", ex);
+            final Connection c = connections[i];
+            if (c.hasQueuedInput())
+            {
+                final int length = c.pollInput(inputView);
+                try
+                {
+                    room.logic.onInput(room.world, c.player, c.lastInputSeq, inputView, 0, length);
+                    counters.inputsApplied++;
+                }
+                catch (final RuntimeException ex)
+                {
+                    failRoom(room, "onInput", ex);
+                    return false;
+                }
+            }
         }
+        return true;
     }
 
     private void onAck(final DirectBuffer buffer, final int offset)

@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 /**
  * The demo game: a square arena of {@code 2 * HALF_SIZE} units. A player's input is two signed
  * bytes, axis x and axis y in [-127, 127]; the axis vector is clamped to length 1, so no input
- * moves a player faster than {@link #PLAYER_SPEED}. NPCs walk straight, turn at seeded random
+ * moves a player faster than {@link #PLAYER_SPEED}. Each input moves its player by one tick's step
+ * in the tick it is applied (the server applies one per player per tick), and a tick without an
+ * input does not move the player: exactly the step a predicting client replays per input. NPCs walk straight, turn at seeded random
  * intervals and bounce off the walls: the same room id always replays the same NPC paths.
  * <p>
  * Thread: the owning room loop.
@@ -176,6 +178,7 @@ public final class ArenaGame implements GameLogic
         }
         intent.axisX = ax;
         intent.axisY = ay;
+        intent.pending = true;
     }
 
     @Override
@@ -222,7 +225,12 @@ public final class ArenaGame implements GameLogic
     {
         final PlayerIntent intent = (PlayerIntent)player.attachment();
         final int id = player.entityId();
-        if (intent == null || id == 0 || (intent.axisX == 0 && intent.axisY == 0))
+        if (intent == null || id == 0 || !intent.pending)
+        {
+            return;
+        }
+        intent.pending = false;
+        if (intent.axisX == 0 && intent.axisY == 0)
         {
             return;
         }
@@ -244,5 +252,6 @@ public final class ArenaGame implements GameLogic
     {
         double axisX;
         double axisY;
+        boolean pending;
     }
 }
