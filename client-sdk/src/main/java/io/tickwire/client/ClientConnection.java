@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
+import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.v1.Ack;
 import io.tickwire.protocol.v1.ClientMessage;
@@ -54,8 +55,14 @@ import java.util.concurrent.TimeUnit;
  * and owns the mutable state below. The {@code send*} methods may be called from any thread: they hand
  * the write to the event loop as a task, so writes stay in call order. Frames are released by
  * {@link SimpleChannelInboundHandler}; outbound buffers are released by the pipeline.
+ * <p>
+ * Besides the listeners, each applied snapshot feeds the session's {@link Interpolator} and
+ * {@link Predictor} when they exist (both take their own copy under their own lock), and each pong
+ * feeds the {@link ServerClock}. In {@link DeliveryMode#POLL} events go to a {@link PollQueue} instead
+ * of the listeners; {@link #deliverPolledSnapshot} and {@link #deliverPolledEvent} run them on the
+ * polling thread.
  */
-final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
+final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements PollQueue.Dispatcher
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final int NO_CLOSE_CODE = -1;
@@ -69,6 +76,9 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     private final ClientStats stats;
     private final Executor callbackExecutor;
     private final Object inputLock = new Object();
+    private final Object attachLock = new Object();
+    private final boolean autoPing;
+    private final EntityDiff.Sink entitySink = this::deliverEntityEvent;
 
     private Channel channel;
     private ChannelHandlerContext ctx;
@@ -86,6 +96,14 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     private RoomSession session;
     private SnapshotTracker tracker;
     private EntityMirror mirror;
+    private ServerClock clock;
+    private PollQueue pollQueue;
+    private int tickRateHz;
+    private ScheduledFuture<?> pingTimer;
+    private boolean pingStarted;
+    private int autoPingsSent;
+    private volatile Interpolator interpolator;
+    private volatile Predictor predictor;
 
     private int inputSeq;  // guarded by inputLock
     private volatile int lastProcessedInputSeq;
@@ -100,6 +118,24 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
         final List<SessionListener> listeners,
         final ClientStats stats)
     {
+        this(client, options, eventLoop, request, joinFuture, listeners, stats, false);
+    }
+
+    /**
+     * @param autoPing true to ping every {@link ClientOptions#pingIntervalMs()} once the first snapshot is
+     *                 applied (the client does; connection unit tests read every outbound frame and do not).
+     */
+    ClientConnection(
+        final TickwireClient client,
+        final ClientOptions options,
+        final EventLoop eventLoop,
+        final JoinRequest request,
+        final CompletableFuture<RoomSession> joinFuture,
+        final List<SessionListener> listeners,
+        final ClientStats stats,
+        final boolean autoPing)
+    {
+        this.autoPing = autoPing && options.pingIntervalMs() > 0;
         this.client = client;
         this.options = options;
         this.eventLoop = eventLoop;
@@ -128,6 +164,71 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     long lastRttNanos()
     {
         return lastRttNanos;
+    }
+
+    ServerClock clock()
+    {
+        return clock;
+    }
+
+    int tickRateHz()
+    {
+        return tickRateHz;
+    }
+
+    /**
+     * The session's interpolator, created on first use; from then on every applied snapshot feeds it.
+     * Any thread.
+     */
+    Interpolator interpolator()
+    {
+        synchronized (attachLock)
+        {
+            Interpolator i = interpolator;
+            if (i == null)
+            {
+                i = Interpolator.create(tracker.schema(), tickRateHz, options);
+                interpolator = i;
+            }
+            return i;
+        }
+    }
+
+    /**
+     * Create the session's predictor; from then on every applied snapshot feeds its mailbox. Any thread.
+     */
+    Predictor createPredictor(final StepFunction step, final RoomSession s)
+    {
+        synchronized (attachLock)
+        {
+            if (predictor != null)
+            {
+                throw new IllegalStateException("session already has a predictor: " + predictor);
+            }
+            final Predictor p = new Predictor(tracker.schema(), s.playerEntityId(), step, this::sendInputAt, clock,
+                tickRateHz, options.mispredictionToleranceSlots(), options.maxPendingInputs(), stats);
+            predictor = p;
+            return p;
+        }
+    }
+
+    Predictor predictor()
+    {
+        return predictor;
+    }
+
+    /**
+     * Run queued events on the calling thread ({@link DeliveryMode#POLL}). Any one thread at a time.
+     */
+    int poll()
+    {
+        final PollQueue q = pollQueue;
+        if (q == null)
+        {
+            throw new IllegalStateException("poll() needs ClientOptions.deliveryMode(POLL): deliveryMode=" +
+                options.deliveryMode());
+        }
+        return q.poll(this);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -254,6 +355,11 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         cancelJoinTimeout();
+        if (pingTimer != null)
+        {
+            pingTimer.cancel(false);
+            pingTimer = null;
+        }
         final int code;
         final String reason;
         if (closeCode != NO_CLOSE_CODE)
@@ -355,8 +461,14 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
             return;
         }
         cancelJoinTimeout();
+        tickRateHz = welcome.getTickRateHz() > 0 ? welcome.getTickRateHz() : 1;
+        clock = new ServerClock(tickRateHz);
         tracker = new SnapshotTracker(schema, options.retainedStates());
-        mirror = new EntityMirror(eventLoop, tracker);
+        if (options.deliveryMode() == DeliveryMode.POLL)
+        {
+            pollQueue = new PollQueue(schema, options.pollQueueSnapshots(), stats);
+        }
+        mirror = new EntityMirror(eventLoop, tracker, pollQueue);
         session = new RoomSession(this, client, welcome, schema, mirror, listeners, stats);
         joinSettled = true;
         final RoomSession joined = session;
@@ -373,6 +485,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     private void onSnapshot(final Snapshot snapshot, final int sizeBytes, final long receiveTimeNanos)
     {
         stats.snapshotsReceived++;
+        final WorldState previous = tracker.newest();
         final int result = tracker.apply(snapshot);
         switch (result)
         {
@@ -394,9 +507,21 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
                 {
                     writeAck(tick);
                 }
-                if (!listeners.isEmpty())
+                final WorldState newest = tracker.newest();
+                final Interpolator interp = interpolator;
+                if (interp != null)
                 {
-                    fireSnapshot(new SnapshotInfo(
+                    interp.onState(newest, receiveTimeNanos);
+                }
+                final Predictor pred = predictor;
+                if (pred != null)
+                {
+                    pred.onServerState(newest, snapshot.getLastInputSeq());
+                }
+                startAutoPing();
+                if (pollQueue != null || !listeners.isEmpty())
+                {
+                    fireSnapshot(previous, newest, new SnapshotInfo(
                         tick,
                         snapshot.getBaselineTick(),
                         sizeBytes,
@@ -433,8 +558,11 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
             onProtocolError("Pong before Welcome");
             return;
         }
-        final long rttNanos = System.nanoTime() - pong.getClientTime();
+        final long receiveNanos = System.nanoTime();
+        final long rttNanos = receiveNanos - pong.getClientTime();
+        stats.pongsReceived++;
         lastRttNanos = rttNanos;
+        clock.onPong(pong.getClientTime(), receiveNanos, pong.getServerTimeNs(), pong.getServerTick());
         fireOnPong(rttNanos, pong.getServerTick());
     }
 
@@ -518,6 +646,31 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
             final int seq = ++inputSeq;
             // Queued even on the event loop, so that wire order is sequence order whichever thread calls.
             execute(() -> writeInput(seq, bytes));
+            return seq;
+        }
+    }
+
+    /**
+     * Assign the next input sequence and write the {@code Input} at a given local time (at once when it is
+     * past) from a scheduled task of the event loop. Netty runs scheduled tasks in deadline order, ties in
+     * submission order, so calls with non-decreasing times keep sequence order on the wire. Any thread;
+     * used by the {@link Predictor}, which sends every input this way.
+     */
+    int sendInputAt(final byte[] payload, final long sendAtNanos)
+    {
+        final ByteString bytes = ByteString.copyFrom(payload);
+        synchronized (inputLock)
+        {
+            final int seq = ++inputSeq;
+            final long delayNs = sendAtNanos == Long.MIN_VALUE ? 0 : Math.max(0, sendAtNanos - System.nanoTime());
+            try
+            {
+                eventLoop.schedule(() -> writeInput(seq, bytes), delayNs, TimeUnit.NANOSECONDS);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                LOG.debug("event loop shut down, dropped an input: uri={}", options.uri());
+            }
             return seq;
         }
     }
@@ -624,8 +777,32 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
         if (isWritable())
         {
             write(ClientMessage.newBuilder().setPing(Ping.newBuilder().setClientTime(System.nanoTime())).build());
+            stats.pingsSent++;
             flush();
         }
+    }
+
+    private void startAutoPing()
+    {
+        if (autoPing && !pingStarted)
+        {
+            pingStarted = true;
+            onPingTimer();
+        }
+    }
+
+    private void onPingTimer()
+    {
+        pingTimer = null;
+        if (!isWritable())
+        {
+            return;
+        }
+        writePing();
+        autoPingsSent++;
+        final int delayMs = autoPingsSent < ClientOptions.INITIAL_PING_COUNT ?
+            options.initialPingIntervalMs() : options.pingIntervalMs();
+        pingTimer = eventLoop.schedule(this::onPingTimer, delayMs, TimeUnit.MILLISECONDS);
     }
 
     private void writeAck(final int tick)
@@ -741,11 +918,32 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
         }
     }
 
-    private void fireSnapshot(final SnapshotInfo info)
+    private void fireSnapshot(final WorldState previous, final WorldState newest, final SnapshotInfo info)
     {
-        if (callbackExecutor == null)
+        if (pollQueue != null)
         {
+            pollQueue.offerSnapshot(newest, info);
+        }
+        else if (callbackExecutor == null)
+        {
+            if (EntityDiff.wantsEntityEvents(listeners))
+            {
+                EntityDiff.diff(previous, newest, entitySink);
+            }
             deliverSnapshot(info);
+        }
+        else if (EntityDiff.wantsEntityEvents(listeners))
+        {
+            final EntityDiff.Collector events = new EntityDiff.Collector();
+            EntityDiff.diff(previous, newest, events);
+            runCallback(() ->
+            {
+                for (int i = 0; i < events.size; i += 2)
+                {
+                    deliverEntityEvent(events.events[i], events.events[i + 1]);
+                }
+                deliverSnapshot(info);
+            });
         }
         else
         {
@@ -753,9 +951,43 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
         }
     }
 
+    @Override
+    public void deliverPolledSnapshot(final WorldState previous, final WorldState next, final SnapshotInfo info)
+    {
+        if (EntityDiff.wantsEntityEvents(listeners))
+        {
+            EntityDiff.diff(previous, next, entitySink);
+        }
+        deliverSnapshot(info);
+    }
+
+    @Override
+    public void deliverPolledEvent(final PollQueue.Event event)
+    {
+        switch (event.type)
+        {
+            case PollQueue.PONG:
+                deliverPong(event.rttNanos, event.serverTick);
+                break;
+            case PollQueue.ERROR:
+                deliverError(event.code, event.text);
+                break;
+            default:
+                deliverClosed(event.code, event.text);
+                break;
+        }
+    }
+
     private void fireOnPong(final long rttNanos, final int serverTick)
     {
-        if (callbackExecutor == null)
+        if (pollQueue != null)
+        {
+            final PollQueue.Event e = new PollQueue.Event(PollQueue.PONG);
+            e.rttNanos = rttNanos;
+            e.serverTick = serverTick;
+            pollQueue.offer(e);
+        }
+        else if (callbackExecutor == null)
         {
             deliverPong(rttNanos, serverTick);
         }
@@ -767,7 +999,14 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void fireError(final int code, final String message)
     {
-        if (callbackExecutor == null)
+        if (pollQueue != null)
+        {
+            final PollQueue.Event e = new PollQueue.Event(PollQueue.ERROR);
+            e.code = code;
+            e.text = message;
+            pollQueue.offer(e);
+        }
+        else if (callbackExecutor == null)
         {
             deliverError(code, message);
         }
@@ -779,7 +1018,14 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void fireClosed(final int code, final String reason)
     {
-        if (callbackExecutor == null)
+        if (pollQueue != null)
+        {
+            final PollQueue.Event e = new PollQueue.Event(PollQueue.CLOSED);
+            e.code = code;
+            e.text = reason;
+            pollQueue.offer(e);
+        }
+        else if (callbackExecutor == null)
         {
             deliverClosed(code, reason);
         }
@@ -800,6 +1046,32 @@ final class ClientConnection extends SimpleChannelInboundHandler<WebSocketFrame>
             catch (final Throwable t)
             {
                 LOG.warn("listener failed in onSnapshot: listener={}", l, t);
+            }
+        }
+    }
+
+    private void deliverEntityEvent(final int event, final int entityId)
+    {
+        for (final SessionListener l : listeners)
+        {
+            try
+            {
+                switch (event)
+                {
+                    case EntityDiff.ADDED:
+                        l.onEntityAdded(session, entityId);
+                        break;
+                    case EntityDiff.CHANGED:
+                        l.onEntityChanged(session, entityId);
+                        break;
+                    default:
+                        l.onEntityRemoved(session, entityId);
+                        break;
+                }
+            }
+            catch (final Throwable t)
+            {
+                LOG.warn("listener failed in entity callback: listener={}, entityId={}", l, entityId, t);
             }
         }
     }

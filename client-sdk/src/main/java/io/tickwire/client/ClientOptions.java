@@ -24,6 +24,26 @@ public final class ClientOptions
     public static final int MIN_RETAINED_STATES = 2;
     /** Ack every applied snapshot automatically. */
     public static final boolean DEFAULT_AUTO_ACK = true;
+    /** Callbacks run on the event loop (or the callback executor), not in {@code poll()}. */
+    public static final DeliveryMode DEFAULT_DELIVERY_MODE = DeliveryMode.CALLBACKS;
+    /** Automatic {@code Ping} once a second for time sync; 0 turns automatic pings off. */
+    public static final int DEFAULT_PING_INTERVAL_MS = 1000;
+    /** Interval of the first {@link #INITIAL_PING_COUNT} automatic pings, so the clock syncs within a second. */
+    public static final int DEFAULT_INITIAL_PING_INTERVAL_MS = 100;
+    /** Automatic pings sent at the initial interval before switching to the regular one. */
+    public static final int INITIAL_PING_COUNT = 10;
+    /** Interpolation delay in snapshot intervals, before the measured jitter is added. */
+    public static final double DEFAULT_INTERPOLATION_DELAY_TICKS = 2.0;
+    /** Upper bound of the adaptive interpolation delay. */
+    public static final int DEFAULT_MAX_INTERPOLATION_DELAY_MS = 500;
+    /** Longest extrapolation past the newest snapshot; after it the interpolator holds. */
+    public static final int DEFAULT_MAX_EXTRAPOLATION_MS = 250;
+    /** Largest per-slot difference between predicted and server state still counted as a hit: exact. */
+    public static final int DEFAULT_MISPREDICTION_TOLERANCE_SLOTS = 0;
+    /** Inputs the predictor keeps while the server has not processed them. */
+    public static final int DEFAULT_MAX_PENDING_INPUTS = 256;
+    /** Snapshots queued for {@code poll()} before the newest queued one is overwritten instead. */
+    public static final int DEFAULT_POLL_QUEUE_SNAPSHOTS = 64;
 
     private final URI uri;
     private final EventLoopGroup eventLoopGroup;
@@ -32,6 +52,15 @@ public final class ClientOptions
     private final int maxFramePayloadLength;
     private final int retainedStates;
     private final boolean autoAck;
+    private final DeliveryMode deliveryMode;
+    private final int pingIntervalMs;
+    private final int initialPingIntervalMs;
+    private final double interpolationDelayTicks;
+    private final int maxInterpolationDelayMs;
+    private final int maxExtrapolationMs;
+    private final int mispredictionToleranceSlots;
+    private final int maxPendingInputs;
+    private final int pollQueueSnapshots;
 
     private ClientOptions(final Builder b)
     {
@@ -42,6 +71,15 @@ public final class ClientOptions
         this.maxFramePayloadLength = b.maxFramePayloadLength;
         this.retainedStates = b.retainedStates;
         this.autoAck = b.autoAck;
+        this.deliveryMode = b.deliveryMode;
+        this.pingIntervalMs = b.pingIntervalMs;
+        this.initialPingIntervalMs = b.initialPingIntervalMs;
+        this.interpolationDelayTicks = b.interpolationDelayTicks;
+        this.maxInterpolationDelayMs = b.maxInterpolationDelayMs;
+        this.maxExtrapolationMs = b.maxExtrapolationMs;
+        this.mispredictionToleranceSlots = b.mispredictionToleranceSlots;
+        this.maxPendingInputs = b.maxPendingInputs;
+        this.pollQueueSnapshots = b.pollQueueSnapshots;
     }
 
     /**
@@ -125,12 +163,94 @@ public final class ClientOptions
         return autoAck;
     }
 
+    /**
+     * @return where listener callbacks run: at once ({@link DeliveryMode#CALLBACKS}) or in
+     * {@link RoomSession#poll()} ({@link DeliveryMode#POLL}).
+     */
+    public DeliveryMode deliveryMode()
+    {
+        return deliveryMode;
+    }
+
+    /**
+     * @return interval of automatic pings in milliseconds once the first {@link #INITIAL_PING_COUNT} are
+     * sent, 0 when the SDK pings only when asked ({@link RoomSession#ping()}).
+     */
+    public int pingIntervalMs()
+    {
+        return pingIntervalMs;
+    }
+
+    /**
+     * @return interval of the first {@link #INITIAL_PING_COUNT} automatic pings, which start when the first
+     * snapshot is applied.
+     */
+    public int initialPingIntervalMs()
+    {
+        return initialPingIntervalMs;
+    }
+
+    /**
+     * @return base interpolation delay in snapshot intervals; the measured jitter is added on top.
+     */
+    public double interpolationDelayTicks()
+    {
+        return interpolationDelayTicks;
+    }
+
+    /**
+     * @return upper bound of the adaptive interpolation delay in milliseconds.
+     */
+    public int maxInterpolationDelayMs()
+    {
+        return maxInterpolationDelayMs;
+    }
+
+    /**
+     * @return longest extrapolation past the newest snapshot in milliseconds (0: never extrapolate).
+     */
+    public int maxExtrapolationMs()
+    {
+        return maxExtrapolationMs;
+    }
+
+    /**
+     * @return largest difference per quantized slot (angles: the wrapped difference) between a predicted
+     * and the server's state that still counts as a correct prediction.
+     */
+    public int mispredictionToleranceSlots()
+    {
+        return mispredictionToleranceSlots;
+    }
+
+    /**
+     * @return most inputs a {@link Predictor} keeps unacknowledged; older ones are forgotten.
+     */
+    public int maxPendingInputs()
+    {
+        return maxPendingInputs;
+    }
+
+    /**
+     * @return most snapshots queued for {@link RoomSession#poll()}; past it the newest queued snapshot is
+     * replaced (entity events stay correct: they are diffs between the states a poll delivers).
+     */
+    public int pollQueueSnapshots()
+    {
+        return pollQueueSnapshots;
+    }
+
     @Override
     public String toString()
     {
         return "ClientOptions{uri=" + uri + ", sharedGroup=" + (eventLoopGroup != null) + ", callbackExecutor=" +
             (callbackExecutor != null) + ", connectTimeoutMs=" + connectTimeoutMs + ", maxFramePayloadLength=" +
-            maxFramePayloadLength + ", retainedStates=" + retainedStates + ", autoAck=" + autoAck + '}';
+            maxFramePayloadLength + ", retainedStates=" + retainedStates + ", autoAck=" + autoAck +
+            ", deliveryMode=" + deliveryMode + ", pingIntervalMs=" + pingIntervalMs + ", initialPingIntervalMs=" +
+            initialPingIntervalMs + ", interpolationDelayTicks=" + interpolationDelayTicks +
+            ", maxInterpolationDelayMs=" + maxInterpolationDelayMs + ", maxExtrapolationMs=" + maxExtrapolationMs +
+            ", mispredictionToleranceSlots=" + mispredictionToleranceSlots + ", maxPendingInputs=" +
+            maxPendingInputs + ", pollQueueSnapshots=" + pollQueueSnapshots + '}';
     }
 
     /**
@@ -145,6 +265,15 @@ public final class ClientOptions
         private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
         private int retainedStates = DEFAULT_RETAINED_STATES;
         private boolean autoAck = DEFAULT_AUTO_ACK;
+        private DeliveryMode deliveryMode = DEFAULT_DELIVERY_MODE;
+        private int pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
+        private int initialPingIntervalMs = DEFAULT_INITIAL_PING_INTERVAL_MS;
+        private double interpolationDelayTicks = DEFAULT_INTERPOLATION_DELAY_TICKS;
+        private int maxInterpolationDelayMs = DEFAULT_MAX_INTERPOLATION_DELAY_MS;
+        private int maxExtrapolationMs = DEFAULT_MAX_EXTRAPOLATION_MS;
+        private int mispredictionToleranceSlots = DEFAULT_MISPREDICTION_TOLERANCE_SLOTS;
+        private int maxPendingInputs = DEFAULT_MAX_PENDING_INPUTS;
+        private int pollQueueSnapshots = DEFAULT_POLL_QUEUE_SNAPSHOTS;
 
         private Builder()
         {
@@ -243,6 +372,101 @@ public final class ClientOptions
         }
 
         /**
+         * @param mode {@link DeliveryMode#POLL} to run callbacks only inside {@link RoomSession#poll()} on the
+         *             game's thread; {@link DeliveryMode#CALLBACKS} (the default) to run them at once.
+         *             POLL excludes a {@link #callbackExecutor(Executor)}.
+         * @return this.
+         */
+        public Builder deliveryMode(final DeliveryMode mode)
+        {
+            this.deliveryMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @param intervalMs interval of automatic pings (time sync) after the first
+         *                   {@link ClientOptions#INITIAL_PING_COUNT}; 0 turns automatic pings off.
+         * @return this.
+         */
+        public Builder pingIntervalMs(final int intervalMs)
+        {
+            this.pingIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * @param intervalMs interval of the first {@link ClientOptions#INITIAL_PING_COUNT} automatic pings.
+         * @return this.
+         */
+        public Builder initialPingIntervalMs(final int intervalMs)
+        {
+            this.initialPingIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * @param ticks base interpolation delay in snapshot intervals (default 2: one lost snapshot is
+         *              bridged without extrapolating), at least 1; the measured jitter is added.
+         * @return this.
+         */
+        public Builder interpolationDelayTicks(final double ticks)
+        {
+            this.interpolationDelayTicks = ticks;
+            return this;
+        }
+
+        /**
+         * @param delayMs upper bound of the adaptive interpolation delay.
+         * @return this.
+         */
+        public Builder maxInterpolationDelayMs(final int delayMs)
+        {
+            this.maxInterpolationDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * @param extrapolationMs longest extrapolation past the newest snapshot, 0 to hold at once.
+         * @return this.
+         */
+        public Builder maxExtrapolationMs(final int extrapolationMs)
+        {
+            this.maxExtrapolationMs = extrapolationMs;
+            return this;
+        }
+
+        /**
+         * @param slots largest per-slot difference between predicted and server state not counted as a
+         *              misprediction (0, the default: bit-exact).
+         * @return this.
+         */
+        public Builder mispredictionToleranceSlots(final int slots)
+        {
+            this.mispredictionToleranceSlots = slots;
+            return this;
+        }
+
+        /**
+         * @param inputs most unacknowledged inputs a predictor keeps for replay.
+         * @return this.
+         */
+        public Builder maxPendingInputs(final int inputs)
+        {
+            this.maxPendingInputs = inputs;
+            return this;
+        }
+
+        /**
+         * @param snapshots most snapshots queued for {@code poll()} (each holds a copy of the state).
+         * @return this.
+         */
+        public Builder pollQueueSnapshots(final int snapshots)
+        {
+            this.pollQueueSnapshots = snapshots;
+            return this;
+        }
+
+        /**
          * @return the validated options.
          * @throws IllegalArgumentException naming the option and its value when one is invalid.
          */
@@ -280,6 +504,50 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("retainedStates too small: retainedStates=" + retainedStates +
                     ", min=" + MIN_RETAINED_STATES);
+            }
+            if (deliveryMode == DeliveryMode.POLL && callbackExecutor != null)
+            {
+                throw new IllegalArgumentException("deliveryMode POLL excludes a callbackExecutor: deliveryMode=" +
+                    deliveryMode + ", callbackExecutor=" + callbackExecutor);
+            }
+            if (pingIntervalMs < 0)
+            {
+                throw new IllegalArgumentException("pingIntervalMs must be >= 0: pingIntervalMs=" + pingIntervalMs);
+            }
+            if (initialPingIntervalMs <= 0)
+            {
+                throw new IllegalArgumentException("initialPingIntervalMs must be positive: initialPingIntervalMs=" +
+                    initialPingIntervalMs);
+            }
+            if (!(interpolationDelayTicks >= 1.0) || interpolationDelayTicks > 64)
+            {
+                throw new IllegalArgumentException("interpolationDelayTicks out of range: interpolationDelayTicks=" +
+                    interpolationDelayTicks + ", allowed=1..64");
+            }
+            if (maxInterpolationDelayMs <= 0)
+            {
+                throw new IllegalArgumentException("maxInterpolationDelayMs must be positive: maxInterpolationDelayMs=" +
+                    maxInterpolationDelayMs);
+            }
+            if (maxExtrapolationMs < 0)
+            {
+                throw new IllegalArgumentException("maxExtrapolationMs must be >= 0: maxExtrapolationMs=" +
+                    maxExtrapolationMs);
+            }
+            if (mispredictionToleranceSlots < 0)
+            {
+                throw new IllegalArgumentException("mispredictionToleranceSlots must be >= 0: " +
+                    "mispredictionToleranceSlots=" + mispredictionToleranceSlots);
+            }
+            if (maxPendingInputs < 1)
+            {
+                throw new IllegalArgumentException("maxPendingInputs must be positive: maxPendingInputs=" +
+                    maxPendingInputs);
+            }
+            if (pollQueueSnapshots < 1)
+            {
+                throw new IllegalArgumentException("pollQueueSnapshots must be positive: pollQueueSnapshots=" +
+                    pollQueueSnapshots);
             }
             return new ClientOptions(this);
         }

@@ -21,6 +21,12 @@ public final class ClientStats
     volatile long bytesOut;
     volatile long framesIn;
     volatile long framesOut;
+    volatile long pingsSent;
+    volatile long pongsReceived;
+    volatile long pollCoalesced;
+    volatile long pollDropped;
+    // Written by the thread driving the Predictor (single writer too).
+    volatile long mispredictions;
 
     ClientStats()
     {
@@ -131,12 +137,55 @@ public final class ClientStats
         return framesOut;
     }
 
+    /**
+     * @return {@code Ping} messages sent, automatic and explicit.
+     */
+    public long pingsSent()
+    {
+        return pingsSent;
+    }
+
+    /**
+     * @return {@code Pong} messages received.
+     */
+    public long pongsReceived()
+    {
+        return pongsReceived;
+    }
+
+    /**
+     * @return snapshots that overwrote a queued one because {@link ClientOptions#pollQueueSnapshots()}
+     * were waiting for {@code poll()}.
+     */
+    public long pollCoalesced()
+    {
+        return pollCoalesced;
+    }
+
+    /**
+     * @return pongs and errors dropped because {@link PollQueue#MAX_OTHER_EVENTS} were waiting for {@code poll()}.
+     */
+    public long pollDropped()
+    {
+        return pollDropped;
+    }
+
+    /**
+     * @return mispredictions counted by the session's {@link Predictor} (written by the thread driving it).
+     */
+    public long mispredictions()
+    {
+        return mispredictions;
+    }
+
     @Override
     public String toString()
     {
         return "ClientStats{snapshots=" + snapshotsReceived + ", full=" + fullSnapshots + ", delta=" + deltaSnapshots +
             ", stale=" + staleSnapshots + ", baselineMisses=" + baselineMisses + ", protocolErrors=" + protocolErrors +
             ", fullRequests=" + fullRequests + ", acks=" + acksSent + ", inputs=" + inputsSent + ", bytesIn=" +
-            bytesIn + ", bytesOut=" + bytesOut + ", framesIn=" + framesIn + ", framesOut=" + framesOut + '}';
+            bytesIn + ", bytesOut=" + bytesOut + ", framesIn=" + framesIn + ", framesOut=" + framesOut + ", pings=" + pingsSent + ", pongs=" + pongsReceived +
+            ", pollCoalesced=" + pollCoalesced + ", pollDropped=" + pollDropped + ", mispredictions=" + mispredictions +
+            '}';
     }
 }

@@ -30,6 +30,11 @@ import java.util.concurrent.TimeUnit;
  * <li>{@link #copyState()} and {@link #tick()} are safe on any thread. Off the event loop,
  * {@code copyState()} runs the copy on the event loop and waits for it; the copy belongs to the caller.</li>
  * </ul>
+ * In {@link DeliveryMode#POLL} the view belongs to the polling thread instead: the getters work on the
+ * thread that called {@link RoomSession#poll()} last (and throw elsewhere, the event loop included), and
+ * show the state of the snapshot being delivered, after {@code poll()} returns the newest one delivered;
+ * the event loop never changes it. On that thread {@code copyState()} and {@code tick()} also read that
+ * view; on other threads they read the newest applied state as above.
  */
 public final class EntityMirror
 {
@@ -40,12 +45,19 @@ public final class EntityMirror
     private final EntitySchema schema;
     private final List<SchemaField> fields;
     private final int slotCount;
+    private final PollQueue pollQueue;
     private volatile int tick;
 
     EntityMirror(final EventLoop eventLoop, final SnapshotTracker tracker)
     {
+        this(eventLoop, tracker, null);
+    }
+
+    EntityMirror(final EventLoop eventLoop, final SnapshotTracker tracker, final PollQueue pollQueue)
+    {
         this.eventLoop = eventLoop;
         this.tracker = tracker;
+        this.pollQueue = pollQueue;
         this.schema = tracker.schema();
         this.fields = schema.fields();
         this.slotCount = schema.slotCount();
@@ -66,6 +78,11 @@ public final class EntityMirror
      */
     public int tick()
     {
+        if (pollQueue != null && pollQueue.isOwner())
+        {
+            final WorldState view = pollQueue.view();
+            return view == null ? 0 : view.tick();
+        }
         return tick;
     }
 
@@ -206,6 +223,10 @@ public final class EntityMirror
      */
     public WorldState copyState()
     {
+        if (pollQueue != null && pollQueue.isOwner())
+        {
+            return copyOf(pollQueue.view());
+        }
         if (eventLoop.inEventLoop())
         {
             return copyNow();
@@ -230,7 +251,11 @@ public final class EntityMirror
 
     private WorldState copyNow()
     {
-        final WorldState s = tracker.newest();
+        return copyOf(tracker.newest());
+    }
+
+    private WorldState copyOf(final WorldState s)
+    {
         if (s == null)
         {
             return new WorldState(schema, 0);
@@ -242,6 +267,15 @@ public final class EntityMirror
 
     private WorldState state()
     {
+        if (pollQueue != null)
+        {
+            if (!pollQueue.isOwner())
+            {
+                throw new IllegalStateException("mirror read off the polling thread: thread=" +
+                    Thread.currentThread().getName() + "; in DeliveryMode.POLL read it on the thread that calls poll()");
+            }
+            return pollQueue.view();
+        }
         if (!eventLoop.inEventLoop())
         {
             throw new IllegalStateException("mirror read off the connection's event loop: thread=" +

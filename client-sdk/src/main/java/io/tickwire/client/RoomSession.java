@@ -10,10 +10,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A joined room: what the server's {@code Welcome} said, the mirror of the room's state, and the
- * ways to talk to the room (inputs, acks, pings, leaving).
+ * ways to talk to the room (inputs, acks, pings, leaving); plus what makes a networked game look local:
+ * the {@link #clock()} (time sync), the {@link #interpolator()} (smooth rendering of every entity) and
+ * a {@link #predictor(StepFunction)} (the player's own entity, predicted and reconciled).
  * <p>
  * Threads: every method is safe on any thread, except the {@link EntityMirror} reads documented
- * there. Sends are queued to the connection's event loop, which writes them in call order.
+ * there, {@link #poll()} (the game loop's thread) and the {@link Predictor} (the thread that drives it).
+ * Sends are queued to the connection's event loop, which writes them in call order.
  * The session belongs to the {@link TickwireClient} that joined it; closing either closes both.
  */
 public final class RoomSession implements AutoCloseable
@@ -166,8 +169,9 @@ public final class RoomSession implements AutoCloseable
     }
 
     /**
-     * Send a {@code Ping}; the {@code Pong} updates {@link #lastRttNanos()} and calls
-     * {@link SessionListener#onPong}. Any thread.
+     * Send a {@code Ping}; the {@code Pong} updates {@link #lastRttNanos()} and the {@link #clock()} and
+     * calls {@link SessionListener#onPong}. Any thread. (The SDK also pings on its own, see
+     * {@link ClientOptions#pingIntervalMs()}.)
      */
     public void ping()
     {
@@ -180,6 +184,67 @@ public final class RoomSession implements AutoCloseable
     public long lastRttNanos()
     {
         return connection.lastRttNanos();
+    }
+
+    /**
+     * The estimate of the server's clock and tick from ping round trips. The SDK pings automatically
+     * ({@link ClientOptions#pingIntervalMs()}, starting with the first snapshot); {@link #ping()} adds samples.
+     *
+     * @return the session's clock; getters are safe on any thread.
+     */
+    public ServerClock clock()
+    {
+        return connection.clock();
+    }
+
+    /**
+     * The snapshot interpolation buffer, created on the first call (it sees snapshots from then on; it
+     * has enough after two or three ticks). Render with
+     * {@code interpolator.sample(System.nanoTime(), renderState)} once per frame. Any thread.
+     *
+     * @return the session's interpolator.
+     */
+    public Interpolator interpolator()
+    {
+        return connection.interpolator();
+    }
+
+    /**
+     * Create the predictor of the player's own entity ({@link #playerEntityId()}) with the game's movement
+     * rule. It sees snapshots from then on. Once it exists send every input through it
+     * ({@link Predictor#update} or {@link Predictor#sendInput}), not through {@link #sendInput(byte[])}:
+     * it can only replay the inputs it knows. Any thread; then drive it from one thread.
+     *
+     * @param step the movement rule, mirroring the server's game logic.
+     * @return the new predictor.
+     * @throws IllegalStateException when the session already has one.
+     */
+    public Predictor predictor(final StepFunction step)
+    {
+        Objects.requireNonNull(step, "step");
+        return connection.createPredictor(step, this);
+    }
+
+    /**
+     * @return the predictor created by {@link #predictor(StepFunction)}, or null.
+     */
+    public Predictor predictor()
+    {
+        return connection.predictor();
+    }
+
+    /**
+     * In {@link DeliveryMode#POLL}: run every queued event's callbacks on the calling thread, in order, and
+     * make the {@link EntityMirror} readable on this thread (showing, after the call, the newest snapshot
+     * delivered). Call it from the game loop, from one thread; never from inside a callback. Cheap when
+     * nothing is queued.
+     *
+     * @return events delivered (snapshots, pongs, errors, the close).
+     * @throws IllegalStateException in {@link DeliveryMode#CALLBACKS}, or when called from a polled callback.
+     */
+    public int poll()
+    {
+        return connection.poll();
     }
 
     /**

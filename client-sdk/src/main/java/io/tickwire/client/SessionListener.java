@@ -3,11 +3,23 @@ package io.tickwire.client;
 /**
  * Events of a {@link RoomSession}. Every method has a no-op default; implement what you need.
  * <p>
- * Thread: the connection's event loop thread, or the {@link ClientOptions#callbackExecutor()} when
- * one is configured. Callbacks of one session are delivered in order (given a one-thread executor).
- * On the event loop a callback must not block: the connection reads nothing while it runs. Events
- * start with the {@code Welcome}; a failure before it fails the join future instead. An exception
- * thrown by a listener is logged and does not affect the session or other listeners.
+ * Thread, by {@link ClientOptions#deliveryMode()}:
+ * <ul>
+ * <li>{@link DeliveryMode#CALLBACKS} (default): the connection's event loop thread, or the
+ * {@link ClientOptions#callbackExecutor()} when one is configured. On the event loop a callback must not
+ * block: the connection reads nothing while it runs; there the {@link EntityMirror} shows the state of
+ * the snapshot being reported.</li>
+ * <li>{@link DeliveryMode#POLL}: the thread calling {@link RoomSession#poll()}, inside that call; there the
+ * mirror shows the state of the snapshot being reported.</li>
+ * </ul>
+ * Callbacks of one session are delivered in order (given a one-thread executor). For one snapshot the
+ * entity callbacks come first, in ascending id order, then {@link #onSnapshot}. Events start with the
+ * {@code Welcome}; a failure before it fails the join future instead. An exception thrown by a listener
+ * is logged and does not affect the session or other listeners.
+ * <p>
+ * The entity callbacks cost a diff of consecutive states (one merge walk over the sorted ids and an
+ * array comparison per entity); the SDK computes it only while some registered listener overrides one
+ * of them.
  */
 public interface SessionListener
 {
@@ -23,7 +35,39 @@ public interface SessionListener
     }
 
     /**
-     * A {@code Pong} answered a {@link RoomSession#ping()}.
+     * An entity exists in this snapshot's state and did not in the previous one delivered; the mirror
+     * shows it (except off the event loop with a callback executor, where the mirror cannot be read).
+     *
+     * @param session  the session.
+     * @param entityId the new entity.
+     */
+    default void onEntityAdded(final RoomSession session, final int entityId)
+    {
+    }
+
+    /**
+     * An entity exists in this and the previous state delivered and at least one of its fields changed.
+     *
+     * @param session  the session.
+     * @param entityId the changed entity.
+     */
+    default void onEntityChanged(final RoomSession session, final int entityId)
+    {
+    }
+
+    /**
+     * An entity of the previous state delivered is gone from this snapshot's state (so from the mirror).
+     *
+     * @param session  the session.
+     * @param entityId the removed entity.
+     */
+    default void onEntityRemoved(final RoomSession session, final int entityId)
+    {
+    }
+
+    /**
+     * A {@code Pong} answered a {@link RoomSession#ping()} or an automatic ping; the
+     * {@link RoomSession#clock()} has already taken the sample.
      *
      * @param session    the session.
      * @param rttNanos   round-trip time in nanoseconds.

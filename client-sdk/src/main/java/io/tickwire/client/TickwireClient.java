@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
  * The connection runs on one Netty event loop: either of a one-thread NIO group this client creates
  * (and shuts down on {@link #close()}), or of the shared {@link ClientOptions#eventLoopGroup()}, which
  * lets a load test run thousands of clients on a few threads. See {@link SessionListener} for where
- * callbacks run.
+ * callbacks run ({@link DeliveryMode}: at once, or in {@link #poll()} on the game's thread).
  * <p>
- * Threads: every method is safe on any thread.
+ * Threads: every method is safe on any thread, except {@link #poll()}: one thread at a time (the game loop).
  */
 public final class TickwireClient implements AutoCloseable
 {
@@ -144,7 +144,7 @@ public final class TickwireClient implements AutoCloseable
                 return future;
             }
             final EventLoop loop = group.next();
-            conn = new ClientConnection(this, options, loop, request, future, listeners, stats);
+            conn = new ClientConnection(this, options, loop, request, future, listeners, stats, true);
             final Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -184,6 +184,25 @@ public final class TickwireClient implements AutoCloseable
             f = joinFuture;
         }
         return f == null || !f.isDone() || f.isCompletedExceptionally() ? null : f.join();
+    }
+
+    /**
+     * In {@link ClientOptions.Builder#deliveryMode(DeliveryMode) DeliveryMode.POLL}: run the joined session's
+     * queued callbacks on the calling thread, see {@link RoomSession#poll()}. Before the join completed
+     * there is nothing to deliver.
+     *
+     * @return events delivered, 0 when not joined.
+     * @throws IllegalStateException in {@link DeliveryMode#CALLBACKS}.
+     */
+    public int poll()
+    {
+        if (options.deliveryMode() != DeliveryMode.POLL)
+        {
+            throw new IllegalStateException("poll() needs ClientOptions.deliveryMode(POLL): deliveryMode=" +
+                options.deliveryMode());
+        }
+        final RoomSession s = session();
+        return s == null ? 0 : s.poll();
     }
 
     /**

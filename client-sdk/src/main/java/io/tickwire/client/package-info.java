@@ -9,17 +9,29 @@
  * {@code Ack{request_full}}), acknowledges it, and exposes the newest state through
  * {@link io.tickwire.client.EntityMirror}. Inputs, acks and pings go the other way.
  * <p>
+ * On top of the mirror: {@link io.tickwire.client.ServerClock} (time sync from ping round trips),
+ * {@link io.tickwire.client.Interpolator} and {@link io.tickwire.client.RenderState} (snapshot
+ * interpolation on the server's timeline, bounded extrapolation), and
+ * {@link io.tickwire.client.Predictor} with a game's {@link io.tickwire.client.StepFunction} over an
+ * {@link io.tickwire.client.EntityState} (prediction and reconciliation of the player's entity).
+ * <p>
  * Threads:
  * <ul>
  * <li>Each connection belongs to one Netty event loop (of the client's own one-thread group, or of a
  * shared group). That thread decodes frames, applies snapshots, writes acks, and owns the retained
  * states and the mirror's storage; nothing Netty-owned leaves it.</li>
  * <li>{@link io.tickwire.client.SessionListener} callbacks and join-future completions run on that event
- * loop, or on the configured {@link io.tickwire.client.ClientOptions#callbackExecutor()}.</li>
+ * loop, or on the configured {@link io.tickwire.client.ClientOptions#callbackExecutor()}; in
+ * {@link io.tickwire.client.DeliveryMode#POLL} callbacks run in {@link io.tickwire.client.RoomSession#poll()}
+ * on the game's thread instead.</li>
  * <li>Sends ({@code sendInput}, {@code ack}, {@code ping}, {@code leave}) may come from any thread; they
  * are queued to the event loop, which writes them in call order.</li>
- * <li>Mirror getters are confined to the event loop; {@link io.tickwire.client.EntityMirror#copyState()}
- * and the counters in {@link io.tickwire.client.ClientStats} are safe anywhere.</li>
+ * <li>Mirror getters are confined to the event loop (in poll mode: to the polling thread);
+ * {@link io.tickwire.client.EntityMirror#copyState()} and the counters in
+ * {@link io.tickwire.client.ClientStats} are safe anywhere.</li>
+ * <li>The interpolator and the predictor take their own copies of each applied state on the event loop,
+ * under their own locks; the interpolator is sampled by a render thread, the predictor driven by the
+ * game thread. Automatic pings are a scheduled task of the event loop.</li>
  * </ul>
  */
 package io.tickwire.client;

@@ -1,0 +1,507 @@
+package io.tickwire.client;
+
+import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.schema.EntitySchema;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Client-side prediction and reconciliation of the player's own entity ({@link RoomSession#playerEntityId()}).
+ * <p>
+ * The model is one input per server tick: each input the game sends through the predictor is applied at
+ * once to the predicted state with the game's {@link StepFunction}, sent to the server, and kept. When a
+ * snapshot arrives, the server's state of the entity is the result of every input up to the snapshot's
+ * {@code last_input_seq}; the predictor
+ * <ol>
+ * <li>compares it with what it had predicted for that input and counts a misprediction when some slot
+ * differs by more than {@link ClientOptions#mispredictionToleranceSlots()} (also when the server's state
+ * for an already reconciled input changed: the server moved the entity without an input);</li>
+ * <li>rewinds to the server's state, forgets inputs up to {@code last_input_seq},</li>
+ * <li>and replays the inputs the server has not processed yet.</li>
+ * </ol>
+ * So the predicted state is always "server state plus my unprocessed inputs": after a misprediction it
+ * is server-consistent from the next snapshot on.
+ * <p>
+ * Sending: {@link #sendInput(byte[])} sends one input now. {@link #update(long, byte[])} is the one to
+ * call every frame: it applies one input per server tick and has each sent from the connection's event
+ * loop at the local time when, by the {@link ServerClock} (fractional tick plus half the RTT), it
+ * reaches the server in the middle of a tick interval. It looks ahead by one and a half frames, so the
+ * frame rate does not matter (20 fps against 30 Hz ticks still gives one input per tick); the predicted
+ * state runs that much ahead of the wire. Before the clock is synchronized it falls back to a
+ * fixed-rate accumulator sending at once. Prediction is exact only when the server processes one input
+ * per tick; send every input through the predictor once it exists (inputs sent around it may also
+ * overtake the scheduled ones).
+ * <p>
+ * Threads: one game thread drives the predictor ({@code update}, {@code sendInput}, {@code reconcile},
+ * {@code state}); the event loop only drops the newest server state into a mailbox, which the game
+ * thread picks up at its next call. The counters are readable from any thread.
+ */
+public final class Predictor
+{
+    /** Most inputs {@link #update} sends in one call when it fell behind (a stalled frame). */
+    public static final int MAX_CATCH_UP_INPUTS = 4;
+
+    private static final double TARGET_PHASE = 0.5;
+
+    /** Sends one input at a local time (at once when past), returns its sequence number. */
+    @FunctionalInterface
+    interface InputSender
+    {
+        int send(byte[] payload, long sendAtNanos);
+    }
+
+    private final EntitySchema schema;
+    private final int entityId;
+    private final StepFunction step;
+    private final InputSender sender;
+    private final ServerClock clock;
+    private final ClientStats stats;
+    private final int toleranceSlots;
+    private final int slotCount;
+    private final long tickPeriodNs;
+
+    // Mailbox: written by the event loop, taken by the game thread, guarded by itself.
+    private final Object mailbox = new Object();
+    private final int[] mailSlots;
+    private boolean mailPending;
+    private boolean mailPresent;
+    private int mailSeq;
+    private int mailTick;
+
+    // Game thread.
+    private final int[] serverSlots;
+    private final EntityState state;
+    private final EntityState predictedView;
+    private final EntityState serverView;
+    private final int capacity;
+    private final int[] pendingSeq;
+    private final byte[][] pendingInput;
+    private final int[] pendingLength;
+    private final int[] pendingPredicted;
+    private final boolean[] pendingHasPrediction;
+    private int pendingHead;
+    private int pendingCount;
+    private boolean hasState;
+    private boolean hasBase;
+    private int baseSeq;
+    private final int[] baseSlots;
+    private MispredictionListener listener;
+    private long lastUpdateNs;
+    private boolean updateStarted;
+    private double frameIntervalNs;
+    private long accumulatorNs;
+    private long lastInputWindow = Long.MIN_VALUE;
+    private byte[] replayScratch = new byte[0];
+
+    private volatile long mispredictions;
+    private volatile long reconciliations;
+    private volatile long inputsSent;
+    private volatile long replayedInputs;
+    private volatile int lastProcessedSeq;
+
+    Predictor(
+        final EntitySchema schema,
+        final int entityId,
+        final StepFunction step,
+        final InputSender sender,
+        final ServerClock clock,
+        final int tickRateHz,
+        final int toleranceSlots,
+        final int maxPendingInputs,
+        final ClientStats stats)
+    {
+        this.schema = schema;
+        this.entityId = entityId;
+        this.step = Objects.requireNonNull(step, "step");
+        this.sender = sender;
+        this.clock = clock;
+        this.stats = stats;
+        this.toleranceSlots = toleranceSlots;
+        this.slotCount = schema.slotCount();
+        this.tickPeriodNs = 1_000_000_000L / tickRateHz;
+        this.mailSlots = new int[slotCount];
+        this.serverSlots = new int[slotCount];
+        this.baseSlots = new int[slotCount];
+        this.state = new EntityState(schema);
+        this.predictedView = new EntityState(schema);
+        this.serverView = new EntityState(schema);
+        this.capacity = maxPendingInputs;
+        this.pendingSeq = new int[capacity];
+        this.pendingInput = new byte[capacity][];
+        this.pendingLength = new int[capacity];
+        this.pendingPredicted = new int[capacity * slotCount];
+        this.pendingHasPrediction = new boolean[capacity];
+    }
+
+    /**
+     * The newest applied snapshot. Thread: the event loop.
+     */
+    void onServerState(final WorldState newest, final int lastInputSeq)
+    {
+        final int index = newest.indexOf(entityId);
+        synchronized (mailbox)
+        {
+            mailPending = true;
+            mailPresent = index >= 0;
+            mailSeq = lastInputSeq;
+            mailTick = newest.tick();
+            if (index >= 0)
+            {
+                System.arraycopy(newest.valueArray(), index * slotCount, mailSlots, 0, slotCount);
+            }
+        }
+    }
+
+    /**
+     * @return the entity this predictor predicts.
+     */
+    public int entityId()
+    {
+        return entityId;
+    }
+
+    /**
+     * @param listener told of each misprediction on the game thread; null to stop.
+     */
+    public void mispredictionListener(final MispredictionListener listener)
+    {
+        this.listener = listener;
+    }
+
+    /**
+     * Reconcile with the newest snapshot if one arrived since the last call: compare, rewind, replay
+     * (see the class comment). {@link #update} and {@link #sendInput} call it first. Game thread.
+     *
+     * @return true when a new server state was taken.
+     */
+    public boolean reconcile()
+    {
+        final boolean present;
+        final int seq;
+        final int tick;
+        synchronized (mailbox)
+        {
+            if (!mailPending)
+            {
+                return false;
+            }
+            mailPending = false;
+            present = mailPresent;
+            seq = mailSeq;
+            tick = mailTick;
+            if (present)
+            {
+                System.arraycopy(mailSlots, 0, serverSlots, 0, slotCount);
+            }
+        }
+        reconciliations++;
+        lastProcessedSeq = seq;
+
+        final int index = indexOfPending(seq);
+        if (present)
+        {
+            if (index >= 0 && pendingHasPrediction[index])
+            {
+                if (!EntityState.matches(serverSlots, pendingPredicted, index * slotCount, schema, toleranceSlots))
+                {
+                    predictedView.copyFrom(pendingPredicted, index * slotCount);
+                    onMisprediction(seq, tick);
+                }
+            }
+            else if (hasBase && baseSeq == seq &&
+                !EntityState.matches(serverSlots, baseSlots, 0, schema, toleranceSlots))
+            {
+                predictedView.copyFrom(baseSlots, 0);
+                onMisprediction(seq, tick);
+            }
+            hasBase = true;
+            baseSeq = seq;
+            System.arraycopy(serverSlots, 0, baseSlots, 0, slotCount);
+        }
+        else
+        {
+            hasBase = false;
+        }
+
+        dropPendingUpTo(seq);
+        if (!present)
+        {
+            hasState = false;
+            for (int i = 0; i < pendingCount; i++)
+            {
+                pendingHasPrediction[slot(i)] = false;
+            }
+            return true;
+        }
+        state.copyFrom(serverSlots, 0);
+        hasState = true;
+        for (int i = 0; i < pendingCount; i++)
+        {
+            final int p = slot(i);
+            step.step(state, replayInput(p));
+            state.copyTo(pendingPredicted, p * slotCount);
+            pendingHasPrediction[p] = true;
+            replayedInputs++;
+        }
+        return true;
+    }
+
+    private void onMisprediction(final int seq, final int tick)
+    {
+        mispredictions++;
+        if (stats != null)
+        {
+            stats.mispredictions++;
+        }
+        final MispredictionListener l = listener;
+        if (l != null)
+        {
+            serverView.copyFrom(serverSlots, 0);
+            l.onMisprediction(seq, tick, predictedView, serverView);
+        }
+    }
+
+    private byte[] replayInput(final int p)
+    {
+        final byte[] stored = pendingInput[p];
+        if (stored.length == pendingLength[p])
+        {
+            return stored;
+        }
+        if (replayScratch.length != pendingLength[p])
+        {
+            replayScratch = new byte[pendingLength[p]];
+        }
+        System.arraycopy(stored, 0, replayScratch, 0, pendingLength[p]);
+        return replayScratch;
+    }
+
+    /**
+     * Apply one input to the predicted state now (when the entity's state is known) and send it. Game thread.
+     *
+     * @param payload the input; copied.
+     * @return its sequence number.
+     */
+    public int sendInput(final byte[] payload)
+    {
+        Objects.requireNonNull(payload, "payload");
+        reconcile();
+        return apply(payload, Long.MIN_VALUE);
+    }
+
+    private int apply(final byte[] payload, final long sendAtNanos)
+    {
+        final int seq = sender.send(payload, sendAtNanos);
+        if (pendingCount == capacity)
+        {
+            pendingHead = (pendingHead + 1) % capacity;
+            pendingCount--;
+        }
+        final int p = slot(pendingCount);
+        pendingCount++;
+        pendingSeq[p] = seq;
+        final byte[] stored = pendingInput[p];
+        if (stored == null || stored.length < payload.length)
+        {
+            pendingInput[p] = Arrays.copyOf(payload, payload.length);
+        }
+        else
+        {
+            System.arraycopy(payload, 0, stored, 0, payload.length);
+        }
+        pendingLength[p] = payload.length;
+        if (hasState)
+        {
+            step.step(state, replayInput(p));
+            state.copyTo(pendingPredicted, p * slotCount);
+            pendingHasPrediction[p] = true;
+        }
+        else
+        {
+            pendingHasPrediction[p] = false;
+        }
+        inputsSent++;
+        return seq;
+    }
+
+    /**
+     * Apply and send the inputs due, all carrying {@code payload}: one per server tick, each sent (from the
+     * event loop) at the local time when it reaches the server in the middle of a tick interval, for the
+     * ticks up to one and a half frames ahead; while the clock is not synchronized, at the tick rate from
+     * the first call, at once. At most {@link #MAX_CATCH_UP_INPUTS} per call. Call it every frame. Game thread.
+     *
+     * @param nowNanos {@link System#nanoTime()} (tests pass their own clock).
+     * @param payload  the current input (e.g. the keys held now); copied.
+     * @return inputs applied by this call.
+     */
+    public int update(final long nowNanos, final byte[] payload)
+    {
+        Objects.requireNonNull(payload, "payload");
+        reconcile();
+        long frameNs = tickPeriodNs;
+        if (updateStarted)
+        {
+            final long dt = nowNanos - lastUpdateNs;
+            if (dt > 0)
+            {
+                frameIntervalNs = frameIntervalNs == 0 ? dt : frameIntervalNs + (dt - frameIntervalNs) * 0.1;
+            }
+            // The next frame may come as late as the last one did: cover both the usual and the last interval.
+            frameNs = (long)Math.max(frameIntervalNs, dt);
+        }
+        int sent = 0;
+        if (clock != null && clock.isSynchronized())
+        {
+            // Window w: the input reaches the server between tick w and w + 1; aim at w + 1/2.
+            final double arrivalTick = clock.estimatedServerTick(nowNanos) +
+                Math.max(0, clock.rttNanos()) / 2.0 / tickPeriodNs;
+            final double lookaheadTicks = Math.min(MAX_CATCH_UP_INPUTS, 1.5 * frameNs / tickPeriodNs);
+            final long lastDue = (long)Math.floor(arrivalTick + lookaheadTicks - TARGET_PHASE);
+            if (lastInputWindow == Long.MIN_VALUE || lastDue - lastInputWindow > MAX_CATCH_UP_INPUTS * 4L ||
+                lastInputWindow - lastDue > MAX_CATCH_UP_INPUTS * 4L)
+            {
+                lastInputWindow = (long)Math.floor(arrivalTick - TARGET_PHASE) - 1;
+            }
+            while (lastInputWindow < lastDue && sent < MAX_CATCH_UP_INPUTS)
+            {
+                lastInputWindow++;
+                final double ticksAhead = lastInputWindow + TARGET_PHASE - arrivalTick;
+                apply(payload, nowNanos + (long)(ticksAhead * tickPeriodNs));
+                sent++;
+            }
+            if (lastInputWindow < lastDue)
+            {
+                lastInputWindow = lastDue;
+            }
+            accumulatorNs = 0;
+        }
+        else
+        {
+            if (!updateStarted)
+            {
+                accumulatorNs = tickPeriodNs;
+            }
+            else
+            {
+                accumulatorNs += Math.max(0, nowNanos - lastUpdateNs);
+            }
+            final long ticks = accumulatorNs / tickPeriodNs;
+            accumulatorNs -= ticks * tickPeriodNs;
+            if (ticks > MAX_CATCH_UP_INPUTS)
+            {
+                accumulatorNs = 0;
+            }
+            while (sent < Math.min(MAX_CATCH_UP_INPUTS, ticks))
+            {
+                apply(payload, Long.MIN_VALUE);
+                sent++;
+            }
+        }
+        updateStarted = true;
+        lastUpdateNs = nowNanos;
+        return sent;
+    }
+
+    /**
+     * @return true when the entity's state is known (a snapshot showed it); before, {@link #state()} is zero.
+     */
+    public boolean hasState()
+    {
+        return hasState;
+    }
+
+    /**
+     * The predicted state: the server's newest state of the entity with every unprocessed input applied.
+     * Game thread; the object is reused and changes on the next {@code update}, {@code sendInput} or
+     * {@code reconcile}.
+     *
+     * @return the predicted state.
+     */
+    public EntityState state()
+    {
+        return state;
+    }
+
+    /**
+     * @return inputs sent and not yet processed by the server (as of the last reconciliation).
+     */
+    public int pendingInputs()
+    {
+        return pendingCount;
+    }
+
+    /**
+     * @return mispredictions so far. Any thread.
+     */
+    public long mispredictions()
+    {
+        return mispredictions;
+    }
+
+    /**
+     * @return server states reconciled with so far. Any thread.
+     */
+    public long reconciliations()
+    {
+        return reconciliations;
+    }
+
+    /**
+     * @return inputs sent through this predictor. Any thread.
+     */
+    public long inputsSent()
+    {
+        return inputsSent;
+    }
+
+    /**
+     * @return inputs replayed on reconciliation (the cost of prediction). Any thread.
+     */
+    public long replayedInputs()
+    {
+        return replayedInputs;
+    }
+
+    /**
+     * @return the server's last processed input as of the last reconciliation. Any thread.
+     */
+    public int lastProcessedSeq()
+    {
+        return lastProcessedSeq;
+    }
+
+    private int slot(final int i)
+    {
+        return (pendingHead + i) % capacity;
+    }
+
+    private int indexOfPending(final int seq)
+    {
+        for (int i = 0; i < pendingCount; i++)
+        {
+            final int p = slot(i);
+            if (pendingSeq[p] == seq)
+            {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private void dropPendingUpTo(final int seq)
+    {
+        while (pendingCount > 0 && Integer.compareUnsigned(pendingSeq[pendingHead], seq) <= 0)
+        {
+            pendingHead = (pendingHead + 1) % capacity;
+            pendingCount--;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Predictor{entityId=" + entityId + ", pending=" + pendingCount + ", mispredictions=" +
+            mispredictions + ", reconciliations=" + reconciliations + ", inputsSent=" + inputsSent + '}';
+    }
+}
