@@ -40,6 +40,7 @@ class RoomLoopTest
     private final List<Long> tickTimesNs = new ArrayList<>();
     private long slowTickExtraNs;
     private int slowTick = -1;
+    private String failingRoomId;
     private RoomDirectory directory;
     private RoomLoop loop;
 
@@ -60,7 +61,7 @@ class RoomLoopTest
             @Override
             public GameLogic create(final RoomContext context)
             {
-                return new RecordingGame();
+                return new RecordingGame(context.roomId().equals(failingRoomId));
             }
         };
         directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4);
@@ -172,6 +173,27 @@ class RoomLoopTest
     }
 
     @Test
+    void shouldCloseOnlyTheRoomWhoseGameThrows()
+    {
+        failingRoomId = "bad";
+        final RoomHandle good = directory.create("test", "good");
+        final RoomHandle bad = directory.create("test", "bad");
+        InboundRecords.offerCreateRoom(loop.inbound(), good.key());
+        InboundRecords.offerCreateRoom(loop.inbound(), bad.key());
+        loop.doWork();
+        assertEquals(2, loop.roomCount());
+        for (int i = 1; i <= 5; i++)
+        {
+            at(i * 100 * MS);
+        }
+        assertEquals(1, loop.counters().gameErrors);
+        assertTrue(bad.isRetired());
+        assertNull(directory.byId("bad"));
+        assertEquals(1, loop.roomCount());
+        assertEquals(5, good.currentTick(), "the other room of the loop kept ticking");
+    }
+
+    @Test
     void shouldKeepHistoryOfLastTicksOnly()
     {
         final SnapshotHistory history = new SnapshotHistory(EntitySchema.builder().bool("b").build(), 4, 1);
@@ -188,6 +210,13 @@ class RoomLoopTest
 
     private final class RecordingGame implements GameLogic
     {
+        private final boolean failAtTick2;
+
+        RecordingGame(final boolean failAtTick2)
+        {
+            this.failAtTick2 = failAtTick2;
+        }
+
         @Override
         public void onJoin(final World world, final Player player)
         {
@@ -202,6 +231,10 @@ class RoomLoopTest
         @Override
         public void onTick(final World world, final int tick)
         {
+            if (failAtTick2 && tick == 2)
+            {
+                throw new IllegalStateException("game bug at tick 2");
+            }
             ticks.add(tick);
             tickTimesNs.add(clock.nanoTime());
             if (tick == slowTick)
