@@ -135,12 +135,16 @@ public final class DeltaEncoder
                 final int id = curIds[j];
                 final int baseOffset = i * slots;
                 final int curOffset = j * slots;
+                // Most entities are unchanged: one vectorized range compare, then the slot walk only if needed.
                 long mask = 0;
-                for (int s = 0; s < slots; s++)
+                if (!Arrays.equals(baseValues, baseOffset, baseOffset + slots, curValues, curOffset, curOffset + slots))
                 {
-                    if (baseValues[baseOffset + s] != curValues[curOffset + s])
+                    for (int s = 0; s < slots; s++)
                     {
-                        mask |= 1L << s;
+                        if (baseValues[baseOffset + s] != curValues[curOffset + s])
+                        {
+                            mask |= 1L << s;
+                        }
                     }
                 }
                 if (mask != 0)
