@@ -2,8 +2,6 @@ package io.tickwire.server.e2e;
 
 import io.tickwire.client.ClientOptions;
 import io.tickwire.client.RoomSession;
-import io.tickwire.client.SessionListener;
-import io.tickwire.client.SnapshotInfo;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.SchemaField;
@@ -19,13 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tickwire.server.e2e.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,8 +98,8 @@ class ArenaEndToEndTest
         awaitTrue(() -> value(b, a.playerEntityId(), x) > ax0 + 1.0, "B sees A move right");
         awaitTrue(() -> value(a, b.playerEntityId(), y) > by0 + 1.0, "A sees B move up");
 
-        assertMirrorEqualsServer(a);
-        assertMirrorEqualsServer(b);
+        RecordingGame.assertMirrorEqualsServer(a, recorded);
+        RecordingGame.assertMirrorEqualsServer(b, recorded);
         assertTrue(a.stats().deltaSnapshots() > 0, "deltas flow once the client acks");
         assertTrue(a.stats().fullSnapshots() >= 1);
         assertEquals(0, a.stats().baselineMisses());
@@ -152,29 +147,6 @@ class ArenaEndToEndTest
         assertTrue(sent >= 5 * ticks, "six clients get a snapshot each tick: sent=" + sent + ", ticks=" + ticks);
         assertTrue(encodes * 2 < sent, "encodes are shared between clients: encodes=" + encodes + ", sent=" + sent +
             ", ticks=" + ticks);
-    }
-
-    private void assertMirrorEqualsServer(final RoomSession session) throws Exception
-    {
-        final AtomicReference<WorldState> copy = new AtomicReference<>();
-        final SessionListener listener = new SessionListener()
-        {
-            @Override
-            public void onSnapshot(final RoomSession s, final SnapshotInfo info)
-            {
-                copy.compareAndSet(null, s.mirror().copyState());
-            }
-        };
-        session.addListener(listener);
-        awaitTrue(() -> copy.get() != null, "a snapshot arrives");
-        session.removeListener(listener);
-        final WorldState client = copy.get();
-        final ConcurrentMap<Integer, WorldState> serverStates = recorded.get(session.roomId());
-        assertNotNull(serverStates);
-        awaitTrue(() -> serverStates.containsKey(client.tick()), "server recorded tick " + client.tick());
-        final WorldState serverState = serverStates.get(client.tick());
-        assertNull(serverState.firstDifference(client), "mirror differs from the server at tick " + client.tick());
-        assertTrue(client.count() >= 10, "NPCs and both players are in the mirror: count=" + client.count());
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.tickwire.server.e2e;
 
+import io.tickwire.client.RoomSession;
+import io.tickwire.client.SessionListener;
+import io.tickwire.client.SnapshotInfo;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.server.game.GameLogic;
@@ -11,6 +14,10 @@ import org.agrona.DirectBuffer;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Wraps a real game and keeps a copy of the world after each tick: exactly what the server
@@ -58,6 +65,36 @@ final class RecordingGame implements GameLogic
                 return new RecordingGame(factory.create(context), factory.schema(), states, keepTicks);
             }
         };
+    }
+
+    /**
+     * Take a copy of the client's mirror at the next applied snapshot and compare it, field for
+     * field, with what the server captured at that tick.
+     *
+     * @param session  the client's session.
+     * @param recorded what {@link #recording} recorded, by room id.
+     */
+    static void assertMirrorEqualsServer(final RoomSession session,
+        final ConcurrentMap<String, ConcurrentMap<Integer, WorldState>> recorded) throws InterruptedException
+    {
+        final AtomicReference<WorldState> copy = new AtomicReference<>();
+        final SessionListener listener = new SessionListener()
+        {
+            @Override
+            public void onSnapshot(final RoomSession s, final SnapshotInfo info)
+            {
+                copy.compareAndSet(null, s.mirror().copyState());
+            }
+        };
+        session.addListener(listener);
+        Await.awaitTrue(() -> copy.get() != null, "a snapshot arrives");
+        session.removeListener(listener);
+        final WorldState client = copy.get();
+        final ConcurrentMap<Integer, WorldState> serverStates = recorded.get(session.roomId());
+        assertNotNull(serverStates, "room recorded: " + session.roomId());
+        Await.awaitTrue(() -> serverStates.containsKey(client.tick()), "server recorded tick " + client.tick());
+        assertNull(serverStates.get(client.tick()).firstDifference(client),
+            "mirror differs from the server at tick " + client.tick());
     }
 
     @Override

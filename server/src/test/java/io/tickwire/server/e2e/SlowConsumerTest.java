@@ -21,11 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tickwire.server.e2e.Await.awaitTrue;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,8 +116,8 @@ class SlowConsumerTest
         slow.resumeReading();
         final long resumedDeltas = slow.stats().deltaSnapshots();
         awaitTrue(() -> slow.stats().deltaSnapshots() > resumedDeltas + 30, "slow client receives again");
-        assertMirrorEqualsServer(slow);
-        assertMirrorEqualsServer(steady);
+        RecordingGame.assertMirrorEqualsServer(slow, recorded);
+        RecordingGame.assertMirrorEqualsServer(steady, recorded);
         assertTrue(slow.mirror().copyState().count() >= NPCS);
     }
 
@@ -163,26 +160,5 @@ class SlowConsumerTest
         final TickwireClient client = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
         clients.add(client);
         return (type != null ? client.joinByType(type) : client.joinById(id)).get(5, TimeUnit.SECONDS);
-    }
-
-    private void assertMirrorEqualsServer(final RoomSession session) throws Exception
-    {
-        final AtomicReference<WorldState> copy = new AtomicReference<>();
-        final SessionListener listener = new SessionListener()
-        {
-            @Override
-            public void onSnapshot(final RoomSession s, final SnapshotInfo info)
-            {
-                copy.compareAndSet(null, s.mirror().copyState());
-            }
-        };
-        session.addListener(listener);
-        awaitTrue(() -> copy.get() != null, "a snapshot arrives");
-        session.removeListener(listener);
-        final WorldState client = copy.get();
-        final ConcurrentMap<Integer, WorldState> serverStates = recorded.get(session.roomId());
-        assertNotNull(serverStates.get(client.tick()), "server state recorded for tick " + client.tick());
-        assertNull(serverStates.get(client.tick()).firstDifference(client),
-            "mirror differs from the server at tick " + client.tick());
     }
 }
