@@ -1,9 +1,14 @@
 package io.tickwire.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 
+import javax.net.ssl.SSLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -40,10 +45,23 @@ public final class ClientOptions
     public static final int DEFAULT_MAX_EXTRAPOLATION_MS = 250;
     /** Largest per-slot difference between predicted and server state still counted as a hit: exact. */
     public static final int DEFAULT_MISPREDICTION_TOLERANCE_SLOTS = 0;
-    /** Inputs the predictor keeps while the server has not processed them. */
+    /** Inputs kept while the server has not processed them: by the predictor for replay, by the connection to resend. */
     public static final int DEFAULT_MAX_PENDING_INPUTS = 256;
     /** Snapshots queued for {@code poll()} before the newest queued one is overwritten instead. */
     public static final int DEFAULT_POLL_QUEUE_SNAPSHOTS = 64;
+    /**
+     * A joined connection that brings no frame for this long (while reading is on) is taken as lost (1006):
+     * the server sends a snapshot every tick, so silence means a dead path or a half-open connection.
+     */
+    public static final int DEFAULT_SILENCE_TIMEOUT_MS = 3000;
+    /** Ticks of slack the {@link Predictor} allows on top of the inputs a round trip keeps in flight. */
+    public static final int DEFAULT_INPUT_LEAD_MARGIN_TICKS = 2;
+    /** {@link Builder#inputLeadMarginTicks(int)} value that turns the predictor's input lead bound off. */
+    public static final int UNBOUNDED_INPUT_LEAD = -1;
+    /** Default port of a {@code wss} URI. */
+    public static final int DEFAULT_WSS_PORT = 443;
+    /** Default port of a {@code ws} URI. */
+    public static final int DEFAULT_WS_PORT = 80;
 
     private final URI uri;
     private final EventLoopGroup eventLoopGroup;
@@ -61,8 +79,14 @@ public final class ClientOptions
     private final int mispredictionToleranceSlots;
     private final int maxPendingInputs;
     private final int pollQueueSnapshots;
+    private final ReconnectPolicy reconnectPolicy;
+    private final int silenceTimeoutMs;
+    private final int inputLeadMarginTicks;
+    private final Path trustCertificate;
+    private final boolean secure;
+    private final SslContext sslContext;
 
-    private ClientOptions(final Builder b)
+    private ClientOptions(final Builder b, final SslContext sslContext)
     {
         this.uri = b.uri;
         this.eventLoopGroup = b.eventLoopGroup;
@@ -80,6 +104,12 @@ public final class ClientOptions
         this.mispredictionToleranceSlots = b.mispredictionToleranceSlots;
         this.maxPendingInputs = b.maxPendingInputs;
         this.pollQueueSnapshots = b.pollQueueSnapshots;
+        this.reconnectPolicy = b.reconnectPolicy;
+        this.silenceTimeoutMs = b.silenceTimeoutMs;
+        this.inputLeadMarginTicks = b.inputLeadMarginTicks;
+        this.trustCertificate = b.trustCertificate;
+        this.secure = "wss".equalsIgnoreCase(b.uri.getScheme());
+        this.sslContext = sslContext;
     }
 
     /**
@@ -91,7 +121,7 @@ public final class ClientOptions
     }
 
     /**
-     * @return the server's WebSocket URI, {@code ws://host:port/path}.
+     * @return the server's WebSocket URI, {@code ws://host:port/path} or {@code wss://host:port/path}.
      */
     public URI uri()
     {
@@ -107,11 +137,67 @@ public final class ClientOptions
     }
 
     /**
-     * @return port of {@link #uri()}, 80 when the URI names none.
+     * @return port of {@link #uri()}; when the URI names none, 443 for {@code wss} and 80 for {@code ws}.
      */
     public int port()
     {
-        return uri.getPort() == -1 ? 80 : uri.getPort();
+        if (uri.getPort() != -1)
+        {
+            return uri.getPort();
+        }
+        return secure ? DEFAULT_WSS_PORT : DEFAULT_WS_PORT;
+    }
+
+    /**
+     * @return true for a {@code wss} URI: the connection runs over TLS with the server's certificate and host
+     * name verified (HTTPS endpoint identification, SNI).
+     */
+    public boolean isSecure()
+    {
+        return secure;
+    }
+
+    /**
+     * @return the PEM certificate that is the only one trusted for {@code wss}, or null to trust the JDK's
+     * default trust store.
+     */
+    public Path trustCertificate()
+    {
+        return trustCertificate;
+    }
+
+    /**
+     * @return the client TLS context built from these options for {@code wss}, null for {@code ws}.
+     */
+    SslContext sslContext()
+    {
+        return sslContext;
+    }
+
+    /**
+     * @return how a lost connection of a joined session is resumed.
+     */
+    public ReconnectPolicy reconnectPolicy()
+    {
+        return reconnectPolicy;
+    }
+
+    /**
+     * @return milliseconds without a frame from the server (while reading is on) after which a joined
+     * connection counts as lost (1006, then reconnected by the {@link #reconnectPolicy()}); 0 when off.
+     */
+    public int silenceTimeoutMs()
+    {
+        return silenceTimeoutMs;
+    }
+
+    /**
+     * @return ticks of slack in the {@link Predictor}'s bound on pending inputs, or
+     * {@link #UNBOUNDED_INPUT_LEAD} when the bound is off.
+     */
+    public int inputLeadMarginTicks()
+    {
+        return inputLeadMarginTicks;
     }
 
     /**
@@ -224,7 +310,8 @@ public final class ClientOptions
     }
 
     /**
-     * @return most inputs a {@link Predictor} keeps unacknowledged; older ones are forgotten.
+     * @return most inputs kept unprocessed: a {@link Predictor} keeps that many for replay (older ones are
+     * forgotten), the connection that many to resend after a resume (see {@link RoomSession#sendInput}).
      */
     public int maxPendingInputs()
     {
@@ -250,7 +337,9 @@ public final class ClientOptions
             initialPingIntervalMs + ", interpolationDelayTicks=" + interpolationDelayTicks +
             ", maxInterpolationDelayMs=" + maxInterpolationDelayMs + ", maxExtrapolationMs=" + maxExtrapolationMs +
             ", mispredictionToleranceSlots=" + mispredictionToleranceSlots + ", maxPendingInputs=" +
-            maxPendingInputs + ", pollQueueSnapshots=" + pollQueueSnapshots + '}';
+            maxPendingInputs + ", pollQueueSnapshots=" + pollQueueSnapshots + ", reconnectPolicy=" + reconnectPolicy +
+            ", silenceTimeoutMs=" + silenceTimeoutMs + ", inputLeadMarginTicks=" + inputLeadMarginTicks +
+            ", trustCertificate=" + trustCertificate + '}';
     }
 
     /**
@@ -274,13 +363,17 @@ public final class ClientOptions
         private int mispredictionToleranceSlots = DEFAULT_MISPREDICTION_TOLERANCE_SLOTS;
         private int maxPendingInputs = DEFAULT_MAX_PENDING_INPUTS;
         private int pollQueueSnapshots = DEFAULT_POLL_QUEUE_SNAPSHOTS;
+        private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
+        private int silenceTimeoutMs = DEFAULT_SILENCE_TIMEOUT_MS;
+        private int inputLeadMarginTicks = DEFAULT_INPUT_LEAD_MARGIN_TICKS;
+        private Path trustCertificate;
 
         private Builder()
         {
         }
 
         /**
-         * @param uri {@code ws://host:port/path} of the server's WebSocket endpoint ({@code wss} is not supported yet).
+         * @param uri {@code ws://host:port/path} or {@code wss://host:port/path} of the server's WebSocket endpoint.
          * @return this.
          */
         public Builder uri(final URI uri)
@@ -290,7 +383,7 @@ public final class ClientOptions
         }
 
         /**
-         * @param uri {@code ws://host:port/path} of the server's WebSocket endpoint.
+         * @param uri {@code ws://host:port/path} or {@code wss://host:port/path} of the server's WebSocket endpoint.
          * @return this.
          * @throws IllegalArgumentException when the string is not a URI.
          */
@@ -447,7 +540,7 @@ public final class ClientOptions
         }
 
         /**
-         * @param inputs most unacknowledged inputs a predictor keeps for replay.
+         * @param inputs most unprocessed inputs a predictor keeps for replay and the connection keeps to resend.
          * @return this.
          */
         public Builder maxPendingInputs(final int inputs)
@@ -467,6 +560,53 @@ public final class ClientOptions
         }
 
         /**
+         * @param policy how a lost connection of a joined session is resumed; {@link ReconnectPolicy#disabled()}
+         *               to close the session instead. Default {@link ReconnectPolicy#defaults()}.
+         * @return this.
+         */
+        public Builder reconnect(final ReconnectPolicy policy)
+        {
+            this.reconnectPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param timeoutMs time without a frame from the server, while reading is on, after which a joined
+         *                  connection is taken as lost (closed without a close frame, 1006); 0 turns it off.
+         *                  Keep it well above the tick period; default 3000.
+         * @return this.
+         */
+        public Builder silenceTimeoutMs(final int timeoutMs)
+        {
+            this.silenceTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * @param ticks slack of the {@link Predictor}'s bound on pending inputs (see {@link Predictor#update});
+         *              {@link ClientOptions#UNBOUNDED_INPUT_LEAD} turns the bound off. Default 2.
+         * @return this.
+         */
+        public Builder inputLeadMarginTicks(final int ticks)
+        {
+            this.inputLeadMarginTicks = ticks;
+            return this;
+        }
+
+        /**
+         * @param pemFile a PEM file with the one certificate (or certificates) to trust for {@code wss}, for
+         *                self-signed or development servers; null (the default) trusts the JDK's default
+         *                trust store. Host name verification stays on either way: the certificate must name
+         *                the URI's host (a DNS or IP subject alternative name).
+         * @return this.
+         */
+        public Builder trustCertificate(final Path pemFile)
+        {
+            this.trustCertificate = pemFile;
+            return this;
+        }
+
+        /**
          * @return the validated options.
          * @throws IllegalArgumentException naming the option and its value when one is invalid.
          */
@@ -477,10 +617,10 @@ public final class ClientOptions
                 throw new IllegalArgumentException("uri is required: uri=null");
             }
             final String scheme = uri.getScheme();
-            if (!"ws".equalsIgnoreCase(scheme))
+            if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme))
             {
                 throw new IllegalArgumentException("unsupported uri scheme: uri=" + uri + ", scheme=" + scheme +
-                    ", supported=ws");
+                    ", supported=ws,wss");
             }
             if (uri.getHost() == null || uri.getHost().isEmpty())
             {
@@ -549,7 +689,46 @@ public final class ClientOptions
                 throw new IllegalArgumentException("pollQueueSnapshots must be positive: pollQueueSnapshots=" +
                     pollQueueSnapshots);
             }
-            return new ClientOptions(this);
+            if (silenceTimeoutMs < 0)
+            {
+                throw new IllegalArgumentException("silenceTimeoutMs must be >= 0: silenceTimeoutMs=" +
+                    silenceTimeoutMs);
+            }
+            if (inputLeadMarginTicks < UNBOUNDED_INPUT_LEAD)
+            {
+                throw new IllegalArgumentException("inputLeadMarginTicks must be >= 0 or UNBOUNDED_INPUT_LEAD (-1): " +
+                    "inputLeadMarginTicks=" + inputLeadMarginTicks);
+            }
+            final boolean secure = "wss".equalsIgnoreCase(scheme);
+            if (trustCertificate != null && !secure)
+            {
+                throw new IllegalArgumentException("trustCertificate needs a wss uri: uri=" + uri +
+                    ", trustCertificate=" + trustCertificate);
+            }
+            return new ClientOptions(this, secure ? buildSslContext() : null);
+        }
+
+        private SslContext buildSslContext()
+        {
+            final SslContextBuilder ssl = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+            if (trustCertificate != null)
+            {
+                if (!Files.isReadable(trustCertificate))
+                {
+                    throw new IllegalArgumentException("trustCertificate is not a readable file: trustCertificate=" +
+                        trustCertificate);
+                }
+                ssl.trustManager(trustCertificate.toFile());
+            }
+            try
+            {
+                return ssl.build();
+            }
+            catch (final SSLException | RuntimeException ex)
+            {
+                throw new IllegalArgumentException("cannot build the TLS context: uri=" + uri + ", trustCertificate=" +
+                    trustCertificate + ", reason=" + ex.getMessage(), ex);
+            }
         }
     }
 }

@@ -25,8 +25,15 @@ public final class ClientStats
     volatile long pongsReceived;
     volatile long pollCoalesced;
     volatile long pollDropped;
+    volatile long disconnects;
+    volatile long reconnectAttempts;
+    volatile long reconnects;
+    volatile long inputsResent;
+    volatile long inputsRefused;
+    volatile long silenceTimeouts;
     // Written by the thread driving the Predictor (single writer too).
     volatile long mispredictions;
+    volatile long inputsSkipped;
 
     ClientStats()
     {
@@ -178,6 +185,65 @@ public final class ClientStats
         return mispredictions;
     }
 
+    /**
+     * @return times the connection of the joined session ended without the client closing it.
+     */
+    public long disconnects()
+    {
+        return disconnects;
+    }
+
+    /**
+     * @return resume attempts started (new connections after a loss).
+     */
+    public long reconnectAttempts()
+    {
+        return reconnectAttempts;
+    }
+
+    /**
+     * @return successful resumes ({@code Welcome{resumed=true}} after a loss).
+     */
+    public long reconnects()
+    {
+        return reconnects;
+    }
+
+    /**
+     * @return inputs written again on a resumed connection because the server had not processed them.
+     */
+    public long inputsResent()
+    {
+        return inputsResent;
+    }
+
+    /**
+     * @return inputs refused (sequence 0 returned) because the buffer of unprocessed inputs
+     * ({@link ClientOptions#maxPendingInputs()}) was full of inputs not yet written (reconnecting, or
+     * resending after a resume).
+     */
+    public long inputsRefused()
+    {
+        return inputsRefused;
+    }
+
+    /**
+     * @return connections taken as lost after {@link ClientOptions#silenceTimeoutMs()} without a frame.
+     */
+    public long silenceTimeouts()
+    {
+        return silenceTimeouts;
+    }
+
+    /**
+     * @return input ticks the {@link Predictor} skipped because the server had too many of its inputs
+     * pending (the input lead bound; written by the thread driving it).
+     */
+    public long inputsSkipped()
+    {
+        return inputsSkipped;
+    }
+
     @Override
     public String toString()
     {
@@ -186,6 +252,8 @@ public final class ClientStats
             ", fullRequests=" + fullRequests + ", acks=" + acksSent + ", inputs=" + inputsSent + ", bytesIn=" +
             bytesIn + ", bytesOut=" + bytesOut + ", framesIn=" + framesIn + ", framesOut=" + framesOut + ", pings=" + pingsSent + ", pongs=" + pongsReceived +
             ", pollCoalesced=" + pollCoalesced + ", pollDropped=" + pollDropped + ", mispredictions=" + mispredictions +
-            '}';
+            ", disconnects=" + disconnects + ", reconnectAttempts=" + reconnectAttempts + ", reconnects=" +
+            reconnects + ", inputsResent=" + inputsResent + ", inputsRefused=" + inputsRefused +
+            ", silenceTimeouts=" + silenceTimeouts + ", inputsSkipped=" + inputsSkipped + '}';
     }
 }

@@ -13,8 +13,8 @@ import java.util.ArrayDeque;
  * the mirror shows exactly that snapshot, as an event-loop callback would. At most
  * {@link ClientOptions#pollQueueSnapshots()} snapshots wait; past that the newest waiting one is
  * overwritten (counted in {@link ClientStats#pollCoalesced()}), which keeps entity events right because
- * they are diffs between the states a poll actually delivers. Other events (pongs, errors) are capped at
- * {@link #MAX_OTHER_EVENTS}; the close event is never dropped.
+ * they are diffs between the states a poll actually delivers. Pongs and errors are capped at
+ * {@link #MAX_OTHER_EVENTS}; connection events (disconnected, reconnected, closed) are never dropped.
  * <p>
  * Threads: {@code offer*} on the event loop; {@code poll} and {@code view} on the polling thread; the
  * queue is guarded by a lock held only to add or to swap the queue out.
@@ -25,6 +25,8 @@ final class PollQueue
     static final int PONG = 1;
     static final int ERROR = 2;
     static final int CLOSED = 3;
+    static final int DISCONNECTED = 4;
+    static final int RECONNECTED = 5;
     static final int MAX_OTHER_EVENTS = 1024;
 
     /** One queued event. */
@@ -37,6 +39,7 @@ final class PollQueue
         int serverTick;
         int code;
         String text;
+        boolean flag;
 
         Event(final int type)
         {
@@ -111,7 +114,7 @@ final class PollQueue
     {
         synchronized (lock)
         {
-            if (event.type != CLOSED && queuedOthers >= MAX_OTHER_EVENTS)
+            if ((event.type == PONG || event.type == ERROR) && queuedOthers >= MAX_OTHER_EVENTS)
             {
                 stats.pollDropped++;
                 return;

@@ -30,8 +30,30 @@ import java.util.Objects;
  * frame rate does not matter (20 fps against 30 Hz ticks still gives one input per tick); the predicted
  * state runs that much ahead of the wire. Before the clock is synchronized it falls back to a
  * fixed-rate accumulator sending at once. Prediction is exact only when the server processes one input
- * per tick; send every input through the predictor once it exists (inputs sent around it may also
- * overtake the scheduled ones).
+ * per tick; send every input through the predictor once it exists.
+ * <p>
+ * <b>Input lead bound.</b> The server applies one queued input per player per tick, so inputs sent
+ * faster than it applies them wait in its queue, and every waiting input is a tick of added latency
+ * (a backlog never drains by itself while the client keeps sending one per tick). {@link #update} therefore
+ * sends no input for a tick (and predicts no step for it: the server does not move the player either) when
+ * more than
+ * <pre>
+ *   maxPending = ceil(rtt / tickPeriod + lookaheadTicks) + {@link ClientOptions#inputLeadMarginTicks()}
+ * </pre>
+ * inputs are pending: {@code rtt / tickPeriod} inputs are legitimately in flight (on their way, or
+ * processed with their snapshot on its way back), {@code lookaheadTicks} are applied ahead of their send
+ * time (the frame lookahead, 0 before the clock is synchronized), and the margin (default 2) absorbs the
+ * tick a processed input waits for its snapshot plus jitter. More pending than that means the server's
+ * queue for this player is backing up (a server that skipped ticks, a clock estimate running fast, a
+ * backlog resent after a reconnect); skipping lets it drain, so queueing latency stays within about the
+ * margin. Skips are counted ({@link #inputsSkipped()}). The bound is off before the first round trip is
+ * measured and with {@link ClientOptions#UNBOUNDED_INPUT_LEAD}; {@link #sendInput(byte[])} ignores it.
+ * <p>
+ * <b>Reconnects.</b> While the session is reconnecting no snapshot arrives, so the pending inputs reach
+ * the bound within a few ticks and {@code update} pauses; the inputs applied before are kept by the
+ * connection and resent after the resume, and the server applies each exactly once, so the prediction
+ * stays exact. An input the connection refuses (sequence 0: its buffer is full while down) is neither
+ * applied nor kept.
  * <p>
  * Threads: one game thread drives the predictor ({@code update}, {@code sendInput}, {@code reconcile},
  * {@code state}); the event loop only drops the newest server state into a mailbox, which the game
@@ -44,7 +66,7 @@ public final class Predictor
 
     private static final double TARGET_PHASE = 0.5;
 
-    /** Sends one input at a local time (at once when past), returns its sequence number. */
+    /** Sends one input at a local time (at once when past), returns its sequence number (0: refused). */
     @FunctionalInterface
     interface InputSender
     {
@@ -58,6 +80,7 @@ public final class Predictor
     private final ServerClock clock;
     private final ClientStats stats;
     private final int toleranceSlots;
+    private final int leadMarginTicks;
     private final int slotCount;
     private final long tickPeriodNs;
 
@@ -98,7 +121,9 @@ public final class Predictor
     private volatile long reconciliations;
     private volatile long inputsSent;
     private volatile long replayedInputs;
+    private volatile long inputsSkipped;
     private volatile int lastProcessedSeq;
+    private volatile int inputLeadLimit = Integer.MAX_VALUE;
 
     Predictor(
         final EntitySchema schema,
@@ -109,6 +134,7 @@ public final class Predictor
         final int tickRateHz,
         final int toleranceSlots,
         final int maxPendingInputs,
+        final int leadMarginTicks,
         final ClientStats stats)
     {
         this.schema = schema;
@@ -118,6 +144,7 @@ public final class Predictor
         this.clock = clock;
         this.stats = stats;
         this.toleranceSlots = toleranceSlots;
+        this.leadMarginTicks = leadMarginTicks;
         this.slotCount = schema.slotCount();
         this.tickPeriodNs = 1_000_000_000L / tickRateHz;
         this.mailSlots = new int[slotCount];
@@ -278,10 +305,11 @@ public final class Predictor
     }
 
     /**
-     * Apply one input to the predicted state now (when the entity's state is known) and send it. Game thread.
+     * Apply one input to the predicted state now (when the entity's state is known) and send it, whatever
+     * the input lead. Game thread.
      *
      * @param payload the input; copied.
-     * @return its sequence number.
+     * @return its sequence number, 0 when the connection refused it (reconnecting with a full buffer).
      */
     public int sendInput(final byte[] payload)
     {
@@ -293,6 +321,10 @@ public final class Predictor
     private int apply(final byte[] payload, final long sendAtNanos)
     {
         final int seq = sender.send(payload, sendAtNanos);
+        if (seq == 0)
+        {
+            return 0;
+        }
         if (pendingCount == capacity)
         {
             pendingHead = (pendingHead + 1) % capacity;
@@ -329,7 +361,9 @@ public final class Predictor
      * Apply and send the inputs due, all carrying {@code payload}: one per server tick, each sent (from the
      * event loop) at the local time when it reaches the server in the middle of a tick interval, for the
      * ticks up to one and a half frames ahead; while the clock is not synchronized, at the tick rate from
-     * the first call, at once. At most {@link #MAX_CATCH_UP_INPUTS} per call. Call it every frame. Game thread.
+     * the first call, at once. At most {@link #MAX_CATCH_UP_INPUTS} per call. A tick for which more inputs
+     * are pending than the input lead bound allows (see the class comment) gets no input. Call it every
+     * frame. Game thread.
      *
      * @param nowNanos {@link System#nanoTime()} (tests pass their own clock).
      * @param payload  the current input (e.g. the keys held now); copied.
@@ -363,12 +397,22 @@ public final class Predictor
             {
                 lastInputWindow = (long)Math.floor(arrivalTick - TARGET_PHASE) - 1;
             }
-            while (lastInputWindow < lastDue && sent < MAX_CATCH_UP_INPUTS)
+            final int maxPending = maxPending(lookaheadTicks);
+            int windows = 0;
+            while (lastInputWindow < lastDue && windows < MAX_CATCH_UP_INPUTS)
             {
+                windows++;
                 lastInputWindow++;
+                if (pendingCount > maxPending)
+                {
+                    skip();
+                    continue;
+                }
                 final double ticksAhead = lastInputWindow + TARGET_PHASE - arrivalTick;
-                apply(payload, nowNanos + (long)(ticksAhead * tickPeriodNs));
-                sent++;
+                if (apply(payload, nowNanos + (long)(ticksAhead * tickPeriodNs)) != 0)
+                {
+                    sent++;
+                }
             }
             if (lastInputWindow < lastDue)
             {
@@ -392,15 +436,52 @@ public final class Predictor
             {
                 accumulatorNs = 0;
             }
-            while (sent < Math.min(MAX_CATCH_UP_INPUTS, ticks))
+            final int maxPending = maxPending(0);
+            for (long i = 0, n = Math.min(MAX_CATCH_UP_INPUTS, ticks); i < n; i++)
             {
-                apply(payload, Long.MIN_VALUE);
-                sent++;
+                if (pendingCount > maxPending)
+                {
+                    skip();
+                }
+                else if (apply(payload, Long.MIN_VALUE) != 0)
+                {
+                    sent++;
+                }
             }
         }
         updateStarted = true;
         lastUpdateNs = nowNanos;
         return sent;
+    }
+
+    /**
+     * The input lead bound for the current round trip: see the class comment.
+     *
+     * @param lookaheadTicks ticks applied ahead of their send time.
+     * @return most pending inputs before a tick's input is skipped, {@link Integer#MAX_VALUE} when unbounded.
+     */
+    private int maxPending(final double lookaheadTicks)
+    {
+        int limit = Integer.MAX_VALUE;
+        if (leadMarginTicks >= 0 && clock != null)
+        {
+            final long rttNs = clock.rttNanos();
+            if (rttNs >= 0)
+            {
+                limit = (int)Math.ceil(rttNs / (double)tickPeriodNs + lookaheadTicks) + leadMarginTicks;
+            }
+        }
+        inputLeadLimit = limit;
+        return limit;
+    }
+
+    private void skip()
+    {
+        inputsSkipped++;
+        if (stats != null)
+        {
+            stats.inputsSkipped++;
+        }
     }
 
     /**
@@ -464,6 +545,23 @@ public final class Predictor
     }
 
     /**
+     * @return ticks {@link #update} sent no input for because of the input lead bound. Any thread.
+     */
+    public long inputsSkipped()
+    {
+        return inputsSkipped;
+    }
+
+    /**
+     * @return the input lead bound {@link #update} used last (most pending inputs before a tick is skipped),
+     * {@link Integer#MAX_VALUE} while unbounded. Any thread.
+     */
+    public int inputLeadLimit()
+    {
+        return inputLeadLimit;
+    }
+
+    /**
      * @return the server's last processed input as of the last reconciliation. Any thread.
      */
     public int lastProcessedSeq()
@@ -502,6 +600,7 @@ public final class Predictor
     public String toString()
     {
         return "Predictor{entityId=" + entityId + ", pending=" + pendingCount + ", mispredictions=" +
-            mispredictions + ", reconciliations=" + reconciliations + ", inputsSent=" + inputsSent + '}';
+            mispredictions + ", reconciliations=" + reconciliations + ", inputsSent=" + inputsSent +
+            ", inputsSkipped=" + inputsSkipped + ", inputLeadLimit=" + inputLeadLimit + '}';
     }
 }

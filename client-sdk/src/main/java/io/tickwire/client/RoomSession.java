@@ -18,6 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * there, {@link #poll()} (the game loop's thread) and the {@link Predictor} (the thread that drives it).
  * Sends are queued to the connection's event loop, which writes them in call order.
  * The session belongs to the {@link TickwireClient} that joined it; closing either closes both.
+ * <p>
+ * A session outlives a lost connection: with the {@link ClientOptions#reconnectPolicy()} (on by default)
+ * the SDK resumes the same player on a new connection and this object, its mirror, clock, interpolator and
+ * predictor carry on (see {@link SessionListener#onDisconnected} and {@link SessionListener#onReconnected}).
  */
 public final class RoomSession implements AutoCloseable
 {
@@ -27,7 +31,6 @@ public final class RoomSession implements AutoCloseable
     private final List<SessionListener> listeners;
     private final ClientStats stats;
     private final String sessionId;
-    private final String resumeToken;
     private final String roomId;
     private final String roomType;
     private final int playerEntityId;
@@ -51,7 +54,6 @@ public final class RoomSession implements AutoCloseable
         this.listeners = listeners;
         this.stats = stats;
         this.sessionId = welcome.getSessionId();
-        this.resumeToken = welcome.getResumeToken();
         this.roomId = welcome.getRoomId();
         this.roomType = welcome.getRoomType();
         this.playerEntityId = welcome.getEntityId();
@@ -119,11 +121,21 @@ public final class RoomSession implements AutoCloseable
     }
 
     /**
-     * @return secret to present in {@link JoinRequest#resumeToken(String)} to resume this player later.
+     * @return secret to present in {@link JoinRequest#resumeToken(String)} to resume this player later: the
+     * token of the latest {@code Welcome} (the server issues a new one on each resume and the old one is spent).
      */
     public String resumeToken()
     {
-        return resumeToken;
+        return connection.resumeToken();
+    }
+
+    /**
+     * @return true between {@link SessionListener#onDisconnected} with {@code willReconnect} and the resume
+     * ({@link SessionListener#onReconnected}) or the final {@link SessionListener#onClosed}.
+     */
+    public boolean isReconnecting()
+    {
+        return connection.isReconnecting();
     }
 
     /**
@@ -138,10 +150,17 @@ public final class RoomSession implements AutoCloseable
      * Send one game input. The sequence is the previous one plus one, starting at 1; the message
      * piggybacks an ack of the newest applied tick (with auto-ack off: of the newest tick passed to
      * {@link #ack(int)}). Any thread; inputs go on the wire in sequence order. Inputs sent after the
-     * connection closed are dropped.
+     * session closed are dropped.
+     * <p>
+     * The SDK keeps each input until a snapshot's {@code last_input_seq} covers it (at most
+     * {@link ClientOptions#maxPendingInputs()}; past that the oldest one already written is forgotten).
+     * While the session is reconnecting, inputs are kept and written after the resume, together with
+     * those the server had not processed, paced by {@link ReconnectPolicy#resendWindowInputs()}. When the
+     * buffer is full of inputs not yet written (a long outage), the input is refused and 0 returned: no
+     * sequence is used, so none is ever skipped.
      *
      * @param payload game-defined bytes, copied before this method returns.
-     * @return the input's sequence number.
+     * @return the input's sequence number, or 0 when refused.
      */
     public int sendInput(final byte[] payload)
     {
@@ -274,7 +293,7 @@ public final class RoomSession implements AutoCloseable
      */
     public void suspendReading()
     {
-        connection.channel().config().setAutoRead(false);
+        connection.suspendReading();
     }
 
     /**
@@ -282,7 +301,7 @@ public final class RoomSession implements AutoCloseable
      */
     public void resumeReading()
     {
-        connection.channel().config().setAutoRead(true);
+        connection.resumeReading();
     }
 
     /**
@@ -290,15 +309,15 @@ public final class RoomSession implements AutoCloseable
      */
     public boolean isReadingSuspended()
     {
-        return !connection.channel().config().isAutoRead();
+        return connection.isReadingSuspended();
     }
 
     /**
-     * @return true while the connection is open.
+     * @return true while the session has an open, joined connection (false while reconnecting and after the close).
      */
     public boolean isOpen()
     {
-        return connection.channel().isActive();
+        return connection.isOpen();
     }
 
     /**
@@ -311,7 +330,8 @@ public final class RoomSession implements AutoCloseable
 
     /**
      * Leave the room: send {@code Leave} and a close frame 1000, then close the connection. Returns at
-     * once; listeners get {@link SessionListener#onClosed} with 1000. Does not shut down the client's
+     * once; listeners get {@link SessionListener#onClosed} with 1000. While reconnecting it stops trying
+     * (the server forgets the detached player when its grace period ends). Does not shut down the client's
      * event loop group: {@link #close()} or {@link TickwireClient#close()} does. Any thread; idempotent.
      *
      * @return completes when the connection is closed.

@@ -91,7 +91,41 @@ public interface SessionListener
     }
 
     /**
-     * The connection closed; called once per session.
+     * The session's connection ended and the client did not close it. {@code willReconnect} says whether
+     * the SDK now tries to resume the player (see {@link ReconnectPolicy}: only a connection lost without a
+     * close frame, 1006, is resumed); when false, {@link #onClosed} follows at once with the same code.
+     * While reconnecting the session stays the same object, the mirror keeps the last state, inputs sent
+     * meanwhile are kept for after the resume, and {@link RoomSession#isReconnecting()} is true. Then comes
+     * either {@link #onReconnected} or {@link #onClosed} (resume refused: 4012; attempts exhausted: this
+     * loss's code). Thread: as every callback, see the class comment.
+     *
+     * @param session       the session.
+     * @param closeCode     the server's close code, or {@link TickwireException#ABNORMAL_CLOSURE} when the
+     *                      connection was lost without one (including {@link ClientOptions#silenceTimeoutMs()}).
+     * @param reason        what happened, possibly empty.
+     * @param willReconnect true when the SDK tries to resume.
+     */
+    default void onDisconnected(final RoomSession session, final int closeCode, final String reason,
+        final boolean willReconnect)
+    {
+    }
+
+    /**
+     * The session was resumed on a new connection after {@link #onDisconnected}: same player, entity and
+     * session id, a new {@link RoomSession#resumeToken()}. The SDK has already resent the inputs the server
+     * had not processed (paced by {@link ReconnectPolicy#resendWindowInputs()}); the next snapshot is a delta
+     * from the tick this client acknowledged last (or full). Thread: as every callback, see the class comment.
+     *
+     * @param session the same session object as before the loss.
+     */
+    default void onReconnected(final RoomSession session)
+    {
+    }
+
+    /**
+     * The session ended; called once per session. With reconnection this is the final end: after a
+     * close code that does not reconnect, a refused resume ({@link io.tickwire.protocol.CloseCodes#RESUME_REJECTED})
+     * or when the {@link ReconnectPolicy} gave up (the code of the loss, 1006).
      *
      * @param session   the session.
      * @param closeCode the server's close code, {@link io.tickwire.protocol.CloseCodes#NORMAL} when the client

@@ -17,11 +17,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.tickwire.protocol.CloseCodes;
 
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  * The connection runs on one Netty event loop: either of a one-thread NIO group this client creates
  * (and shuts down on {@link #close()}), or of the shared {@link ClientOptions#eventLoopGroup()}, which
  * lets a load test run thousands of clients on a few threads. See {@link SessionListener} for where
- * callbacks run ({@link DeliveryMode}: at once, or in {@link #poll()} on the game's thread).
+ * callbacks run ({@link DeliveryMode}: at once, or in {@link #poll()} on the game's thread). A lost
+ * connection is resumed on a new one, on the same event loop, as the {@link ClientOptions#reconnectPolicy()}
+ * says. A {@code wss} URI runs the connection over TLS ({@link ClientOptions#trustCertificate()}).
  * <p>
  * Threads: every method is safe on any thread, except {@link #poll()}: one thread at a time (the game loop).
  */
@@ -120,7 +125,9 @@ public final class TickwireClient implements AutoCloseable
      * a {@link TickwireException} carrying the server's close code when the server refuses the join
      * ({@code Error} then close), or {@link TickwireException#ABNORMAL_CLOSURE} when the connection
      * fails, the TCP connect exceeds {@link ClientOptions#connectTimeoutMs()}, or the handshake plus
-     * {@code Welcome} take longer than that again. Cancelling the future closes the connection.
+     * {@code Welcome} take longer than that again. Cancelling the future closes the connection. The join
+     * itself is not retried; once joined, a lost connection is resumed as the
+     * {@link ClientOptions#reconnectPolicy()} says (see {@link SessionListener#onDisconnected}).
      *
      * @param request what to join.
      * @return completes with the session.
@@ -144,22 +151,9 @@ public final class TickwireClient implements AutoCloseable
                 return future;
             }
             final EventLoop loop = group.next();
-            conn = new ClientConnection(this, options, loop, request, future, listeners, stats, true);
-            final Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMs())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new Initializer(options, stats, conn));
-            final ChannelFuture connect = bootstrap.connect(options.host(), options.port());
-            conn.attach(connect.channel());
-            connect.addListener(f ->
-            {
-                if (!f.isSuccess())
-                {
-                    conn.onConnectFailed(f.cause());
-                }
-            });
+            conn = new ClientConnection(this, options, loop, request, future, listeners, stats, true,
+                (link, timeoutMs) -> connect(loop, link, timeoutMs));
+            connect(loop, conn.newLink(), options.connectTimeoutMs());
             connection = conn;
             joinFuture = future;
         }
@@ -171,6 +165,25 @@ public final class TickwireClient implements AutoCloseable
             }
         });
         return future;
+    }
+
+    private void connect(final EventLoop loop, final ClientConnection.Link link, final int connectTimeoutMs)
+    {
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(new Initializer(options, stats, link));
+        final ChannelFuture connect = bootstrap.connect(options.host(), options.port());
+        link.attach(connect.channel());
+        connect.addListener(f ->
+        {
+            if (!f.isSuccess())
+            {
+                link.onConnectFailed(f.cause());
+            }
+        });
     }
 
     /**
@@ -256,7 +269,7 @@ public final class TickwireClient implements AutoCloseable
         }
         if (conn != null)
         {
-            final ChannelFuture closeFuture = conn.closeAsync(CloseCodes.NORMAL, "client closed");
+            final Future<?> closeFuture = conn.closeAsync(CloseCodes.NORMAL, "client closed");
             final EventLoop loop = conn.eventLoop();
             if (!loop.inEventLoop())
             {
@@ -312,20 +325,21 @@ public final class TickwireClient implements AutoCloseable
     }
 
     /**
-     * Fixes the pipeline order: byte counter, HTTP codec and aggregator for the handshake, WebSocket
-     * protocol handler, frame aggregator, then the connection's protocol state machine.
+     * Fixes the pipeline order: byte counter, TLS for {@code wss} (SNI and HTTPS host name verification),
+     * HTTP codec and aggregator for the handshake, WebSocket protocol handler, frame aggregator, then the
+     * session's link for this connection.
      */
     private static final class Initializer extends ChannelInitializer<SocketChannel>
     {
         private final ClientOptions options;
         private final ClientStats stats;
-        private final ClientConnection connection;
+        private final ClientConnection.Link link;
 
-        Initializer(final ClientOptions options, final ClientStats stats, final ClientConnection connection)
+        Initializer(final ClientOptions options, final ClientStats stats, final ClientConnection.Link link)
         {
             this.options = options;
             this.stats = stats;
-            this.connection = connection;
+            this.link = link;
         }
 
         @Override
@@ -343,11 +357,21 @@ public final class TickwireClient implements AutoCloseable
                 .build();
             final ChannelPipeline p = ch.pipeline();
             p.addLast("wireCounter", new WireCounter(stats));
+            if (options.isSecure())
+            {
+                final SslHandler tls = options.sslContext().newHandler(ch.alloc(), options.host(), options.port());
+                final SSLEngine engine = tls.engine();
+                final SSLParameters parameters = engine.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                engine.setSSLParameters(parameters);
+                tls.setHandshakeTimeoutMillis(options.connectTimeoutMs());
+                p.addLast("tls", tls);
+            }
             p.addLast("httpCodec", new HttpClientCodec());
             p.addLast("httpAggregator", new HttpObjectAggregator(HANDSHAKE_MAX_CONTENT_LENGTH));
             p.addLast("webSocket", new WebSocketClientProtocolHandler(config));
             p.addLast("frameAggregator", new WebSocketFrameAggregator(options.maxFramePayloadLength()));
-            p.addLast("tickwire", connection);
+            p.addLast("tickwire", link);
         }
     }
 }

@@ -2,7 +2,8 @@
  * The Tickwire client SDK: what a game client links to join a room on a Tickwire server and keep a
  * bit-exact mirror of its state.
  * <p>
- * {@link io.tickwire.client.TickwireClient} opens one WebSocket connection ({@code ws://}, Netty NIO),
+ * {@link io.tickwire.client.TickwireClient} opens one WebSocket connection ({@code ws://}, or {@code wss://}
+ * over TLS with host name verification; Netty NIO),
  * sends {@code Join}, and completes its join future with a {@link io.tickwire.client.RoomSession} when
  * {@code Welcome} arrives. The session applies each {@code Snapshot} to the baseline it names (the
  * Quake 3 model: retained states keyed by tick, an unknown baseline is a protocol error answered with
@@ -15,11 +16,17 @@
  * {@link io.tickwire.client.Predictor} with a game's {@link io.tickwire.client.StepFunction} over an
  * {@link io.tickwire.client.EntityState} (prediction and reconciliation of the player's entity).
  * <p>
+ * A session outlives its connection: when the connection is lost without a close frame, the SDK resumes
+ * the same player on a new connection as its {@link io.tickwire.client.ReconnectPolicy} says (backoff with
+ * jitter, the newest resume token, the unprocessed inputs resent), keeping the same
+ * {@link io.tickwire.client.RoomSession}, its retained states and its predictor.
+ * <p>
  * Threads:
  * <ul>
- * <li>Each connection belongs to one Netty event loop (of the client's own one-thread group, or of a
- * shared group). That thread decodes frames, applies snapshots, writes acks, and owns the retained
- * states and the mirror's storage; nothing Netty-owned leaves it.</li>
+ * <li>Each session belongs to one Netty event loop (of the client's own one-thread group, or of a
+ * shared group), and so do all its connections, reconnections included. That thread decodes frames,
+ * applies snapshots, writes acks, runs the reconnect timer, and owns the retained states and the
+ * mirror's storage; nothing Netty-owned leaves it.</li>
  * <li>{@link io.tickwire.client.SessionListener} callbacks and join-future completions run on that event
  * loop, or on the configured {@link io.tickwire.client.ClientOptions#callbackExecutor()}; in
  * {@link io.tickwire.client.DeliveryMode#POLL} callbacks run in {@link io.tickwire.client.RoomSession#poll()}

@@ -51,8 +51,9 @@ class ClientConnectionTest
         final ClientConnection connection = new ClientConnection(
             null, options, channel.eventLoop(), JoinRequest.byType("arena").ticket("t-1"), joinFuture, listeners,
             stats);
-        connection.attach(channel);
-        channel.pipeline().addLast(connection);
+        final ClientConnection.Link link = connection.newLink();
+        link.attach(channel);
+        channel.pipeline().addLast(link);
         listeners.add(new SessionListener()
         {
             @Override

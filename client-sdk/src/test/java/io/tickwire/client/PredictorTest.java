@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.PriorityQueue;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -125,7 +126,7 @@ class PredictorTest
     private Predictor predictor(final int latencyTicks, final ServerClock clock)
     {
         return new Predictor(SCHEMA, ENTITY, STEP, (p, at) -> server.receive(p, latencyTicks), clock, TICK_RATE_HZ, 0, 64,
-            stats);
+            ClientOptions.DEFAULT_INPUT_LEAD_MARGIN_TICKS, stats);
     }
 
     private static byte[] input(final int tick)
@@ -274,7 +275,7 @@ class PredictorTest
             final long sendNs = Math.max(at, clockNow[0]);
             arrivalTicks.add((sendNs + oneWayNs + offsetNs - tickZeroServerNs) / (double)PERIOD_NS);
             return arrivalTicks.size();
-        }, clock, TICK_RATE_HZ, 0, 64, stats);
+        }, clock, TICK_RATE_HZ, 0, 64, ClientOptions.UNBOUNDED_INPUT_LEAD, stats);   // no server: timing only
 
         final long frames = 2_000_000_000L / frameNs;
         for (int frame = 0; frame < frames; frame++)
@@ -306,5 +307,160 @@ class PredictorTest
         assertTrue(sent >= 29 && sent <= 31, "sent " + sent);
         assertEquals(sent, predictor.inputsSent());
         assertTrue(Arrays.asList(30, 31, 29).contains(server.payloads.size()));
+    }
+
+    /**
+     * A time-driven server: inputs arrive one way later, queue, and one is applied per server tick; the
+     * server ticks {@code periodFactor} times slower than the nominal rate the client's clock assumes (an
+     * overloaded server), so a client sending one input per nominal tick makes its queue grow.
+     */
+    private static final class QueueingServer
+    {
+        final long oneWayNs;
+        final long periodNs;
+        final PriorityQueue<long[]> inFlight = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        final List<byte[]> payloads = new ArrayList<>();
+        final ArrayDeque<Integer> queue = new ArrayDeque<>();
+        final ArrayDeque<Object[]> snapshots = new ArrayDeque<>();
+        final EntityState entity = new EntityState(SCHEMA);
+        long nowNs;
+        long nextTickNs;
+        int tick;
+        int lastSeq;
+        int maxQueue;
+
+        QueueingServer(final long oneWayNs, final long periodNs, final long firstTickNs)
+        {
+            this.oneWayNs = oneWayNs;
+            this.periodNs = periodNs;
+            this.nextTickNs = firstTickNs;
+        }
+
+        int receive(final byte[] payload, final long sendAtNs)
+        {
+            payloads.add(payload.clone());
+            inFlight.add(new long[]{ Math.max(sendAtNs, nowNs) + oneWayNs, payloads.size() });
+            return payloads.size();
+        }
+
+        void advanceTo(final long timeNs, final Predictor predictor)
+        {
+            nowNs = timeNs;
+            while (!inFlight.isEmpty() && inFlight.peek()[0] <= timeNs)
+            {
+                queue.add((int)inFlight.poll()[1]);
+            }
+            maxQueue = Math.max(maxQueue, queue.size());
+            if (timeNs >= nextTickNs)
+            {
+                nextTickNs += periodNs;
+                tick++;
+                if (!queue.isEmpty())
+                {
+                    lastSeq = queue.poll();
+                    STEP.step(entity, payloads.get(lastSeq - 1));
+                }
+                final WorldState s = new WorldState(SCHEMA, 1);
+                final int[] values = new int[SCHEMA.slotCount()];
+                entity.copyTo(values, 0);
+                s.capture(tick, tick * 33L, 1, new int[]{ ENTITY }, values);
+                snapshots.add(new Object[]{ timeNs + oneWayNs, s, lastSeq });
+            }
+            while (!snapshots.isEmpty() && (long)snapshots.peek()[0] <= timeNs)
+            {
+                final Object[] s = snapshots.poll();
+                predictor.onServerState((WorldState)s[1], (int)s[2]);
+            }
+        }
+    }
+
+    /**
+     * Runs 10 s of a 60 fps game loop against a {@link QueueingServer} (60 ms round trip), then lets the
+     * server drain.
+     */
+    private QueueingServer runAgainstQueueingServer(final double periodFactor, final int marginTicks,
+        final Predictor[] out)
+    {
+        final ServerClock clock = new ServerClock(TICK_RATE_HZ);
+        final long offsetNs = 3_000_000_000L;
+        final long tickZeroServerNs = 17_000_000L;
+        final long oneWayNs = 30_000_000L;
+        long now = 1_000_000_000L;
+        for (int i = 0; i < 12; i++)
+        {
+            final long serverNs = now + oneWayNs + offsetNs;
+            clock.onPong(now, now + 2 * oneWayNs, serverNs, (int)((serverNs - tickZeroServerNs) / PERIOD_NS));
+            now += 97_000_000L;
+        }
+        final long tickZeroLocalNs = tickZeroServerNs - offsetNs;
+        final long firstTickNs = tickZeroLocalNs + ((now - tickZeroLocalNs) / PERIOD_NS + 1) * PERIOD_NS;
+        final QueueingServer sim = new QueueingServer(oneWayNs, Math.round(PERIOD_NS * periodFactor), firstTickNs);
+        final Predictor predictor = new Predictor(SCHEMA, ENTITY, STEP, sim::receive, clock, TICK_RATE_HZ, 0, 256,
+            marginTicks, stats);
+        out[0] = predictor;
+        final long frameNs = 16_666_667L;
+        final long startNs = now;
+        final long endNs = startNs + 10_000_000_000L;
+        int frame = 0;
+        long nextFrameNs = startNs;
+        for (long t = startNs; t < endNs; t += 1_000_000L)
+        {
+            sim.advanceTo(t, predictor);
+            if (t >= nextFrameNs)
+            {
+                predictor.update(t, input(frame));
+                frame++;
+                nextFrameNs = startNs + frame * frameNs + (frame % 3) * frameNs / 9;
+            }
+        }
+        for (long t = endNs; t < endNs + 30_000_000_000L && (sim.lastSeq < sim.payloads.size() ||
+            !sim.snapshots.isEmpty()); t += 1_000_000L)
+        {
+            sim.advanceTo(t, predictor);
+        }
+        predictor.reconcile();
+        return sim;
+    }
+
+    @Test
+    void shouldNotSkipInputsWhileServerKeepsUp()
+    {
+        final Predictor[] predictor = new Predictor[1];
+        final QueueingServer sim = runAgainstQueueingServer(1.0, ClientOptions.DEFAULT_INPUT_LEAD_MARGIN_TICKS, predictor);
+
+        assertEquals(0, predictor[0].inputsSkipped(), predictor[0].toString());
+        assertTrue(sim.payloads.size() >= 295 && sim.payloads.size() <= 305, "one input per tick: " + sim.payloads.size());
+        assertTrue(sim.maxQueue <= 2, "server queue: " + sim.maxQueue);
+        assertEquals(5, predictor[0].inputLeadLimit(), "ceil(60 ms / 33.3 ms + 0.75 lookahead) + 2");
+        assertEquals(0, predictor[0].mispredictions());
+        assertPredictedEquals(sim.entity, predictor[0]);
+    }
+
+    @Test
+    void shouldBoundServerQueueBySkippingInputsWhenServerFallsBehind()
+    {
+        final Predictor[] unbounded = new Predictor[1];
+        final QueueingServer backlog = runAgainstQueueingServer(1.1, ClientOptions.UNBOUNDED_INPUT_LEAD, unbounded);
+        assertTrue(backlog.maxQueue >= 20, "without the bound the queue grows: " + backlog.maxQueue);
+        assertEquals(0, unbounded[0].inputsSkipped());
+
+        final Predictor[] bounded = new Predictor[1];
+        final QueueingServer sim = runAgainstQueueingServer(1.1, ClientOptions.DEFAULT_INPUT_LEAD_MARGIN_TICKS, bounded);
+        final Predictor p = bounded[0];
+        assertTrue(sim.maxQueue <= 4, "with the bound the queue stays short: " + sim.maxQueue);
+        // The server runs 1/1.1 of the ticks the client expects: about one in eleven ticks gets no input.
+        assertTrue(p.inputsSkipped() >= 15 && p.inputsSkipped() <= 45, p.toString());
+        assertEquals(p.inputsSkipped(), stats.inputsSkipped() - unbounded[0].inputsSkipped());
+        assertEquals(0, p.mispredictions(), "skipping a tick predicts no step for it, as the server applies none");
+        assertPredictedEquals(sim.entity, p);
+    }
+
+    private static void assertPredictedEquals(final EntityState server, final Predictor predictor)
+    {
+        final int[] predicted = new int[SCHEMA.slotCount()];
+        final int[] actual = new int[SCHEMA.slotCount()];
+        predictor.state().copyTo(predicted, 0);
+        server.copyTo(actual, 0);
+        assertArrayEquals(actual, predicted, "predicted " + predictor.state() + " server " + server);
     }
 }

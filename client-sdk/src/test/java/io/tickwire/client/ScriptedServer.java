@@ -112,16 +112,27 @@ final class ScriptedServer implements AutoCloseable
 
     void sendWelcome(final int entityId)
     {
+        sendWelcome(entityId, "resume-1", false, 0);
+    }
+
+    /**
+     * A Welcome of session {@code s-1} in room {@code room-7}; {@code resumed} as the server answers a
+     * {@code Join} with a resume token.
+     */
+    void sendWelcome(final int entityId, final String resumeToken, final boolean resumed, final int lastInputSeq)
+    {
         send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
             .setSessionId("s-1")
-            .setResumeToken("resume-1")
+            .setResumeToken(resumeToken)
             .setRoomId("room-7")
             .setRoomType("arena")
             .setEntityId(entityId)
             .setTickRateHz(20)
             .setServerTick(100)
             .setProtocolVersion(1)
-            .setSchema(TestWorlds.schemaProto()))
+            .setSchema(TestWorlds.schemaProto())
+            .setResumed(resumed)
+            .setLastInputSeq(lastInputSeq))
             .build());
     }
 
@@ -176,6 +187,14 @@ final class ScriptedServer implements AutoCloseable
     void drop()
     {
         client.close().syncUninterruptibly();
+    }
+
+    /**
+     * Close the listening socket: later connects are refused. Connections already open stay open.
+     */
+    void stopAccepting()
+    {
+        serverChannel.close().syncUninterruptibly();
     }
 
     /**

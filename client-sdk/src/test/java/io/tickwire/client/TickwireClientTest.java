@@ -518,10 +518,10 @@ class TickwireClientTest
     }
 
     @Test
-    void shouldReportConnectionLossAsAbnormalClosure() throws Exception
+    void shouldReportConnectionLossAsAbnormalClosureWhenReconnectDisabled() throws Exception
     {
         final Recorder recorder = new Recorder();
-        final TickwireClient client = client(options());
+        final TickwireClient client = client(options().reconnect(ReconnectPolicy.disabled()));
         client.addListener(recorder);
         joined(client);
 

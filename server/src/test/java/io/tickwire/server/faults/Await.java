@@ -2,6 +2,7 @@ package io.tickwire.server.faults;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Polling waits for the fault tests.
@@ -22,12 +23,25 @@ final class Await
     static void awaitTrue(final BooleanSupplier condition, final long timeoutMs, final String what)
         throws InterruptedException
     {
+        awaitTrue(condition, timeoutMs, () -> what);
+    }
+
+    /**
+     * Wait until the condition holds.
+     *
+     * @param condition polled every 5 ms.
+     * @param timeoutMs how long to wait.
+     * @param what      describes the condition (and the state) for the failure message; called on failure.
+     */
+    static void awaitTrue(final BooleanSupplier condition, final long timeoutMs,
+        final Supplier<String> what) throws InterruptedException
+    {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() - deadline > 0)
             {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting: " + what);
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting: " + what.get());
             }
             Thread.sleep(5);
         }
