@@ -12,14 +12,15 @@ import java.util.Objects;
  * (server default 10 s, counted from when it noticed the loss), or closes with
  * {@link CloseCodes#RESUME_REJECTED}.
  * <p>
- * <b>Which losses reconnect</b> ({@link #reconnectsOn(int)}): only a connection that ended without a
+ * <b>Which losses reconnect</b> ({@link #reconnectsOn(int)}): a connection that ended without a
  * close frame from the server ({@link TickwireException#ABNORMAL_CLOSURE}, 1006): a reset, an I/O
  * error, a network path that died, or {@link ClientOptions#silenceTimeoutMs()} without a byte from the
- * server (a half-open connection). A close code from the server is its decision and is final:
+ * server (a half-open connection); and the server's ack and idle timeouts (4007, 4010), after which
+ * the server keeps the player for its resume grace period (the client stalled, e.g. a suspended
+ * app). Any other close code from the server is its decision and is final:
  * 1000/1001 (normal, going away: server shutdown or operator), 1002/1003/1007/1009 (protocol errors),
  * 1008 (policy: rate or connection limits), 1011 (internal error, the room failed), 4006 (slow
- * consumer), 4007/4010 (ack/idle timeout: the server has already removed the player, a resume would be
- * refused), 4009 (room closed), 4011 (ticket rejected), 4012 (resume rejected), 4013 (the player
+ * consumer), 4009 (room closed), 4011 (ticket rejected), 4012 (resume rejected), 4013 (the player
  * resumed on another connection: reconnecting would fight over it).
  * <p>
  * <b>Which failed attempts are retried</b> ({@link #retriesAttemptOn(int)}): connect failures, lost or
@@ -126,7 +127,8 @@ public final class ReconnectPolicy
      */
     public static boolean reconnectsOn(final int closeCode)
     {
-        return closeCode == TickwireException.ABNORMAL_CLOSURE;
+        return closeCode == TickwireException.ABNORMAL_CLOSURE || closeCode == CloseCodes.ACK_TIMEOUT ||
+            closeCode == CloseCodes.IDLE_TIMEOUT;
     }
 
     /**

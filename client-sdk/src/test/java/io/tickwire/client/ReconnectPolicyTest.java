@@ -39,12 +39,14 @@ class ReconnectPolicyTest
     }
 
     @Test
-    void shouldReconnectOnlyWhenLostWithoutCloseFrame()
+    void shouldReconnectOnlyWhenLostOrTimedOut()
     {
         assertTrue(ReconnectPolicy.reconnectsOn(TickwireException.ABNORMAL_CLOSURE));
+        assertTrue(ReconnectPolicy.reconnectsOn(CloseCodes.ACK_TIMEOUT));
+        assertTrue(ReconnectPolicy.reconnectsOn(CloseCodes.IDLE_TIMEOUT));
         for (final int code : new int[]{ CloseCodes.NORMAL, CloseCodes.GOING_AWAY, CloseCodes.PROTOCOL_ERROR,
             CloseCodes.POLICY_VIOLATION, CloseCodes.MESSAGE_TOO_BIG, CloseCodes.INTERNAL_ERROR, CloseCodes.SLOW_CONSUMER,
-            CloseCodes.ACK_TIMEOUT, CloseCodes.ROOM_CLOSED, CloseCodes.IDLE_TIMEOUT, CloseCodes.TICKET_REJECTED,
+            CloseCodes.ROOM_CLOSED, CloseCodes.TICKET_REJECTED,
             CloseCodes.RESUME_REJECTED, CloseCodes.SESSION_REPLACED })
         {
             assertFalse(ReconnectPolicy.reconnectsOn(code), "code " + code);

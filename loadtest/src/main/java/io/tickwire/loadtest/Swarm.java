@@ -7,6 +7,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.tickwire.client.ClientOptions;
+import io.tickwire.client.ReconnectPolicy;
 import io.tickwire.client.JoinRequest;
 
 import java.io.PrintStream;
@@ -123,6 +124,8 @@ final class Swarm
                     .eventLoopGroup(loop)
                     .connectTimeoutMs(config.connectTimeoutMs())
                     .pingIntervalMs(0)
+                    // A lost bot is an error to count, not something to hide behind a resume.
+                    .reconnect(ReconnectPolicy.disabled())
                     .build());
             }
             final int n = config.bots();

@@ -509,9 +509,9 @@ public final class RoomLoop implements Agent
             counters.recordsOrphaned++;
             return;
         }
-        if (closeCode == 0 && resumeGraceNs > 0 && !c.room.closed)
+        if (isLostConnection(closeCode) && resumeGraceNs > 0 && !c.room.closed)
         {
-            // Lost without a close from either side: keep the player for a resume.
+            // Lost, or timed out (what a dead path looks like): keep the player for a resume.
             LOG.info("player detached: session={} room={} graceMs={}",
                 c.player.sessionId(), c.room.handle.id(), resumeGraceNs / 1_000_000);
             c.session = null;
@@ -520,6 +520,16 @@ public final class RoomLoop implements Agent
             return;
         }
         removeConnection(c, closeCode);
+    }
+
+    /**
+     * @return true for a connection that ended without a close from either side (code 0) or was
+     * closed by the ack or idle timeout: the client may never have seen the close frame (dead
+     * path, suspended app), so it may come back with its resume token.
+     */
+    static boolean isLostConnection(final int closeCode)
+    {
+        return closeCode == 0 || closeCode == CloseCodes.ACK_TIMEOUT || closeCode == CloseCodes.IDLE_TIMEOUT;
     }
 
     private void removeConnection(final Connection c, final int closeCode)

@@ -86,9 +86,11 @@ class HalfOpenClientTest
         assertTrue(tookMs >= ackTimeoutMs - 100, "not before the ack timeout: " + tookMs + " ms");
         awaitTrue(() -> ServerProbe.disconnects(server, CloseCodes.ACK_TIMEOUT) == 1, 1000, "counted as 4007");
         assertEquals(0, server.sessions().size(), "the server holds no session for it");
-        // The server chose a close code, so it removes the player at once (no resume grace for a timeout).
-        awaitTrue(() -> ServerProbe.players(server, session.roomId()) == 0, 1000, "the player is gone");
-        assertEquals(0, ServerProbe.loops(server, c -> c.detaches));
+        // A timeout is what a dead path looks like, so the player is kept for a resume...
+        awaitTrue(() -> ServerProbe.loops(server, c -> c.detaches) == 1, 1000, "the player is detached");
+        assertEquals(1, ServerProbe.players(server, session.roomId()), "its seat and entity are kept");
+        // ...and removed once the grace period is over.
+        awaitTrue(() -> ServerProbe.players(server, session.roomId()) == 0, graceMs + 2000, "the player is gone");
         assertTrue(session.isOpen(), "the client never heard of it: its side is still open (half-open)");
         assertNull(events.next(0), "no event reached the client");
     }
