@@ -392,7 +392,12 @@ final class ClientConnection implements PollQueue.Dispatcher
             final ServerMessage message;
             try
             {
-                message = ServerMessage.parseFrom(content.nioBuffer());
+                // Heap bytes only: protobuf-java's direct-buffer decoder (before 4.34) could be driven
+                // past the buffer by a crafted length, and a client must survive a hostile server.
+                message = content.hasArray() ?
+                    ServerMessage.parser().parseFrom(
+                        content.array(), content.arrayOffset() + content.readerIndex(), sizeBytes) :
+                    ServerMessage.parseFrom(io.netty.buffer.ByteBufUtil.getBytes(content));
             }
             catch (final InvalidProtocolBufferException ex)
             {

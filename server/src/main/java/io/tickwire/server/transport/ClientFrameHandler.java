@@ -6,10 +6,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.Ack;
@@ -52,6 +54,15 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private static final Logger LOG = LoggerFactory.getLogger(ClientFrameHandler.class);
     private static final int PROTOBUF_RECURSION_LIMIT = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One parse buffer per event loop thread, grown to the largest frame seen (bounded by the frame limit). */
+    private static final FastThreadLocal<byte[]> PARSE_SCRATCH = new FastThreadLocal<>()
+    {
+        @Override
+        protected byte[] initialValue()
+        {
+            return new byte[4096];
+        }
+    };
 
     /** Windows in a row with more drops than the allowed rate before the session is closed. */
     static final int RATE_ABUSE_WINDOWS = 3;
@@ -142,7 +153,12 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         final ClientMessage message;
         try
         {
-            final CodedInputStream in = CodedInputStream.newInstance(content.nioBuffer());
+            // Parse from a heap copy: protobuf-java's direct-buffer decoder (before 4.34) let a length
+            // near 2^31 wrap its limit and read native memory; the array decoder checks it.
+            final int length = content.readableBytes();
+            final byte[] bytes = scratch(length);
+            content.getBytes(content.readerIndex(), bytes, 0, length);
+            final CodedInputStream in = CodedInputStream.newInstance(bytes, 0, length);
             in.setRecursionLimit(PROTOBUF_RECURSION_LIMIT);
             in.setSizeLimit(server.maxFrameLength());
             message = ClientMessage.parseFrom(in);
@@ -175,6 +191,17 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 reject(CloseCodes.INVALID_PAYLOAD, "ClientMessage has no body (unknown oneof case?)");
                 break;
         }
+    }
+
+    private static byte[] scratch(final int length)
+    {
+        byte[] bytes = PARSE_SCRATCH.get();
+        if (bytes.length < length)
+        {
+            bytes = new byte[length];
+            PARSE_SCRATCH.set(bytes);
+        }
+        return bytes;
     }
 
     private void onJoin(final Join join)
@@ -417,7 +444,18 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         LOG.debug("connection error: remote={} cause={}", ctx.channel().remoteAddress(), cause.toString());
-        if (session != null && cause instanceof TooLongFrameException)
+        if (session != null && cause instanceof CorruptedWebSocketFrameException)
+        {
+            // The decoder already answered with its own close frame (1002, 1007 or 1009).
+            final CorruptedWebSocketFrameException corrupted = (CorruptedWebSocketFrameException)cause;
+            final int code = corrupted.closeStatus() == null ? CloseCodes.PROTOCOL_ERROR : corrupted.closeStatus().code();
+            server.counters().badFrames.increment();
+            session.closedByCodec(code, "WebSocket protocol violation: " + cause.getMessage());
+            LOG.info("closing connection: session={} remote={} code={} reason=\"{}\"",
+                session.sessionId(), session.remoteAddress(), code, cause.getMessage());
+            ctx.close();
+        }
+        else if (session != null && cause instanceof TooLongFrameException)
         {
             // A fragmented message whose parts add up to more than the frame limit.
             server.counters().badFrames.increment();

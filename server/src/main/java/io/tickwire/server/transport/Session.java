@@ -210,6 +210,23 @@ public final class Session
         }
     }
 
+    /**
+     * Record that the connection is being closed with {@code code} by someone else (Netty's frame
+     * decoder has already sent the close frame for a protocol violation), so that logs and metrics
+     * name the code the client actually got. Writes nothing.
+     *
+     * @param code   the close code that was sent.
+     * @param reason why.
+     */
+    void closedByCodec(final int code, final String reason)
+    {
+        if (closing.compareAndSet(false, true))
+        {
+            closeCode = code;
+            closeReason = reason;
+        }
+    }
+
     private void doClose(final int code, final String reason)
     {
         if (!channel.isActive())
