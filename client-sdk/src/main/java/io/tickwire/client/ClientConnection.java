@@ -1591,79 +1591,49 @@ final class ClientConnection implements PollQueue.Dispatcher
         }
     }
 
-    private void deliverPong(final long rttNanos, final int serverTick)
+    /**
+     * Call every listener for a rare event (pong, error, disconnect, reconnect, close); one that
+     * throws is logged and does not stop the others. Per-snapshot events have their own loops that
+     * allocate nothing.
+     */
+    private void forEachListener(final String callback, final java.util.function.Consumer<SessionListener> call)
     {
         for (final SessionListener l : listeners)
         {
             try
             {
-                l.onPong(session, rttNanos, serverTick);
+                call.accept(l);
             }
             catch (final Throwable t)
             {
-                LOG.warn("listener failed in onPong: listener={}", l, t);
+                LOG.warn("listener failed in {}: listener={}", callback, l, t);
             }
         }
+    }
+
+    private void deliverPong(final long rttNanos, final int serverTick)
+    {
+        forEachListener("onPong", l -> l.onPong(session, rttNanos, serverTick));
     }
 
     private void deliverError(final int code, final String message)
     {
-        for (final SessionListener l : listeners)
-        {
-            try
-            {
-                l.onError(session, code, message);
-            }
-            catch (final Throwable t)
-            {
-                LOG.warn("listener failed in onError: listener={}", l, t);
-            }
-        }
+        forEachListener("onError", l -> l.onError(session, code, message));
     }
 
     private void deliverDisconnected(final int code, final String reason, final boolean willReconnect)
     {
-        for (final SessionListener l : listeners)
-        {
-            try
-            {
-                l.onDisconnected(session, code, reason, willReconnect);
-            }
-            catch (final Throwable t)
-            {
-                LOG.warn("listener failed in onDisconnected: listener={}", l, t);
-            }
-        }
+        forEachListener("onDisconnected", l -> l.onDisconnected(session, code, reason, willReconnect));
     }
 
     private void deliverReconnected()
     {
-        for (final SessionListener l : listeners)
-        {
-            try
-            {
-                l.onReconnected(session);
-            }
-            catch (final Throwable t)
-            {
-                LOG.warn("listener failed in onReconnected: listener={}", l, t);
-            }
-        }
+        forEachListener("onReconnected", l -> l.onReconnected(session));
     }
 
     private void deliverClosed(final int code, final String reason)
     {
-        for (final SessionListener l : listeners)
-        {
-            try
-            {
-                l.onClosed(session, code, reason);
-            }
-            catch (final Throwable t)
-            {
-                LOG.warn("listener failed in onClosed: listener={}", l, t);
-            }
-        }
+        forEachListener("onClosed", l -> l.onClosed(session, code, reason));
     }
 
     private void runCallback(final Runnable callback)
