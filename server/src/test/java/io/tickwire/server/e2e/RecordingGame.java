@@ -12,6 +12,9 @@ import io.tickwire.server.game.RoomContext;
 import io.tickwire.server.game.World;
 import org.agrona.DirectBuffer;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,20 +23,26 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * Wraps a real game and keeps a copy of the world after each tick: exactly what the server
- * captures as that tick's snapshot, so tests can compare a client's mirror with the server's
- * state at the same tick. Keeps the last {@code keepTicks} ticks per room.
+ * Wraps a real game and records what the server did: a copy of the world after each tick (exactly
+ * what the server captures as that tick's snapshot; the last {@code keepTicks} per room), so tests
+ * can compare a client's mirror with the server's state at the same tick, and per player session
+ * the sequence of every input the game was given, in order (exactly-once checks).
+ * <p>
+ * Thread: the game callbacks run on the room loop; the recordings are read from the test thread
+ * (concurrent map, input lists guarded by themselves).
  */
-final class RecordingGame implements GameLogic
+public final class RecordingGame implements GameLogic
 {
     private final GameLogic delegate;
     private final EntitySchema schema;
     private final ConcurrentMap<Integer, WorldState> states;
     private final int keepTicks;
+    private final Map<String, List<Integer>> inputs;
 
     private RecordingGame(final GameLogic delegate, final EntitySchema schema,
-        final ConcurrentMap<Integer, WorldState> states, final int keepTicks)
+        final ConcurrentMap<Integer, WorldState> states, final Map<String, List<Integer>> inputs, final int keepTicks)
     {
+        this.inputs = inputs;
         this.delegate = delegate;
         this.schema = schema;
         this.states = states;
@@ -46,8 +55,22 @@ final class RecordingGame implements GameLogic
      * @param keepTicks ticks kept per room.
      * @return a factory whose rooms record their states.
      */
-    static GameLogicFactory recording(final GameLogicFactory factory,
+    public static GameLogicFactory recording(final GameLogicFactory factory,
         final ConcurrentMap<String, ConcurrentMap<Integer, WorldState>> recorded, final int keepTicks)
+    {
+        return recording(factory, recorded, new ConcurrentHashMap<>(), keepTicks);
+    }
+
+    /**
+     * @param factory   the real game.
+     * @param recorded  receives room id to (tick to state).
+     * @param inputs    receives player session id to the applied input sequences, in order.
+     * @param keepTicks ticks kept per room.
+     * @return a factory whose rooms record states and inputs.
+     */
+    public static GameLogicFactory recording(final GameLogicFactory factory,
+        final ConcurrentMap<String, ConcurrentMap<Integer, WorldState>> recorded,
+        final Map<String, List<Integer>> inputs, final int keepTicks)
     {
         return new GameLogicFactory()
         {
@@ -62,7 +85,7 @@ final class RecordingGame implements GameLogic
             {
                 final ConcurrentMap<Integer, WorldState> states = new ConcurrentHashMap<>();
                 recorded.put(context.roomId(), states);
-                return new RecordingGame(factory.create(context), factory.schema(), states, keepTicks);
+                return new RecordingGame(factory.create(context), factory.schema(), states, inputs, keepTicks);
             }
         };
     }
@@ -74,7 +97,7 @@ final class RecordingGame implements GameLogic
      * @param session  the client's session.
      * @param recorded what {@link #recording} recorded, by room id.
      */
-    static void assertMirrorEqualsServer(final RoomSession session,
+    public static void assertMirrorEqualsServer(final RoomSession session,
         final ConcurrentMap<String, ConcurrentMap<Integer, WorldState>> recorded) throws InterruptedException
     {
         final AtomicReference<WorldState> copy = new AtomicReference<>();
@@ -97,6 +120,24 @@ final class RecordingGame implements GameLogic
             "mirror differs from the server at tick " + client.tick());
     }
 
+    /**
+     * @param inputs    the recording.
+     * @param sessionId a player's session id.
+     * @return a copy of the sequences applied for that player, in order.
+     */
+    public static List<Integer> applied(final Map<String, List<Integer>> inputs, final String sessionId)
+    {
+        final List<Integer> seqs = inputs.get(sessionId);
+        if (seqs == null)
+        {
+            return List.of();
+        }
+        synchronized (seqs)
+        {
+            return new ArrayList<>(seqs);
+        }
+    }
+
     @Override
     public void onStart(final World world)
     {
@@ -113,6 +154,11 @@ final class RecordingGame implements GameLogic
     public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
         final int offset, final int length)
     {
+        final List<Integer> seqs = inputs.computeIfAbsent(player.sessionId(), k -> new ArrayList<>());
+        synchronized (seqs)
+        {
+            seqs.add(seq);
+        }
         delegate.onInput(world, player, seq, payload, offset, length);
     }
 

@@ -1,5 +1,7 @@
 package io.tickwire.server.faults;
 
+import io.tickwire.server.e2e.RecordingGame;
+
 import io.tickwire.client.ClientOptions;
 import io.tickwire.client.ReconnectPolicy;
 import io.tickwire.client.RoomSession;
