@@ -2,6 +2,7 @@ package io.tickwire.server.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.tickwire.protocol.CloseCodes;
@@ -24,8 +25,6 @@ public final class Session
 {
     /** RFC 6455: a close frame's reason is at most 123 bytes of UTF-8. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
-    /** Longest wait for the client's answering close frame before the server closes TCP. */
-    static final long CLOSE_LINGER_MS = 1_000;
 
     private final long connectionId;
     private final String sessionId;
@@ -241,12 +240,8 @@ public final class Session
                 .setError(Error.newBuilder().setCode(code).setMessage(reason))
                 .build()), channel.voidPromise());
         }
-        // Close TCP only after the client answered the close frame (Netty's protocol handler then
-        // closes) or after CLOSE_LINGER_MS: closing at once with the client's frames still unread
-        // makes the kernel send a reset that can destroy our close frame before the client reads it.
         channel.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)))
-            .addListener(f -> channel.eventLoop().schedule(
-                () -> channel.close(), CLOSE_LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
+            .addListener(ChannelFutureListener.CLOSE);
     }
 
     static String truncateReason(final String reason)
