@@ -27,7 +27,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_bin="${JAVA:-java}"
-server_jar="$root/server/target/tickwire-server.jar"
+server_jar="${SERVER_JAR:-$root/server/target/tickwire-server.jar}"
 loadtest_jar="$root/loadtest/target/tickwire-loadtest.jar"
 
 out_dir="."
@@ -113,7 +113,7 @@ trap 'exit 143' TERM
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/tickwire-loadtest.XXXXXX")"
 cp "$server_jar" "$run_dir/tickwire-server.jar"
 cp "$loadtest_jar" "$run_dir/tickwire-loadtest.jar"
-server_jar="$run_dir/tickwire-server.jar"
+server_jar="${SERVER_JAR:-$root/server/target/tickwire-server.jar}"
 loadtest_jar="$run_dir/tickwire-loadtest.jar"
 
 port="$(free_port)"

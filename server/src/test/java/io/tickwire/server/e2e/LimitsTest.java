@@ -11,6 +11,7 @@ import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.transport.TransportCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -178,8 +179,18 @@ class LimitsTest
                 }
                 Thread.sleep(50);
             }
-            assertEquals(CloseCodes.POLICY_VIOLATION, client.awaitCloseCode());
-            assertTrue(client.awaitCloseReason().contains("input rate"), client.awaitCloseReason());
+            // The server's decision is deterministic; whether the flooding client reads the close frame
+            // is not: closing TCP with its frames unread makes the kernel send a reset that can destroy
+            // the close frame in flight. So check what the server chose, and what the client saw if it saw it.
+            final int policyIndex = java.util.Arrays.stream(TransportCounters.DISCONNECT_CODES).boxed().toList()
+                .indexOf(CloseCodes.POLICY_VIOLATION);
+            Await.awaitTrue(() -> server.counters().disconnects[policyIndex].sum() == 1, "closed with 1008");
+            final int seen = client.awaitCloseCode();
+            assertTrue(seen == CloseCodes.POLICY_VIOLATION || seen == -1, "close code seen by the client: " + seen);
+            if (seen == CloseCodes.POLICY_VIOLATION)
+            {
+                assertTrue(client.awaitCloseReason().contains("input rate"), client.awaitCloseReason());
+            }
             assertTrue(server.counters().inputsRateLimited.sum() > 20 * 3,
                 "excess inputs dropped: " + server.counters().inputsRateLimited.sum());
             long applied = 0;
