@@ -125,12 +125,6 @@ final class ArenaView extends JComponent
             final boolean npc = render.getInt(i, kind) == ArenaStep.KIND_NPC;
             drawEntity(g, px, py, h, r, npc ? NPC : (id == ownEntityId ? OWN : PLAYER));
         }
-        if (own != null)
-        {
-            final double px = left + (own.getDouble(x) + ArenaStep.HALF_SIZE) * scale;
-            final double py = top + (ArenaStep.HALF_SIZE - own.getDouble(y)) * scale;
-            drawEntity(g, px, py, own.getDouble(heading), r * 1.15, OWN);
-        }
 
         g.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
         final int lineHeight = g.getFontMetrics().getHeight();
@@ -150,6 +144,13 @@ final class ArenaView extends JComponent
                 g.drawString(s, MARGIN + 10, ty);
                 ty += lineHeight;
             }
+        }
+        // The player you steer is drawn last, over the overlay: never hidden under the HUD.
+        if (own != null)
+        {
+            final double px = left + (own.getDouble(x) + ArenaStep.HALF_SIZE) * scale;
+            final double py = top + (ArenaStep.HALF_SIZE - own.getDouble(y)) * scale;
+            drawEntity(g, px, py, own.getDouble(heading), r * 1.15, OWN);
         }
     }
 
