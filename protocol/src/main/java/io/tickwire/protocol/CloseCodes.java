@@ -54,6 +54,8 @@ public final class CloseCodes
     public static final int RESUME_REJECTED = 4012;
     /** The player resumed on another connection; this one is replaced. */
     public static final int SESSION_REPLACED = 4013;
+    /** No {@code Join} within the join timeout after the WebSocket handshake. */
+    public static final int JOIN_TIMEOUT = 4014;
 
     private CloseCodes()
     {

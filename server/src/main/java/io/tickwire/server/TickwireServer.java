@@ -1,7 +1,6 @@
 package io.tickwire.server;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -29,10 +28,14 @@ import io.tickwire.server.room.LoopObserver;
 import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
 import io.tickwire.server.room.RoomLoop;
+import io.tickwire.server.room.RoomLoopSettings;
+import io.tickwire.server.room.DetachedSeats;
 import io.tickwire.server.transport.ServerChannelInitializer;
 import io.tickwire.server.transport.ServerContext;
 import io.tickwire.server.transport.Session;
 import io.tickwire.server.transport.SessionRegistry;
+import io.tickwire.server.transport.OutboundWriters;
+import io.tickwire.server.transport.SessionLimits;
 import io.tickwire.server.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -71,6 +74,9 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     private final ServerMetrics metrics;
     private final ResumeRegistry resumes = new ResumeRegistry();
     private final TicketVerifier tickets;
+    private final OutboundWriters outboundWriters;
+    /** Players in their resume grace one address may hold. */
+    static final int DEFAULT_MAX_DETACHED_PER_ADDRESS = 16;
     private Channel serverChannel;
     private AdminServer adminServer;
     private SslContext sslContext;
@@ -87,20 +93,24 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         this.metrics = new ServerMetrics(directory, sessions, transportCounters);
         this.tickets = options.ticketSecret() == null ? null :
             new TicketVerifier(JoinTickets.ofSecret(options.ticketSecret()), java.time.Clock.systemUTC());
-        for (int i = 0; i < loops.length; i++)
-        {
-            final LoopCounters counters = new LoopCounters();
-            final LoopObserver observer = metrics.bindLoop(i, counters, index -> loops[index].connectionCount());
-            loops[i] = new RoomLoop(i, directory, sessions, SystemNanoClock.INSTANCE, ByteBufAllocator.DEFAULT,
-                options.tickRateHz(), options.snapshotHistory(), options.maxCatchUpTicks(), options.roomLingerMs(),
-                options.slowClientTimeoutMs(), options.ackTimeoutMs(), options.ringCapacityBytes(), counters,
-                observer, resumes, options.resumeGraceMs());
-        }
         final boolean epoll = options.preferEpoll() && Epoll.isAvailable();
         final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.transportName = epoll ? "epoll" : "nio";
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tickwire-accept"), ioFactory);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tickwire-io"), ioFactory);
+        this.outboundWriters = new OutboundWriters(
+            workerGroup, SessionLimits.DEFAULT_OUTBOX_CAPACITY_BYTES, transportCounters);
+        final RoomLoopSettings loopSettings = new RoomLoopSettings(options.tickRateHz(), options.snapshotHistory(),
+            options.maxCatchUpTicks(), options.roomLingerMs(), options.slowClientTimeoutMs(), options.ackTimeoutMs(),
+            options.ringCapacityBytes(), options.resumeGraceMs(), DEFAULT_MAX_DETACHED_PER_ADDRESS);
+        final DetachedSeats detachedSeats = new DetachedSeats(loopSettings.maxDetachedPerAddress());
+        for (int i = 0; i < loops.length; i++)
+        {
+            final LoopCounters counters = new LoopCounters();
+            final LoopObserver observer = metrics.bindLoop(i, counters, index -> loops[index].connectionCount());
+            loops[i] = new RoomLoop(i, loopSettings, directory, sessions, resumes, detachedSeats,
+                SystemNanoClock.INSTANCE, counters, observer);
+        }
     }
 
     /**
@@ -381,6 +391,12 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     public int maxInputPayload()
     {
         return options.maxInputPayload();
+    }
+
+    @Override
+    public OutboundWriters outboundWriters()
+    {
+        return outboundWriters;
     }
 
     @Override

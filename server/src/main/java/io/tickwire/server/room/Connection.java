@@ -1,7 +1,6 @@
 package io.tickwire.server.room;
 
 import io.tickwire.server.game.Player;
-import io.tickwire.server.transport.Session;
 
 /**
  * A connection's sync state as its room loop keeps it: the tick its client acknowledged (the
@@ -18,8 +17,8 @@ final class Connection
     final Room room;
     /** Stable across resumes: the connection id the player first joined with. */
     final long playerKey;
-    /** The live session, or null while the player is detached (connection lost, grace running). */
-    Session session;
+    /** The live connection, or null while the player is detached (connection lost, grace running). */
+    ClientLink link;
     String resumeToken;
     long detachedSinceNs;
     int ackedTick;
@@ -35,15 +34,19 @@ final class Connection
     long lastAckNs;
     long unwritableSinceNs;
     boolean closing;
+    /** True once the client acknowledged a snapshot: only such players are kept for a resume. */
+    boolean everAcked;
+    /** True while the player is detached and counted in {@link DetachedSeats}. */
+    boolean holdsDetachedSeat;
 
     /** Inputs a player may have waiting: at 30 Hz about half a second of one input per tick. */
     static final int MAX_QUEUED_INPUTS = 16;
 
-    Connection(final Session session, final Player player, final Room room, final long nowNs)
+    Connection(final ClientLink link, final Player player, final Room room, final long nowNs)
     {
-        this.session = session;
-        this.playerKey = session.connectionId();
-        this.resumeToken = session.resumeToken();
+        this.link = link;
+        this.playerKey = link.connectionId();
+        this.resumeToken = link.resumeToken();
         this.player = player;
         this.room = room;
         this.lastAckNs = nowNs;
@@ -105,6 +108,7 @@ final class Connection
         if (tick > ackedTick && tick <= roomTick)
         {
             ackedTick = tick;
+            everAcked = true;
         }
     }
 

@@ -56,4 +56,8 @@ public final class LoopCounters
     public long roomsClosed;
     /** Game logic failures (each closes its room). */
     public long gameErrors;
+    /** Frames not sent because the event loop's outbox was full (snapshots are skipped, a Welcome closes its connection). */
+    public long outboxFull;
+    /** Lost connections whose player was removed at once instead of kept for a resume (never acked, or the address had too many players in grace). */
+    public long detachesRefused;
 }

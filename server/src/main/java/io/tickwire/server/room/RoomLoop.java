@@ -1,19 +1,9 @@
 package io.tickwire.server.room;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.tickwire.protocol.CloseCodes;
-import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.delta.WorldState;
-import io.tickwire.protocol.v1.ServerMessage;
-import io.tickwire.protocol.v1.Welcome;
-import io.tickwire.server.game.GameLogic;
-import io.tickwire.server.game.Player;
-import io.tickwire.server.game.RoomContext;
-import io.tickwire.server.transport.Session;
-import io.tickwire.server.transport.SessionRegistry;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
@@ -21,23 +11,25 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * One room loop: an Agrona {@link Agent} hosting many rooms. Each duty cycle reads the clock once,
  * drains a bounded batch of inbound records (joins, inputs, acks, leaves) from its
- * {@link ManyToOneRingBuffer}, then runs one fixed tick of every room whose absolute deadline has
+ * {@link ManyToOneRingBuffer}, runs one fixed tick of every room whose absolute deadline has
  * passed ({@code deadlineNs - nowNs <= 0}): each player's oldest queued input, the game tick,
- * capture into the snapshot history, send.
+ * capture into the snapshot history, send into the event loops' {@link Outbox}es; and at the end
+ * signals each outbox it wrote to once.
  * <p>
  * Deadlines advance by exactly one period per tick, so a late tick does not shift later ones: the
  * loop catches up by running due ticks back to back. A tick that takes longer than the tick period
  * is an overrun; a room more than {@code maxCatchUpTicks} behind drops the missed tick slots and
  * counts them as skipped. Everything is counted in {@link LoopCounters}.
+ * <p>
+ * The jobs around the schedule live in their own classes: {@link LoopRooms} (which rooms, their
+ * start and removal), {@link Membership} (joins, resumes, leaves, detached players, closing a room),
+ * {@link SnapshotSender} (encode once per baseline, write per connection).
  * <p>
  * Thread: the agent thread of its {@code AgentRunner} (or a test calling {@link #doWork()}).
  * Other threads only offer records into {@link #inbound()} and read counters.
@@ -46,87 +38,58 @@ public final class RoomLoop implements Agent
 {
     /** Most records drained per duty cycle, so ticks are never starved by a flood of inputs. */
     static final int MAX_RECORDS_PER_CYCLE = 4096;
-    private static final Logger LOG = LoggerFactory.getLogger(RoomLoop.class);
 
     private final int index;
-    private final RoomDirectory directory;
-    private final SessionRegistry sessions;
     private final NanoClock clock;
     private final long tickPeriodNs;
-    private final int historyLength;
-    private final int tickRateHz;
     private final int maxCatchUpTicks;
-    private final long roomLingerNs;
     private final ManyToOneRingBuffer inbound;
     private final LoopCounters counters;
-    private final SnapshotSender sender;
     private final LoopObserver observer;
-    private final Int2ObjectHashMap<Room> roomsByKey = new Int2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Connection> connections = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Connection> byPlayerKey = new Long2ObjectHashMap<>();
-    private final ResumeRegistry resumes;
-    private final long resumeGraceNs;
+    private final LoopRooms rooms;
+    private final Membership membership;
+    private final SnapshotSender sender;
+    private final TouchedOutboxes touched = new TouchedOutboxes();
     private final MessageHandler recordHandler = this::onRecord;
     private final UnsafeBuffer inputView = new UnsafeBuffer(new byte[0]);
-    private Room[] rooms = new Room[8];
-    private int roomCount;
     private long nowNs;
     private volatile int publishedRooms;
     private volatile int publishedConnections;
 
     /**
-     * @param index               this loop's index.
-     * @param directory           the server's rooms.
-     * @param sessions            the server's sessions.
-     * @param clock               time source; tests inject a {@code CachedNanoClock}.
-     * @param allocator           buffers for encoded snapshots.
-     * @param tickRateHz          ticks per second.
-     * @param historyLength       snapshots kept per room.
-     * @param maxCatchUpTicks     lateness in ticks after which missed ticks are skipped.
-     * @param roomLingerMs        how long an empty room stays open.
-     * @param slowClientTimeoutMs unwritable time after which a client is closed.
-     * @param ackTimeoutMs        time without an ack after which a client is closed.
-     * @param ringCapacityBytes   inbound ring capacity (a power of two).
-     * @param counters            where this loop counts (read by metrics).
-     * @param observer            receives tick durations and encode sizes on this loop's thread.
-     * @param resumes             the server's resume tokens.
-     * @param resumeGraceMs       how long a player whose connection was lost is kept for a resume.
+     * @param index         this loop's index.
+     * @param settings      tick rate, history, timeouts, grace.
+     * @param directory     the server's rooms.
+     * @param links         finds the connection behind a ring record's connection id.
+     * @param resumes       the server's resume tokens.
+     * @param detachedSeats players in grace per address, shared by every loop.
+     * @param clock         time source; tests inject a {@code CachedNanoClock}.
+     * @param counters      where this loop counts (read by metrics).
+     * @param observer      receives tick durations and encode sizes on this loop's thread.
      */
     public RoomLoop(
         final int index,
+        final RoomLoopSettings settings,
         final RoomDirectory directory,
-        final SessionRegistry sessions,
-        final NanoClock clock,
-        final ByteBufAllocator allocator,
-        final int tickRateHz,
-        final int historyLength,
-        final int maxCatchUpTicks,
-        final long roomLingerMs,
-        final long slowClientTimeoutMs,
-        final long ackTimeoutMs,
-        final int ringCapacityBytes,
-        final LoopCounters counters,
-        final LoopObserver observer,
+        final ClientLinks links,
         final ResumeRegistry resumes,
-        final long resumeGraceMs)
+        final DetachedSeats detachedSeats,
+        final NanoClock clock,
+        final LoopCounters counters,
+        final LoopObserver observer)
     {
-        this.resumes = resumes;
-        this.resumeGraceNs = resumeGraceMs * 1_000_000L;
+        this.index = index;
+        this.clock = clock;
         this.counters = counters;
         this.observer = observer;
-        this.index = index;
-        this.directory = directory;
-        this.sessions = sessions;
-        this.clock = clock;
-        this.tickRateHz = tickRateHz;
-        this.tickPeriodNs = 1_000_000_000L / tickRateHz;
-        this.historyLength = historyLength;
-        this.maxCatchUpTicks = maxCatchUpTicks;
-        this.roomLingerNs = roomLingerMs * 1_000_000L;
+        this.tickPeriodNs = settings.tickPeriodNs();
+        this.maxCatchUpTicks = settings.maxCatchUpTicks();
         this.inbound = new ManyToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(ringCapacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
-        this.sender = new SnapshotSender(
-            allocator, slowClientTimeoutMs * 1_000_000L, ackTimeoutMs * 1_000_000L, counters, observer);
+            ByteBuffer.allocateDirect(settings.ringCapacityBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.rooms = new LoopRooms(index, directory, settings, counters);
+        this.membership = new Membership(links, rooms, resumes, detachedSeats, counters, touched, settings);
+        this.sender = new SnapshotSender(settings.slowClientTimeoutMs() * 1_000_000L,
+            settings.ackTimeoutMs() * 1_000_000L, counters, observer, touched);
         this.nowNs = clock.nanoTime();
     }
 
@@ -173,17 +136,18 @@ public final class RoomLoop implements Agent
     {
         nowNs = clock.nanoTime();
         int work = inbound.read(recordHandler, MAX_RECORDS_PER_CYCLE);
-        for (int i = 0; i < roomCount; i++)
+        for (int i = 0; i < rooms.count(); i++)
         {
-            final Room room = rooms[i];
+            final Room room = rooms.at(i);
             if (room.deadlineNs - nowNs <= 0)
             {
                 work += runDueTick(room);
             }
         }
-        work += closeIdleRooms();
-        publishedRooms = roomCount;
-        publishedConnections = connections.size();
+        work += rooms.removeClosedAndIdle(nowNs);
+        touched.signalAll();
+        publishedRooms = rooms.count();
+        publishedConnections = membership.connectionCount();
         return work;
     }
 
@@ -234,48 +198,18 @@ public final class RoomLoop implements Agent
         }
         catch (final RuntimeException ex)
         {
-            failRoom(room, "onTick", ex);
+            membership.failRoom(room, "onTick", ex, nowNs);
             return;
         }
         room.tick = tick;
-        expireDetached(room);
+        membership.expireDetached(room, nowNs);
         final WorldState state = room.history.slotFor(tick);
         room.world.captureInto(state, tick, (nowNs - room.startNs) / 1_000_000L);
         room.handle.publish(tick, room.connectionCount);
         sender.send(room, state, nowNs);
     }
 
-    private int closeIdleRooms()
-    {
-        int work = 0;
-        for (int i = roomCount - 1; i >= 0; i--)
-        {
-            final Room room = rooms[i];
-            if (room.closed ||
-                (room.connectionCount == 0 && nowNs - room.emptySinceNs >= roomLingerNs &&
-                room.handle.tryRetireIfEmpty()))
-            {
-                removeRoom(i);
-                work++;
-            }
-        }
-        return work;
-    }
-
-    private void removeRoom(final int i)
-    {
-        final Room room = rooms[i];
-        rooms[i] = rooms[--roomCount];
-        rooms[roomCount] = null;
-        roomsByKey.remove(room.handle.key());
-        directory.remove(room.handle);
-        room.closed = true;
-        counters.roomsClosed++;
-        LOG.info("room closed: room={} type={} ticks={}", room.handle.id(), room.handle.type(), room.tick);
-    }
-
-    private void onRecord(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int offset,
-        final int length)
+    private void onRecord(final int msgTypeId, final MutableDirectBuffer buffer, final int offset, final int length)
     {
         switch (msgTypeId)
         {
@@ -286,23 +220,23 @@ public final class RoomLoop implements Agent
                 onAck(buffer, offset);
                 break;
             case InboundRecords.JOIN:
-                onJoin(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
-                    buffer.getInt(offset + InboundRecords.JOIN_ROOM_KEY_OFFSET));
+                membership.onJoin(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
+                    buffer.getInt(offset + InboundRecords.JOIN_ROOM_KEY_OFFSET), nowNs);
                 break;
             case InboundRecords.LEAVE:
-                onLeave(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
-                    buffer.getInt(offset + InboundRecords.LEAVE_CODE_OFFSET));
+                membership.onLeave(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
+                    buffer.getInt(offset + InboundRecords.LEAVE_CODE_OFFSET), nowNs);
                 break;
             case InboundRecords.CLOSE_ROOM:
                 onCloseRoom(buffer.getInt(offset + InboundRecords.ROOM_KEY_OFFSET),
                     buffer.getInt(offset + InboundRecords.CLOSE_ROOM_CODE_OFFSET));
                 break;
             case InboundRecords.RESUME:
-                onResume(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
-                    buffer.getLong(offset + InboundRecords.RESUME_PLAYER_KEY_OFFSET));
+                membership.onResume(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET),
+                    buffer.getLong(offset + InboundRecords.RESUME_PLAYER_KEY_OFFSET), nowNs);
                 break;
             case InboundRecords.CREATE_ROOM:
-                ensureRoom(buffer.getInt(offset + InboundRecords.ROOM_KEY_OFFSET));
+                rooms.ensure(buffer.getInt(offset + InboundRecords.ROOM_KEY_OFFSET), nowNs);
                 break;
             default:
                 counters.recordsOrphaned++;
@@ -312,7 +246,7 @@ public final class RoomLoop implements Agent
 
     private void onInput(final DirectBuffer buffer, final int offset, final int length)
     {
-        final Connection c = connections.get(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET));
+        final Connection c = membership.connection(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET));
         if (c == null || c.closing)
         {
             counters.recordsOrphaned++;
@@ -357,7 +291,7 @@ public final class RoomLoop implements Agent
                 }
                 catch (final RuntimeException ex)
                 {
-                    failRoom(room, "onInput", ex);
+                    membership.failRoom(room, "onInput", ex, nowNs);
                     return false;
                 }
             }
@@ -367,7 +301,7 @@ public final class RoomLoop implements Agent
 
     private void onAck(final DirectBuffer buffer, final int offset)
     {
-        final Connection c = connections.get(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET));
+        final Connection c = membership.connection(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET));
         if (c == null)
         {
             counters.recordsOrphaned++;
@@ -383,276 +317,15 @@ public final class RoomLoop implements Agent
         }
     }
 
-    private void onJoin(final long connectionId, final int roomKey)
-    {
-        final Session session = sessions.byConnectionId(connectionId);
-        final Room room = ensureRoom(roomKey);
-        if (room == null || room.closed)
-        {
-            // The handle was reserved by the event loop, so the room must exist unless it failed.
-            final RoomHandle handle = directory.byKey(roomKey);
-            if (handle != null)
-            {
-                handle.releaseSeat();
-            }
-            if (session != null)
-            {
-                session.closeWith(CloseCodes.ROOM_NOT_FOUND, "room closed before the join completed");
-            }
-            counters.recordsOrphaned++;
-            return;
-        }
-        if (session == null || !session.channel().isActive())
-        {
-            // The connection closed before its join reached us; its leave record follows or came first.
-            room.handle.releaseSeat();
-            counters.recordsOrphaned++;
-            return;
-        }
-        final Player player = new Player(session.sessionId(), session.remoteAddress(), session.playerId());
-        final Connection c = new Connection(session, player, room, nowNs);
-        try
-        {
-            room.logic.onJoin(room.world, player);
-        }
-        catch (final RuntimeException ex)
-        {
-            room.handle.releaseSeat();
-            session.closeWith(CloseCodes.INTERNAL_ERROR, "game failed to add the player");
-            failRoom(room, "onJoin", ex);
-            return;
-        }
-        room.add(c);
-        connections.put(connectionId, c);
-        byPlayerKey.put(c.playerKey, c);
-        resumes.put(c.resumeToken, new ResumeRegistry.Target(room.handle, c.playerKey));
-        counters.joins++;
-        room.handle.publish(room.tick, room.connectionCount);
-        sendWelcome(c, false);
-        LOG.info("player joined: session={} player={} room={} entity={} remote={}",
-            session.sessionId(), player.playerId(), room.handle.id(), player.entityId(), session.remoteAddress());
-    }
-
-    private void sendWelcome(final Connection c, final boolean resumed)
-    {
-        final Room room = c.room;
-        c.session.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
-            .setSessionId(c.player.sessionId())
-            .setResumeToken(c.resumeToken)
-            .setRoomId(room.handle.id())
-            .setRoomType(room.handle.type())
-            .setEntityId(c.player.entityId())
-            .setTickRateHz(tickRateHz)
-            .setServerTick(room.tick)
-            .setSchema(room.schemaProto)
-            .setProtocolVersion(ProtocolVersion.CURRENT)
-            .setLastInputSeq(c.lastInputSeq)
-            .setResumed(resumed)
-            .setPlayerId(c.player.playerId() == null ? "" : c.player.playerId()))
-            .build());
-    }
-
-    private void onResume(final long connectionId, final long playerKey)
-    {
-        final Session session = sessions.byConnectionId(connectionId);
-        final Connection c = byPlayerKey.get(playerKey);
-        if (session == null || !session.channel().isActive())
-        {
-            counters.recordsOrphaned++;
-            return;
-        }
-        if (c == null || c.room.closed)
-        {
-            session.closeWith(CloseCodes.RESUME_REJECTED, "resume failed: the player is gone (grace period over)");
-            return;
-        }
-        if (c.session != null)
-        {
-            // The old connection is half-open or still alive: the resuming client wins.
-            connections.remove(c.session.connectionId());
-            c.session.closeWith(CloseCodes.SESSION_REPLACED, "player resumed on another connection");
-        }
-        resumes.remove(c.resumeToken);
-        c.session = session;
-        c.resumeToken = session.resumeToken();
-        c.detachedSinceNs = 0;
-        c.closing = false;
-        c.unwritableSinceNs = 0;
-        c.lastAckNs = nowNs;
-        connections.put(connectionId, c);
-        resumes.put(c.resumeToken, new ResumeRegistry.Target(c.room.handle, c.playerKey));
-        counters.resumes++;
-        sendWelcome(c, true);
-        LOG.info("player resumed: session={} player={} room={} entity={} ackedTick={} lastInputSeq={} remote={}",
-            c.player.sessionId(), c.player.playerId(), c.room.handle.id(), c.player.entityId(), c.ackedTick,
-            c.lastInputSeq, session.remoteAddress());
-    }
-
-    private void expireDetached(final Room room)
-    {
-        for (int i = room.connectionCount - 1; i >= 0; i--)
-        {
-            final Connection c = room.connections[i];
-            if (c.session == null && nowNs - c.detachedSinceNs > resumeGraceNs)
-            {
-                LOG.info("resume grace over: session={} room={}", c.player.sessionId(), room.handle.id());
-                removeConnection(c, 0);
-            }
-        }
-    }
-
-    private void onLeave(final long connectionId, final int closeCode)
-    {
-        final Connection c = connections.remove(connectionId);
-        if (c == null)
-        {
-            counters.recordsOrphaned++;
-            return;
-        }
-        if (isLostConnection(closeCode) && resumeGraceNs > 0 && !c.room.closed)
-        {
-            // Lost, or timed out (what a dead path looks like): keep the player for a resume.
-            LOG.info("player detached: session={} room={} graceMs={}",
-                c.player.sessionId(), c.room.handle.id(), resumeGraceNs / 1_000_000);
-            c.session = null;
-            c.detachedSinceNs = nowNs;
-            counters.detaches++;
-            return;
-        }
-        removeConnection(c, closeCode);
-    }
-
-    /**
-     * @return true for a connection that ended without a close from either side (code 0) or was
-     * closed by the ack or idle timeout: the client may never have seen the close frame (dead
-     * path, suspended app), so it may come back with its resume token.
-     */
-    static boolean isLostConnection(final int closeCode)
-    {
-        return closeCode == 0 || closeCode == CloseCodes.ACK_TIMEOUT || closeCode == CloseCodes.IDLE_TIMEOUT;
-    }
-
-    private void removeConnection(final Connection c, final int closeCode)
-    {
-        final Room room = c.room;
-        byPlayerKey.remove(c.playerKey);
-        resumes.remove(c.resumeToken);
-        if (c.session != null)
-        {
-            connections.remove(c.session.connectionId());
-        }
-        room.remove(c, nowNs);
-        room.handle.releaseSeat();
-        counters.leaves++;
-        if (!room.closed)
-        {
-            try
-            {
-                room.logic.onLeave(room.world, c.player);
-            }
-            catch (final RuntimeException ex)
-            {
-                failRoom(room, "onLeave", ex);
-            }
-        }
-        room.handle.publish(room.tick, room.connectionCount);
-        LOG.info("player left: session={} room={} code={} remote={}",
-            c.player.sessionId(), room.handle.id(), closeCode, c.player.remoteAddress());
-    }
-
     private void onCloseRoom(final int roomKey, final int closeCode)
     {
-        final Room room = roomsByKey.get(roomKey);
+        final Room room = rooms.byKey(roomKey);
         if (room == null)
         {
             counters.recordsOrphaned++;
             return;
         }
-        closeRoom(room, closeCode, "room closed by the operator");
-    }
-
-    private Room ensureRoom(final int roomKey)
-    {
-        final Room existing = roomsByKey.get(roomKey);
-        if (existing != null)
-        {
-            return existing;
-        }
-        final RoomHandle handle = directory.byKey(roomKey);
-        if (handle == null || handle.isRetired())
-        {
-            return null;
-        }
-        final RoomContext context = new RoomContext(
-            handle.id(), handle.type(), tickRateHz, seedOf(handle.id()));
-        final GameLogic logic;
-        final Room room;
-        try
-        {
-            logic = handle.factory().create(context);
-            room = new Room(handle, context, logic, historyLength, nowNs, tickPeriodNs);
-            logic.onStart(room.world);
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.error("room failed to start: room={} type={}", handle.id(), handle.type(), ex);
-            counters.gameErrors++;
-            handle.retire();
-            directory.remove(handle);
-            return null;
-        }
-        if (roomCount == rooms.length)
-        {
-            rooms = Arrays.copyOf(rooms, roomCount * 2);
-        }
-        rooms[roomCount++] = room;
-        roomsByKey.put(roomKey, room);
-        handle.started();
-        counters.roomsCreated++;
-        LOG.info("room created: room={} type={} loop={}", handle.id(), handle.type(), index);
-        return room;
-    }
-
-    private static long seedOf(final String roomId)
-    {
-        long h = 1125899906842597L;
-        for (int i = 0; i < roomId.length(); i++)
-        {
-            h = 31 * h + roomId.charAt(i);
-        }
-        return h;
-    }
-
-    private void failRoom(final Room room, final String callback, final RuntimeException ex)
-    {
-        counters.gameErrors++;
-        LOG.error("game logic failed, closing room: room={} type={} callback={} tick={}",
-            room.handle.id(), room.handle.type(), callback, room.tick, ex);
-        closeRoom(room, CloseCodes.INTERNAL_ERROR, "game logic failed in " + callback);
-    }
-
-    private void closeRoom(final Room room, final int closeCode, final String reason)
-    {
-        if (room.closed)
-        {
-            return;
-        }
-        room.closed = true;
-        room.handle.retire();
-        for (int i = room.connectionCount - 1; i >= 0; i--)
-        {
-            final Connection c = room.connections[i];
-            c.closing = true;
-            if (c.session != null)
-            {
-                c.session.closeWith(closeCode, reason);
-            }
-            else
-            {
-                removeConnection(c, closeCode);
-            }
-        }
-        // Attached connections stay mapped until their leave records arrive; closeIdleRooms drops the room.
+        membership.closeRoom(room, closeCode, "room closed by the operator", nowNs);
     }
 
     /**
@@ -664,10 +337,11 @@ public final class RoomLoop implements Agent
      */
     void closeAll(final int closeCode, final String reason)
     {
-        for (int i = 0; i < roomCount; i++)
+        for (int i = 0; i < rooms.count(); i++)
         {
-            closeRoom(rooms[i], closeCode, reason);
+            membership.closeRoom(rooms.at(i), closeCode, reason, nowNs);
         }
+        touched.signalAll();
     }
 
     @Override

@@ -1,54 +1,58 @@
 package io.tickwire.server.room;
 
 import com.google.protobuf.CodedOutputStream;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
-import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Sends one tick's snapshot to every connection of a room: the delta from each connection's
  * acked baseline to the tick. Connections with the same baseline share one encoded body (encode
- * once per distinct baseline, not once per client); each gets a few bytes of its own in front
- * (envelope tag and length, {@code last_input_seq}) composed with a retained duplicate of the
- * body. Unwritable channels are skipped: the next delta against their ack is still correct.
+ * once per distinct baseline, not once per client); each frame is the connection's few bytes of
+ * its own (envelope tag and length, {@code last_input_seq}) followed by a copy of the body,
+ * written straight into the {@link Outbox} of the connection's event loop. Unwritable connections
+ * are skipped: the next delta against their ack is still correct.
  * <p>
- * Thread: the owning room loop. The encoder path (diff, size, write into a pooled buffer through a
- * reused {@link CodedOutputStream}) allocates nothing in steady state.
+ * Thread: the owning room loop. The path (diff, size, encode into a reused buffer through a reused
+ * {@link CodedOutputStream}, copy into the outbox) allocates nothing in steady state.
  */
 final class SnapshotSender
 {
     private static final int ENCODE_BUFFER_SIZE = 4096;
 
-    private final ByteBufAllocator allocator;
-    private final ByteBufSink sink = new ByteBufSink();
+    private final BufferSink sink = new BufferSink();
     private final CodedOutputStream out = CodedOutputStream.newInstance(sink, ENCODE_BUFFER_SIZE);
-    private final Int2ObjectHashMap<ByteBuf> bodyByBaseline = new Int2ObjectHashMap<>();
+    private final ExpandableArrayBuffer bodies = new ExpandableArrayBuffer(ENCODE_BUFFER_SIZE);
+    private final Int2IntHashMap slotByBaseline = new Int2IntHashMap(-1);
+    private int[] bodyOffsets = new int[8];
+    private int[] bodyLengths = new int[8];
+    private int bodyCount;
+    private int bodiesEnd;
     private final long slowClientTimeoutNs;
     private final long ackTimeoutNs;
     private final LoopCounters counters;
     private final LoopObserver observer;
+    private final TouchedOutboxes touched;
 
     SnapshotSender(
-        final ByteBufAllocator allocator,
         final long slowClientTimeoutNs,
         final long ackTimeoutNs,
         final LoopCounters counters,
-        final LoopObserver observer)
+        final LoopObserver observer,
+        final TouchedOutboxes touched)
     {
         this.observer = observer;
-        this.allocator = allocator;
         this.slowClientTimeoutNs = slowClientTimeoutNs;
         this.ackTimeoutNs = ackTimeoutNs;
         this.counters = counters;
+        this.touched = touched;
     }
 
     void send(final Room room, final WorldState current, final long nowNs)
@@ -60,12 +64,12 @@ final class SnapshotSender
             for (int i = 0; i < count; i++)
             {
                 final Connection c = connections[i];
-                if (c.closing || c.session == null)
+                if (c.closing || c.link == null)
                 {
                     continue;
                 }
-                final Channel channel = c.session.channel();
-                if (!channel.isActive())
+                final ClientLink link = c.link;
+                if (!link.isOpen())
                 {
                     continue;
                 }
@@ -75,7 +79,7 @@ final class SnapshotSender
                         (nowNs - c.lastAckNs) / 1_000_000 + " ms, ackTimeoutMs=" + ackTimeoutNs / 1_000_000);
                     continue;
                 }
-                if (!channel.isWritable())
+                if (!link.isWritable())
                 {
                     counters.snapshotsSkippedUnwritable++;
                     if (c.unwritableSinceNs == 0)
@@ -94,34 +98,43 @@ final class SnapshotSender
 
                 final WorldState baseline = room.history.get(c.ackedTick);
                 final int baselineTick = baseline == null ? 0 : baseline.tick();
-                ByteBuf body = bodyByBaseline.get(baselineTick);
-                if (body == null)
+                int slot = slotByBaseline.get(baselineTick);
+                if (slot < 0)
                 {
-                    body = encodeBody(room.encoder, baseline, current);
-                    bodyByBaseline.put(baselineTick, body);
+                    slot = encodeBody(room.encoder, baseline, current);
+                    slotByBaseline.put(baselineTick, slot);
                 }
-                final int bodySize = body.readableBytes();
+                final int bodyOffset = bodyOffsets[slot];
+                final int bodySize = bodyLengths[slot];
                 final int headerSize = DeltaEncoder.envelopeHeaderSize(c.lastInputSeq, bodySize);
-                final ByteBuf header = allocator.buffer(headerSize, headerSize);
-                boolean handedOver = false;
+                final Outbox outbox = link.outbox();
+                final int offset = outbox.claim(link.connectionId(), Outbox.SNAPSHOT, headerSize + bodySize);
+                if (offset < 0)
+                {
+                    counters.outboxFull++;
+                    continue;
+                }
+                boolean committed = false;
                 try
                 {
-                    sink.target = header;
+                    final MutableDirectBuffer frame = outbox.buffer();
+                    sink.wrap(frame, offset);
                     DeltaEncoder.writeEnvelopeHeader(out, c.lastInputSeq, bodySize);
                     out.flush();
-                    sink.target = null;
-                    final CompositeByteBuf frame = allocator.compositeBuffer(2);
-                    frame.addComponents(true, header, body.retainedDuplicate());
-                    handedOver = true;
-                    channel.writeAndFlush(new BinaryWebSocketFrame(frame), channel.voidPromise());
+                    frame.putBytes(offset + headerSize, bodies, bodyOffset, bodySize);
+                    outbox.commit(offset);
+                    committed = true;
                 }
                 finally
                 {
-                    if (!handedOver)
+                    if (!committed)
                     {
-                        header.release();
+                        // An uncommitted claim would stall the event loop's drain behind it.
+                        outbox.abort(offset);
                     }
                 }
+                touched.add(outbox);
+
                 counters.snapshotBytesOut += headerSize + bodySize;
                 room.bytesOutTotal += headerSize + bodySize;
                 counters.snapshotsSent++;
@@ -141,49 +154,32 @@ final class SnapshotSender
         }
         finally
         {
-            sink.target = null;
-            releaseBodies();
+            sink.wrap(null, 0);
+            slotByBaseline.clear();
+            bodyCount = 0;
+            bodiesEnd = 0;
         }
     }
 
-    private ByteBuf encodeBody(final DeltaEncoder encoder, final WorldState baseline, final WorldState current)
+    private int encodeBody(final DeltaEncoder encoder, final WorldState baseline, final WorldState current)
         throws IOException
     {
         final int size = encoder.prepare(baseline, current);
-        final ByteBuf body = allocator.directBuffer(size, size);
-        boolean ok = false;
-        try
+        if (bodyCount == bodyOffsets.length)
         {
-            sink.target = body;
-            encoder.writeBody(out);
-            out.flush();
-            ok = true;
+            bodyOffsets = Arrays.copyOf(bodyOffsets, bodyCount * 2);
+            bodyLengths = Arrays.copyOf(bodyLengths, bodyCount * 2);
         }
-        finally
-        {
-            sink.target = null;
-            if (!ok)
-            {
-                body.release();
-            }
-        }
+        final int slot = bodyCount++;
+        bodyOffsets[slot] = bodiesEnd;
+        bodyLengths[slot] = size;
+        sink.wrap(bodies, bodiesEnd);
+        encoder.writeBody(out);
+        out.flush();
+        bodiesEnd += size;
         counters.encodes++;
         observer.onEncode(size);
-        return body;
-    }
-
-    private void releaseBodies()
-    {
-        if (bodyByBaseline.isEmpty())
-        {
-            return;
-        }
-        final Int2ObjectHashMap<ByteBuf>.ValueIterator it = bodyByBaseline.values().iterator();
-        while (it.hasNext())
-        {
-            it.next().release();
-        }
-        bodyByBaseline.clear();
+        return slot;
     }
 
     private void close(final Connection c, final int code, final String reason)
@@ -197,27 +193,35 @@ final class SnapshotSender
         {
             counters.ackTimeoutCloses++;
         }
-        c.session.closeWith(code, reason);
+        c.link.close(code, reason);
     }
 
     /**
-     * The OutputStream the reused {@link CodedOutputStream} flushes into: whichever pooled buffer is
-     * being filled.
+     * The OutputStream the reused {@link CodedOutputStream} flushes into: whichever buffer region
+     * is being filled (an expandable body buffer, or a claimed outbox frame of exactly the right size).
      */
-    private static final class ByteBufSink extends OutputStream
+    private static final class BufferSink extends OutputStream
     {
-        ByteBuf target;
+        private MutableDirectBuffer target;
+        private int position;
+
+        void wrap(final MutableDirectBuffer target, final int position)
+        {
+            this.target = target;
+            this.position = position;
+        }
 
         @Override
         public void write(final int b)
         {
-            target.writeByte(b);
+            target.putByte(position++, (byte)b);
         }
 
         @Override
         public void write(final byte[] bytes, final int offset, final int length)
         {
-            target.writeBytes(bytes, offset, length);
+            target.putBytes(position, bytes, offset, length);
+            position += length;
         }
     }
 }

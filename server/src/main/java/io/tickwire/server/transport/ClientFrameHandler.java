@@ -13,28 +13,22 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.tickwire.protocol.CloseCodes;
-import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.Ack;
 import io.tickwire.protocol.v1.ClientMessage;
 import io.tickwire.protocol.v1.Input;
-import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.Pong;
 import io.tickwire.protocol.v1.ServerMessage;
-import io.tickwire.protocol.ticket.JoinTicket;
-import io.tickwire.protocol.ticket.TicketException;
-import io.tickwire.server.auth.TicketVerifier;
+import io.tickwire.server.logging.LogSafe;
+import io.tickwire.server.logging.LogThrottle;
 import io.tickwire.server.room.InboundRecords;
-import io.tickwire.server.room.ResumeRegistry;
-import io.tickwire.server.room.JoinResult;
-import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
-import io.tickwire.server.room.RoomLoop;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -44,16 +38,23 @@ import java.util.concurrent.TimeUnit;
  * Decodes and validates each binary frame of one connection into a {@code ClientMessage}, then
  * hands it to the room loop that owns the connection's room as a compact ring record. Text frames,
  * unparseable frames, messages before {@code Join} and invalid joins get an {@code Error} and a
- * close with the matching code; nothing they do reaches a room.
+ * close with the matching code; nothing they do reaches a room. Joins are decided by
+ * {@link JoinAdmission}; inputs and pings are rate-limited by {@link RateLimiter}s; a connection
+ * that does not join within the join timeout is closed (4014).
+ * <p>
+ * Logs: client-supplied values are escaped ({@link LogSafe}); per-address connection lines are
+ * rate-limited with counts ({@link LogThrottle}).
  * <p>
  * Thread: the channel's event loop. One instance per channel. Frames are released by
  * {@link SimpleChannelInboundHandler} after {@link #channelRead0}; only copied bytes go into the ring.
  */
-final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
+final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements Session.CloseListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFrameHandler.class);
     private static final int PROTOBUF_RECURSION_LIMIT = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Connection log lines per address: 20 per 10 s, then counted and summarised. */
+    private static final LogThrottle CONNECTION_LOG = new LogThrottle(20, TimeUnit.SECONDS.toNanos(10), 4096);
     /** One parse buffer per event loop thread, grown to the largest frame seen (bounded by the frame limit). */
     private static final FastThreadLocal<byte[]> PARSE_SCRATCH = new FastThreadLocal<>()
     {
@@ -64,30 +65,22 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
     };
 
-    /** Windows in a row with more drops than the allowed rate before the session is closed. */
-    static final int RATE_ABUSE_WINDOWS = 3;
-
     private final ServerContext server;
+    private final SessionLimits limits;
+    private final JoinAdmission admission;
     private final UnsafeBuffer payloadScratch;
     private final byte[] payloadBytes;
-    private final double inputsPerNs;
-    private final double inputBurst;
-    private final int maxInputsPerSecond;
-    private double inputTokens;
-    private long lastRefillNs = System.nanoTime();
-    private long windowStartNs = lastRefillNs;
-    private int droppedInWindow;
-    private int abusiveWindows;
+    private final RateLimiter inputLimiter;
     private Session session;
+    private String remoteHost = "-";
 
-    ClientFrameHandler(final ServerContext server, final int maxInputsPerSecond)
+    ClientFrameHandler(final ServerContext server, final SessionLimits limits)
     {
         super(true);
         this.server = server;
-        this.maxInputsPerSecond = maxInputsPerSecond;
-        this.inputsPerNs = maxInputsPerSecond / 1e9;
-        this.inputBurst = Math.max(4, maxInputsPerSecond / 4.0);
-        this.inputTokens = inputBurst;
+        this.limits = limits;
+        this.admission = new JoinAdmission(server);
+        this.inputLimiter = new RateLimiter(limits.maxInputsPerSecond(), System.nanoTime());
         this.payloadBytes = new byte[server.maxInputPayload()];
         this.payloadScratch = new UnsafeBuffer(payloadBytes);
     }
@@ -101,19 +94,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             {
                 ctx.pipeline().remove(HandshakeDeadline.NAME);
             }
-            final SessionRegistry sessions = server.sessions();
-            final byte[] token = new byte[24];
-            RANDOM.nextBytes(token);
-            session = new Session(
-                sessions.nextConnectionId(),
-                HexFormat.of().toHexDigits(RANDOM.nextLong()),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(token),
-                ctx.channel(),
-                String.valueOf(ctx.channel().remoteAddress()),
-                server.counters());
-            sessions.add(session);
-            server.counters().connectionsOpened.increment();
-            LOG.info("connection opened: session={} remote={}", session.sessionId(), session.remoteAddress());
+            onHandshakeComplete(ctx);
         }
         else if (evt instanceof IdleStateEvent)
         {
@@ -128,6 +109,52 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    private void onHandshakeComplete(final ChannelHandlerContext ctx)
+    {
+        final SessionRegistry sessions = server.sessions();
+        final byte[] token = new byte[24];
+        RANDOM.nextBytes(token);
+        final OutboundWriter writer = server.outboundWriters().forLoop(ctx.channel().eventLoop());
+        session = new Session(
+            sessions.nextConnectionId(),
+            HexFormat.of().toHexDigits(RANDOM.nextLong()),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(token),
+            ctx.channel(),
+            String.valueOf(ctx.channel().remoteAddress()),
+            server.counters(),
+            writer,
+            new RateLimiter(limits.maxPingsPerSecond(), System.nanoTime()),
+            limits.closeGraceMs());
+        session.closeListener(this);
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress)
+        {
+            remoteHost = ((InetSocketAddress)ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        }
+        ctx.channel().attr(Session.KEY).set(session);
+        writer.register(session);
+        sessions.add(session);
+        server.counters().connectionsOpened.increment();
+        if (mayLog())
+        {
+            LOG.info("connection opened: session={} remote={}", session.sessionId(), session.remoteAddress());
+        }
+        final Session joining = session;
+        ctx.executor().schedule(() -> expireUnjoined(joining), limits.joinTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A connection that never joined is closed after the join timeout, however much else it sends
+     * (pings keep the idle timer quiet, not this one).
+     */
+    private void expireUnjoined(final Session joining)
+    {
+        if (!joining.joinOffered() && !joining.isClosing() && joining.channel().isActive())
+        {
+            server.counters().joinTimeouts.increment();
+            reject(CloseCodes.JOIN_TIMEOUT, "no join within the join timeout: joinTimeoutMs=" + limits.joinTimeoutMs());
+        }
     }
 
     @Override
@@ -204,115 +231,13 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         return bytes;
     }
 
-    private void onJoin(final Join join)
+    private void onJoin(final io.tickwire.protocol.v1.Join join)
     {
-        if (session.joinOffered())
+        final JoinAdmission.Outcome outcome = admission.admit(session, join);
+        if (!outcome.admitted())
         {
-            reject(CloseCodes.ALREADY_JOINED, "already joined: room=" + session.room().id());
-            return;
+            reject(outcome.code(), outcome.reason());
         }
-        if (join.getProtocolVersion() != ProtocolVersion.CURRENT)
-        {
-            reject(CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, "unsupported protocol version: version=" +
-                join.getProtocolVersion() + ", supported=" + ProtocolVersion.CURRENT);
-            return;
-        }
-        if (!join.getResumeToken().isEmpty())
-        {
-            onResume(join);
-            return;
-        }
-        final boolean hasId = !join.getRoomId().isEmpty();
-        final boolean hasType = !join.getRoomType().isEmpty();
-        if (hasId == hasType)
-        {
-            reject(CloseCodes.INVALID_JOIN, "join must name exactly one of room_id and room_type: room_id=" +
-                join.getRoomId() + ", room_type=" + join.getRoomType());
-            return;
-        }
-        final TicketVerifier tickets = server.tickets();
-        JoinTicket ticket = null;
-        if (tickets != null)
-        {
-            try
-            {
-                ticket = tickets.check(join.getTicket(), join.getRoomId(), join.getRoomType());
-            }
-            catch (final TicketException ex)
-            {
-                reject(CloseCodes.TICKET_REJECTED, ex.getMessage());
-                return;
-            }
-        }
-        final RoomDirectory directory = server.directory();
-        final JoinResult result = hasId ? directory.joinById(join.getRoomId()) :
-            directory.joinOrCreate(join.getRoomType());
-        if (!result.isJoined())
-        {
-            reject(result.closeCode(), result.reason());
-            return;
-        }
-        final RoomHandle handle = result.handle();
-        if (ticket != null)
-        {
-            try
-            {
-                if (ticket.roomType() != null && !ticket.roomType().equals(handle.type()))
-                {
-                    throw new TicketException("join ticket is for another room type: ticketType=" +
-                        ticket.roomType() + ", room=" + handle.id() + ", roomType=" + handle.type());
-                }
-                tickets.consume(ticket);
-            }
-            catch (final TicketException ex)
-            {
-                directory.abandonSeat(handle);
-                reject(CloseCodes.TICKET_REJECTED, ex.getMessage());
-                return;
-            }
-            session.playerId(ticket.playerId());
-        }
-        final RoomLoop loop = server.loop(handle.loopIndex());
-        if (!InboundRecords.offerJoin(loop.inbound(), session.connectionId(), handle.key()))
-        {
-            directory.abandonSeat(handle);
-            server.counters().joinsRefusedOverload.increment();
-            reject(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
-                " inbound ring full");
-            return;
-        }
-        session.room(handle);
-        session.joinOffered(true);
-    }
-
-    /**
-     * A client that lost its connection comes back with the resume token of its last Welcome. A
-     * wrong token is refused here and changes nothing: the real player's grace period runs on.
-     */
-    private void onResume(final Join join)
-    {
-        final ResumeRegistry.Target target = server.resumes().lookup(join.getResumeToken());
-        if (target == null || target.room().isRetired())
-        {
-            reject(CloseCodes.RESUME_REJECTED, "resume token unknown or expired");
-            return;
-        }
-        if (!target.room().id().equals(join.getRoomId()))
-        {
-            reject(CloseCodes.RESUME_REJECTED, "resume token is for another room: room_id=" + join.getRoomId());
-            return;
-        }
-        final RoomHandle handle = target.room();
-        if (!InboundRecords.offerResume(server.loop(handle.loopIndex()).inbound(), session.connectionId(),
-            target.playerKey()))
-        {
-            server.counters().joinsRefusedOverload.increment();
-            reject(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
-                " inbound ring full");
-            return;
-        }
-        session.room(handle);
-        session.joinOffered(true);
     }
 
     private void onInput(final Input input)
@@ -330,9 +255,17 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 payloadBytes.length);
             return;
         }
-        if (!takeInputToken())
+        switch (inputLimiter.acquire(System.nanoTime()))
         {
-            return;
+            case RateLimiter.ALLOWED:
+                break;
+            case RateLimiter.ABUSIVE:
+                reject(CloseCodes.POLICY_VIOLATION, "input rate exceeded for " + RateLimiter.ABUSE_WINDOWS +
+                    " s: maxInputsPerSecond=" + inputLimiter.ratePerSecond());
+                return;
+            default:
+                server.counters().inputsRateLimited.increment();
+                return;
         }
         input.getPayload().copyTo(payloadBytes, 0);
         if (!InboundRecords.offerInput(server.loop(room.loopIndex()).inbound(), session.connectionId(),
@@ -340,38 +273,6 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         {
             server.counters().inputsDropped.increment();
         }
-    }
-
-    /**
-     * Token bucket of {@code maxInputsPerSecond} with a quarter-second burst. Excess inputs are
-     * dropped and counted; a session that keeps sending more than twice the allowed rate for
-     * {@link #RATE_ABUSE_WINDOWS} seconds in a row is closed with 1008.
-     */
-    private boolean takeInputToken()
-    {
-        final long nowNs = System.nanoTime();
-        inputTokens = Math.min(inputBurst, inputTokens + (nowNs - lastRefillNs) * inputsPerNs);
-        lastRefillNs = nowNs;
-        if (nowNs - windowStartNs >= 1_000_000_000L)
-        {
-            abusiveWindows = droppedInWindow > maxInputsPerSecond ? abusiveWindows + 1 : 0;
-            droppedInWindow = 0;
-            windowStartNs = nowNs;
-            if (abusiveWindows >= RATE_ABUSE_WINDOWS)
-            {
-                reject(CloseCodes.POLICY_VIOLATION, "input rate exceeded for " + RATE_ABUSE_WINDOWS +
-                    " s: maxInputsPerSecond=" + maxInputsPerSecond);
-                return false;
-            }
-        }
-        if (inputTokens >= 1.0)
-        {
-            inputTokens -= 1.0;
-            return true;
-        }
-        droppedInWindow++;
-        server.counters().inputsRateLimited.increment();
-        return false;
     }
 
     private void onAck(final Ack ack)
@@ -391,8 +292,12 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     private void onPing(final long clientTime)
     {
+        if (!PingGuard.allow(session, server.counters()))
+        {
+            return;
+        }
         final RoomHandle room = session.room();
-        session.send(ServerMessage.newBuilder().setPong(Pong.newBuilder()
+        session.sendDroppable(ServerMessage.newBuilder().setPong(Pong.newBuilder()
             .setClientTime(clientTime)
             .setServerTimeNs(server.serverTimeNs())
             .setServerTick(room == null ? 0 : room.currentTick()))
@@ -402,9 +307,49 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private void reject(final int code, final String reason)
     {
         server.counters().badFrames.increment();
-        LOG.info("closing connection: session={} remote={} code={} reason={}",
-            session.sessionId(), session.remoteAddress(), code, reason);
+        if (mayLog())
+        {
+            LOG.info("closing connection: session={} remote={} code={} reason=\"{}\"",
+                session.sessionId(), session.remoteAddress(), code, LogSafe.escape(reason));
+        }
         session.closeWith(code, reason);
+    }
+
+    /**
+     * @return true when a connection line for this address may be logged now; says how many were
+     * suppressed before it.
+     */
+    private boolean mayLog()
+    {
+        final int suppressed = CONNECTION_LOG.acquire(remoteHost, System.nanoTime());
+        if (suppressed == LogThrottle.SUPPRESS)
+        {
+            return false;
+        }
+        if (suppressed > 0)
+        {
+            LOG.info("suppressed {} connection log lines from remote={} (more than 20 per 10 s)", suppressed, remoteHost);
+        }
+        return true;
+    }
+
+    /**
+     * The server decided to close this session: release its seat now (a LEAVE record with the close
+     * code), not when TCP finally closes, so a client that does not read cannot hold it.
+     */
+    @Override
+    public void onCloseDecided(final Session closing)
+    {
+        offerLeaveOnce(closing);
+    }
+
+    private void offerLeaveOnce(final Session s)
+    {
+        if (s.joinOffered() && !s.leaveOffered())
+        {
+            s.leaveOffered(true);
+            offerLeave(s.channel().eventLoop(), s.room(), s.connectionId(), s.closeCode());
+        }
     }
 
     @Override
@@ -413,21 +358,22 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         if (session != null)
         {
             server.sessions().remove(session);
+            server.outboundWriters().forLoop(ctx.channel().eventLoop()).unregister(session);
             server.counters().connectionsClosed.increment();
             server.counters().onDisconnect(session.closeCode());
-            if (session.joinOffered())
-            {
-                offerLeave(ctx, session.room(), session.connectionId(), session.closeCode());
-            }
+            offerLeaveOnce(session);
             final RoomHandle room = session.room();
-            LOG.info("connection closed: session={} room={} remote={} code={} reason=\"{}\"",
-                session.sessionId(), room == null ? "-" : room.id(), session.remoteAddress(), session.closeCode(),
-                session.closeReason());
+            if (mayLog())
+            {
+                LOG.info("connection closed: session={} room=\"{}\" remote={} code={} reason=\"{}\"",
+                    session.sessionId(), room == null ? "-" : LogSafe.escape(room.id()), session.remoteAddress(),
+                    session.closeCode(), LogSafe.escape(session.closeReason()));
+            }
         }
         super.channelInactive(ctx);
     }
 
-    private void offerLeave(final ChannelHandlerContext ctx, final RoomHandle room, final long connectionId,
+    private void offerLeave(final io.netty.channel.EventLoop eventLoop, final RoomHandle room, final long connectionId,
         final int code)
     {
         final RingBuffer ring = server.loop(room.loopIndex()).inbound();
@@ -435,8 +381,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         {
             // A leave must not be lost (the player would stay in the room): retry until the loop drains.
             server.counters().leaveRetries.increment();
-            ctx.channel().eventLoop().schedule(
-                () -> offerLeave(ctx, room, connectionId, code), 1, TimeUnit.MILLISECONDS);
+            eventLoop.schedule(() -> offerLeave(eventLoop, room, connectionId, code), 1, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -451,8 +396,11 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             final int code = corrupted.closeStatus() == null ? CloseCodes.PROTOCOL_ERROR : corrupted.closeStatus().code();
             server.counters().badFrames.increment();
             session.closedByCodec(code, "WebSocket protocol violation: " + cause.getMessage());
-            LOG.info("closing connection: session={} remote={} code={} reason=\"{}\"",
-                session.sessionId(), session.remoteAddress(), code, cause.getMessage());
+            if (mayLog())
+            {
+                LOG.info("closing connection: session={} remote={} code={} reason=\"{}\"",
+                    session.sessionId(), session.remoteAddress(), code, LogSafe.escape(cause.getMessage()));
+            }
             ctx.close();
         }
         else if (session != null && cause instanceof TooLongFrameException)

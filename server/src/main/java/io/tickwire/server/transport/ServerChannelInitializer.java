@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one place the server pipeline's order is fixed, after Netty's websocketx server example:
- * connection limiter, handshake deadline (slowloris), TLS when configured, idle timeout, HTTP codec, aggregator for the upgrade request, the WebSocket protocol handler (handshake,
- * control frames, close), a frame aggregator for fragmented messages bounded by the frame limit,
+ * connection limiter, handshake deadline (slowloris), TLS when configured, the outbound budget
+ * (every byte written passes it), idle timeout, HTTP codec, aggregator for the upgrade request, the
+ * ping guard (rate-limited pongs, none to a connection that does not read), the WebSocket protocol
+ * handler (handshake, close), a frame aggregator for fragmented messages bounded by the frame limit,
  * the Tickwire frame handler, and a 404 fallback for other HTTP requests.
  * <p>
  * Runs on the event loop of each accepted channel.
@@ -39,6 +41,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final HttpFallbackHandler fallback;
     private final ConnectionLimiter limiter;
     private final SslContext sslContext;
+    private final OutboundBudget outboundBudget;
+    private final SessionLimits sessionLimits;
 
     /**
      * @param server     the server.
@@ -54,6 +58,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         this.fallback = new HttpFallbackHandler(options.webSocketPath());
         this.limiter = new ConnectionLimiter(
             options.maxConnections(), options.maxConnectionsPerAddress(), server.counters());
+        this.outboundBudget = new OutboundBudget(SessionLimits.DEFAULT_MAX_OUTBOUND_BYTES, server.counters());
+        this.sessionLimits = new SessionLimits(options.maxInputsPerSecond(), SessionLimits.DEFAULT_MAX_PINGS_PER_SECOND,
+            SessionLimits.DEFAULT_JOIN_TIMEOUT_MS, SessionLimits.DEFAULT_CLOSE_GRACE_MS);
         this.protocolConfig = webSocketProtocolConfig(options.webSocketPath(), options.maxFrameLength(),
             options.handshakeTimeoutMs(), options.webSocketCompression());
     }
@@ -101,6 +108,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         {
             p.addLast("tls", sslContext.newHandler(ch.alloc()));
         }
+        p.addLast("outbound-budget", outboundBudget);
         p.addLast("idle", new IdleStateHandler(options.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
@@ -109,9 +117,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.
             p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.maxFrameLength()));
         }
+        p.addLast("ping-guard", new PingGuard(server.counters()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(protocolConfig.decoderConfig().maxFramePayloadLength()));
-        p.addLast("tickwire", new ClientFrameHandler(server, options.maxInputsPerSecond()));
+        p.addLast("tickwire", new ClientFrameHandler(server, sessionLimits));
         p.addLast("http-fallback", fallback);
     }
 }

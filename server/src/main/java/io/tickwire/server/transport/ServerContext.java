@@ -35,4 +35,7 @@ public interface ServerContext
 
     /** @return nanoseconds since the server started. */
     long serverTimeNs();
+
+    /** @return the outboxes of the event loops, one writer each. */
+    OutboundWriters outboundWriters();
 }

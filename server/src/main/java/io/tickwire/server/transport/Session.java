@@ -1,30 +1,49 @@
 package io.tickwire.server.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AttributeKey;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.v1.Error;
 import io.tickwire.protocol.v1.ServerMessage;
+import io.tickwire.server.room.ClientLink;
+import io.tickwire.server.room.Outbox;
 import io.tickwire.server.room.RoomHandle;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One client connection: ids, its channel, the room it joined. Created by the event loop when
- * the WebSocket handshake completes; found by the room loop through the {@link SessionRegistry}
- * when the join record arrives.
+ * One client connection: ids, its channel, the room it joined, its ping budget. Created by the
+ * event loop when the WebSocket handshake completes; the room side sees it as a {@link ClientLink}.
  * <p>
- * Threads: {@link #send(ServerMessage)}, {@link #closeWith(int, String)} and the getters are safe
- * from any thread; {@code room}/{@code joinOffered} are written only on the channel's event loop.
+ * Closing is bounded: when the server decides to close, the room loop is told at once (the seat is
+ * released without waiting for TCP), the {@code Error} and close frame are tried, and TCP is closed
+ * when the client answers or after {@link #closeGraceMs}, whatever is still queued.
+ * <p>
+ * Threads: {@link #closeWith(int, String)}, {@link #close(int, String)} and the getters are safe
+ * from any thread; everything else runs on the channel's event loop.
  */
-public final class Session
+public final class Session implements ClientLink
 {
+    /** The session of a channel, once its handshake completed. */
+    static final AttributeKey<Session> KEY = AttributeKey.valueOf("tickwire.session");
     /** RFC 6455: a close frame's reason is at most 123 bytes of UTF-8. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    /**
+     * Told on the event loop when the server decides to close a session, before any byte of the
+     * close is written.
+     */
+    interface CloseListener
+    {
+        void onCloseDecided(Session session);
+    }
 
     private final long connectionId;
     private final String sessionId;
@@ -32,12 +51,17 @@ public final class Session
     private final Channel channel;
     private final String remoteAddress;
     private final TransportCounters counters;
+    private final OutboundWriter outbound;
+    private final RateLimiter pingLimiter;
+    private final long closeGraceMs;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private CloseListener closeListener;
     private volatile RoomHandle room;
     private volatile String playerId;
     private volatile int closeCode;
     private volatile String closeReason = "client closed";
     private boolean joinOffered;
+    private boolean leaveOffered;
 
     Session(
         final long connectionId,
@@ -45,7 +69,10 @@ public final class Session
         final String resumeToken,
         final Channel channel,
         final String remoteAddress,
-        final TransportCounters counters)
+        final TransportCounters counters,
+        final OutboundWriter outbound,
+        final RateLimiter pingLimiter,
+        final long closeGraceMs)
     {
         this.counters = counters;
         this.connectionId = connectionId;
@@ -53,46 +80,65 @@ public final class Session
         this.resumeToken = resumeToken;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
+        this.outbound = outbound;
+        this.pingLimiter = pingLimiter;
+        this.closeGraceMs = closeGraceMs;
     }
 
-    /**
-     * @return the numeric id used in ring records.
-     */
+    @Override
     public long connectionId()
     {
         return connectionId;
     }
 
-    /**
-     * @return the session id sent in {@code Welcome}.
-     */
+    @Override
     public String sessionId()
     {
         return sessionId;
     }
 
-    /**
-     * @return the secret resume token sent in {@code Welcome}.
-     */
+    @Override
     public String resumeToken()
     {
         return resumeToken;
     }
 
     /**
-     * @return the Netty channel; write to it from any thread, read its state from any thread.
+     * @return the Netty channel.
      */
     public Channel channel()
     {
         return channel;
     }
 
-    /**
-     * @return the client's address.
-     */
+    @Override
     public String remoteAddress()
     {
         return remoteAddress;
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return !closing.get() && channel.isActive();
+    }
+
+    @Override
+    public boolean isWritable()
+    {
+        return channel.isWritable();
+    }
+
+    @Override
+    public Outbox outbox()
+    {
+        return outbound.outbox();
+    }
+
+    @Override
+    public void close(final int code, final String reason)
+    {
+        closeWith(code, reason);
     }
 
     /**
@@ -108,9 +154,7 @@ public final class Session
         this.room = room;
     }
 
-    /**
-     * @return the player id from the verified join ticket, or null in open mode.
-     */
+    @Override
     public String playerId()
     {
         return playerId;
@@ -132,7 +176,33 @@ public final class Session
     }
 
     /**
-     * @return true once a close was requested.
+     * @return true once the room loop was (or is being) told this connection left; set on the event loop.
+     */
+    boolean leaveOffered()
+    {
+        return leaveOffered;
+    }
+
+    void leaveOffered(final boolean leaveOffered)
+    {
+        this.leaveOffered = leaveOffered;
+    }
+
+    void closeListener(final CloseListener listener)
+    {
+        this.closeListener = listener;
+    }
+
+    /**
+     * @return the ping budget shared by WebSocket pings and protobuf {@code Ping} messages.
+     */
+    RateLimiter pingLimiter()
+    {
+        return pingLimiter;
+    }
+
+    /**
+     * @return true once a close was decided.
      */
     public boolean isClosing()
     {
@@ -161,18 +231,37 @@ public final class Session
      */
     public long pendingOutboundBytes()
     {
-        final io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        final ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /**
-     * Send one message. Any thread.
+     * Send one message that must arrive (an {@code Error}, a reply the client waits for). Event
+     * loop only; the outbound budget still applies.
      *
      * @param message the message.
      */
-    public void send(final ServerMessage message)
+    void send(final ServerMessage message)
     {
         channel.writeAndFlush(frame(message), channel.voidPromise());
+    }
+
+    /**
+     * Send one message that may be dropped (a {@code Pong}): dropped and counted when the
+     * connection is not writable. Event loop only.
+     *
+     * @param message the message.
+     * @return true when it was written.
+     */
+    boolean sendDroppable(final ServerMessage message)
+    {
+        if (!channel.isWritable())
+        {
+            counters.outboundDropped.increment();
+            return false;
+        }
+        send(message);
+        return true;
     }
 
     private BinaryWebSocketFrame frame(final ServerMessage message)
@@ -180,7 +269,7 @@ public final class Session
         final byte[] bytes = message.toByteArray();
         counters.controlFramesOut.increment();
         counters.controlBytesOut.add(bytes.length);
-        final ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(bytes);
+        final ByteBuf buf = Unpooled.wrappedBuffer(bytes);
         return new BinaryWebSocketFrame(buf);
     }
 
@@ -211,6 +300,24 @@ public final class Session
     }
 
     /**
+     * Close TCP now, without a close frame: the outbound budget is exhausted, so nothing more can
+     * be queued. The room loop is told at once. Event loop only.
+     *
+     * @param code   the code logs and metrics name (the client sees only TCP close).
+     * @param reason why.
+     */
+    void abort(final int code, final String reason)
+    {
+        if (closing.compareAndSet(false, true))
+        {
+            closeCode = code;
+            closeReason = reason;
+            notifyCloseDecided();
+        }
+        channel.close();
+    }
+
+    /**
      * Record that the connection is being closed with {@code code} by someone else (Netty's frame
      * decoder has already sent the close frame for a protocol violation), so that logs and metrics
      * name the code the client actually got. Writes nothing.
@@ -224,11 +331,21 @@ public final class Session
         {
             closeCode = code;
             closeReason = reason;
+            notifyCloseDecided();
+        }
+    }
+
+    private void notifyCloseDecided()
+    {
+        if (closeListener != null)
+        {
+            closeListener.onCloseDecided(this);
         }
     }
 
     private void doClose(final int code, final String reason)
     {
+        notifyCloseDecided();
         if (!channel.isActive())
         {
             channel.close();
@@ -240,8 +357,12 @@ public final class Session
                 .setError(Error.newBuilder().setCode(code).setMessage(reason))
                 .build()), channel.voidPromise());
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)))
-            .addListener(ChannelFutureListener.CLOSE);
+        // TCP closes when the client answers the close frame (Netty's protocol handler) or after
+        // the grace, whatever is still queued: a client that does not read cannot hold the socket.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)), channel.voidPromise());
+        final io.netty.util.concurrent.Future<?> forced =
+            channel.eventLoop().schedule(() -> channel.close(), closeGraceMs, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> forced.cancel(false));
     }
 
     static String truncateReason(final String reason)

@@ -1,5 +1,7 @@
 package io.tickwire.server.transport;
 
+import io.tickwire.server.room.ClientLinks;
+
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every open session by connection id and by session id. Event loops add and remove; room loops
  * look a session up once, when its join record arrives; the admin side reads. Thread-safe.
  */
-public final class SessionRegistry
+public final class SessionRegistry implements ClientLinks
 {
     private final ConcurrentHashMap<Long, Session> byConnectionId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Session> bySessionId = new ConcurrentHashMap<>();
@@ -35,6 +37,7 @@ public final class SessionRegistry
      * @param connectionId id from a ring record.
      * @return the session, or null when it already closed.
      */
+    @Override
     public Session byConnectionId(final long connectionId)
     {
         return byConnectionId.get(connectionId);

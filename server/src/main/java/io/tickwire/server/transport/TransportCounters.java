@@ -40,6 +40,14 @@ public final class TransportCounters
     public final LongAdder controlFramesOut = new LongAdder();
     /** Payload bytes of frames sent other than snapshots. */
     public final LongAdder controlBytesOut = new LongAdder();
+    /** Frames not written because they could be dropped (snapshots, pongs) and the connection was not writable, or was gone. */
+    public final LongAdder outboundDropped = new LongAdder();
+    /** Connections closed because a write would have taken their queued outbound bytes past the budget. */
+    public final LongAdder outboundBudgetCloses = new LongAdder();
+    /** Pings (WebSocket or protobuf) not answered because the session exceeded its ping rate. */
+    public final LongAdder pingsRateLimited = new LongAdder();
+    /** Connections closed because they did not join within the join timeout. */
+    public final LongAdder joinTimeouts = new LongAdder();
 
     /**
      * Close codes disconnects are counted by: a fixed set, so metric tags stay bounded. Code 0
@@ -52,7 +60,7 @@ public final class TransportCounters
         CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, CloseCodes.INVALID_JOIN, CloseCodes.ALREADY_JOINED,
         CloseCodes.SLOW_CONSUMER, CloseCodes.ACK_TIMEOUT, CloseCodes.SERVER_OVERLOADED, CloseCodes.ROOM_CLOSED,
         CloseCodes.IDLE_TIMEOUT, CloseCodes.TICKET_REJECTED, CloseCodes.RESUME_REJECTED,
-        CloseCodes.SESSION_REPLACED };
+        CloseCodes.SESSION_REPLACED, CloseCodes.JOIN_TIMEOUT };
 
     /** Names of {@link #DISCONNECT_CODES}, used as the {@code reason} tag. */
     public static final String[] DISCONNECT_REASONS = {
@@ -60,7 +68,7 @@ public final class TransportCounters
         "policy_violation", "message_too_big", "internal_error", "not_joined", "room_not_found", "room_full",
         "unsupported_protocol_version", "invalid_join", "already_joined", "slow_consumer", "ack_timeout",
         "server_overloaded", "room_closed", "idle_timeout", "ticket_rejected", "resume_rejected",
-        "session_replaced" };
+        "session_replaced", "join_timeout" };
 
     /** Disconnects by close code, indexed like {@link #DISCONNECT_CODES}; the last slot is "other". */
     public final LongAdder[] disconnects = new LongAdder[DISCONNECT_CODES.length + 1];

@@ -1,13 +1,11 @@
 package io.tickwire.server.room;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.server.game.GameLogic;
 import io.tickwire.server.game.GameLogicFactory;
 import io.tickwire.server.game.Player;
 import io.tickwire.server.game.RoomContext;
 import io.tickwire.server.game.World;
-import io.tickwire.server.transport.SessionRegistry;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,8 +63,10 @@ class RoomLoopTest
             }
         };
         directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4);
-        loop = new RoomLoop(0, directory, new SessionRegistry(), clock, ByteBufAllocator.DEFAULT, TICK_RATE_HZ,
-            8, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, new LoopCounters(), LoopObserver.NOOP, new ResumeRegistry(), 10_000);
+        final RoomLoopSettings settings = new RoomLoopSettings(
+            TICK_RATE_HZ, 8, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, 10_000, 16);
+        loop = new RoomLoop(0, settings, directory, connectionId -> null, new ResumeRegistry(),
+            new DetachedSeats(settings.maxDetachedPerAddress()), clock, new LoopCounters(), LoopObserver.NOOP);
     }
 
     private void startRoom()
