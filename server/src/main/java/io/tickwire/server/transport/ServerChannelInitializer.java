@@ -50,12 +50,14 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         this.server = server;
         this.options = options;
         this.sslContext = sslContext;
-        this.waterMark = new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
-        this.fallback = new HttpFallbackHandler(options.webSocketPath());
+        this.waterMark = new WriteBufferWaterMark(
+            options.transport().writeBufferLowWaterMark(), options.transport().writeBufferHighWaterMark());
+        this.fallback = new HttpFallbackHandler(options.transport().webSocketPath());
         this.limiter = new ConnectionLimiter(
-            options.maxConnections(), options.maxConnectionsPerAddress(), server.counters());
-        this.protocolConfig = webSocketProtocolConfig(options.webSocketPath(), options.maxFrameLength(),
-            options.handshakeTimeoutMs(), options.webSocketCompression());
+            options.limits().maxConnections(), options.limits().maxConnectionsPerAddress(), server.counters());
+        this.protocolConfig = webSocketProtocolConfig(options.transport().webSocketPath(),
+            options.limits().maxFrameLength(), options.limits().handshakeTimeoutMs(),
+            options.transport().webSocketCompression());
     }
 
     /**
@@ -96,22 +98,23 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         ch.config().setWriteBufferWaterMark(waterMark);
         final ChannelPipeline p = ch.pipeline();
         p.addLast("limiter", limiter);
-        p.addLast(HandshakeDeadline.NAME, new HandshakeDeadline(options.handshakeTimeoutMs(), server.counters()));
+        p.addLast(HandshakeDeadline.NAME,
+            new HandshakeDeadline(options.limits().handshakeTimeoutMs(), server.counters()));
         if (sslContext != null)
         {
             p.addLast("tls", sslContext.newHandler(ch.alloc()));
         }
-        p.addLast("idle", new IdleStateHandler(options.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle", new IdleStateHandler(options.limits().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
-        if (options.webSocketCompression())
+        if (options.transport().webSocketCompression())
         {
             // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.
-            p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.maxFrameLength()));
+            p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.limits().maxFrameLength()));
         }
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(protocolConfig.decoderConfig().maxFramePayloadLength()));
-        p.addLast("tickwire", new ClientFrameHandler(server, options.maxInputsPerSecond()));
+        p.addLast("tickwire", new ClientFrameHandler(server, options.limits().maxInputsPerSecond()));
         p.addLast("http-fallback", fallback);
     }
 }
