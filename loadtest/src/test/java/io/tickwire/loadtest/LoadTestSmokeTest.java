@@ -1,7 +1,8 @@
 package io.tickwire.loadtest;
 
-import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.config.LifecycleSettings;
+import io.tickwire.server.config.LoopSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class LoadTestSmokeTest
         assertEquals("passed", MiniJson.path(json, "verdict", "status"));
 
         final double tickRateHz = number(json, "tickRateHz");
-        assertEquals(ServerOptions.DEFAULT_TICK_RATE_HZ, tickRateHz);
+        assertEquals(LoopSettings.DEFAULT_TICK_RATE_HZ, tickRateHz);
         assertEquals(BOTS, number(json, "snapshots", "perBotHz", "bots"));
         final double min = number(json, "snapshots", "perBotHz", "min");
         final double max = number(json, "snapshots", "perBotHz", "max");
@@ -84,7 +85,7 @@ class LoadTestSmokeTest
         assertEquals(0, number(json, "snapshots", "perBotHz", "outsideTenPercent"));
         assertTrue(number(json, "inputRttMs", "count") > 0, "input round trips measured");
         assertTrue(number(json, "pingRttMs", "count") > 0, "ping round trips measured");
-        final int seats = ServerOptions.DEFAULT_MAX_PLAYERS_PER_ROOM;
+        final int seats = LifecycleSettings.DEFAULT_MAX_PLAYERS_PER_ROOM;
         assertEquals((BOTS + seats - 1) / seats, number(json, "rooms", "count"), "join by type fills rooms");
 
         final Path html = out.resolve(HtmlReport.FILE_NAME);

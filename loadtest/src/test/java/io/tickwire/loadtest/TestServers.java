@@ -2,6 +2,7 @@ package io.tickwire.loadtest;
 
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 
 /**
  * The real server in-process for tests: loopback, an ephemeral WebSocket port, no admin HTTP port (a
@@ -32,6 +33,7 @@ final class TestServers
 
     private static ServerOptions.Builder loopback()
     {
-        return ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1);
+        return ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT));
     }
 }

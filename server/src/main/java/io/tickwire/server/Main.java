@@ -1,5 +1,11 @@
 package io.tickwire.server;
 
+import io.tickwire.server.config.AdminSettings;
+import io.tickwire.server.config.AuthSettings;
+import io.tickwire.server.config.LifecycleSettings;
+import io.tickwire.server.config.LimitSettings;
+import io.tickwire.server.config.LoopSettings;
+import io.tickwire.server.config.TransportSettings;
 import io.tickwire.server.game.arena.ArenaGame;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,8 +14,11 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import static io.tickwire.server.config.OptionChecks.require;
+
 /**
- * {@code java -jar tickwire-server.jar}: runs a room server with the demo game {@code arena}.
+ * {@code java -jar tickwire-server.jar}: runs a room server with the demo game {@code arena}, which
+ * this launcher registers (the core registers no room type by itself).
  * Every option also reads an environment variable ({@code TICKWIRE_PORT} for {@code --port} and so
  * on); invalid values are refused before anything starts, with the option and value named.
  */
@@ -22,19 +31,21 @@ import java.util.concurrent.CountDownLatch;
     subcommands = TicketCommand.class)
 public final class Main implements Callable<Integer>
 {
-    @Option(names = "--host", defaultValue = "${env:TICKWIRE_HOST:-" + ServerOptions.DEFAULT_HOST + "}",
+    private static final int MAX_ARENA_NPCS = 100_000;
+
+    @Option(names = "--host", defaultValue = "${env:TICKWIRE_HOST:-" + TransportSettings.DEFAULT_HOST + "}",
         description = "Bind address (env TICKWIRE_HOST, default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:TICKWIRE_PORT:-" + ServerOptions.DEFAULT_PORT + "}",
+    @Option(names = "--port", defaultValue = "${env:TICKWIRE_PORT:-" + TransportSettings.DEFAULT_PORT + "}",
         description = "WebSocket port, 0 for ephemeral (env TICKWIRE_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--path", defaultValue = "${env:TICKWIRE_PATH:-" + ServerOptions.DEFAULT_WEBSOCKET_PATH + "}",
+    @Option(names = "--path", defaultValue = "${env:TICKWIRE_PATH:-" + TransportSettings.DEFAULT_WEBSOCKET_PATH + "}",
         description = "WebSocket path (env TICKWIRE_PATH, default ${DEFAULT-VALUE}).")
     String path;
 
-    @Option(names = "--tick-rate", defaultValue = "${env:TICKWIRE_TICK_RATE:-" + ServerOptions.DEFAULT_TICK_RATE_HZ + "}",
+    @Option(names = "--tick-rate", defaultValue = "${env:TICKWIRE_TICK_RATE:-" + LoopSettings.DEFAULT_TICK_RATE_HZ + "}",
         description = "Ticks per second of every room (env TICKWIRE_TICK_RATE, default ${DEFAULT-VALUE}).")
     int tickRateHz;
 
@@ -42,40 +53,40 @@ public final class Main implements Callable<Integer>
         description = "Room loop threads, 0 for one per core (env TICKWIRE_ROOM_LOOPS, default ${DEFAULT-VALUE}).")
     int roomLoops;
 
-    @Option(names = "--max-rooms", defaultValue = "${env:TICKWIRE_MAX_ROOMS:-" + ServerOptions.DEFAULT_MAX_ROOMS + "}",
+    @Option(names = "--max-rooms", defaultValue = "${env:TICKWIRE_MAX_ROOMS:-" + LifecycleSettings.DEFAULT_MAX_ROOMS + "}",
         description = "Most rooms at once (env TICKWIRE_MAX_ROOMS, default ${DEFAULT-VALUE}).")
     int maxRooms;
 
     @Option(names = "--max-players", defaultValue = "${env:TICKWIRE_MAX_PLAYERS:-" +
-        ServerOptions.DEFAULT_MAX_PLAYERS_PER_ROOM + "}",
+        LifecycleSettings.DEFAULT_MAX_PLAYERS_PER_ROOM + "}",
         description = "Seats per room (env TICKWIRE_MAX_PLAYERS, default ${DEFAULT-VALUE}).")
     int maxPlayers;
 
     @Option(names = "--room-linger-ms", defaultValue = "${env:TICKWIRE_ROOM_LINGER_MS:-" +
-        ServerOptions.DEFAULT_ROOM_LINGER_MS + "}",
+        LifecycleSettings.DEFAULT_ROOM_LINGER_MS + "}",
         description = "How long an empty room stays open (env TICKWIRE_ROOM_LINGER_MS, default ${DEFAULT-VALUE}).")
     long roomLingerMs;
 
     @Option(names = "--snapshot-history", defaultValue = "${env:TICKWIRE_SNAPSHOT_HISTORY:-" +
-        ServerOptions.DEFAULT_SNAPSHOT_HISTORY + "}",
+        LoopSettings.DEFAULT_SNAPSHOT_HISTORY + "}",
         description = "Snapshots kept per room as delta baselines (env TICKWIRE_SNAPSHOT_HISTORY, default ${DEFAULT-VALUE}).")
     int snapshotHistory;
 
     @Option(names = "--slow-client-timeout-ms", defaultValue = "${env:TICKWIRE_SLOW_CLIENT_TIMEOUT_MS:-" +
-        ServerOptions.DEFAULT_SLOW_CLIENT_TIMEOUT_MS + "}",
+        LimitSettings.DEFAULT_SLOW_CLIENT_TIMEOUT_MS + "}",
         description = "Close a client that cannot take data for this long (env TICKWIRE_SLOW_CLIENT_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long slowClientTimeoutMs;
 
     @Option(names = "--ack-timeout-ms", defaultValue = "${env:TICKWIRE_ACK_TIMEOUT_MS:-" +
-        ServerOptions.DEFAULT_ACK_TIMEOUT_MS + "}",
+        LimitSettings.DEFAULT_ACK_TIMEOUT_MS + "}",
         description = "Close a client that acks nothing for this long (env TICKWIRE_ACK_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long ackTimeoutMs;
 
-    @Option(names = "--admin-host", defaultValue = "${env:TICKWIRE_ADMIN_HOST:-" + ServerOptions.DEFAULT_ADMIN_HOST + "}",
+    @Option(names = "--admin-host", defaultValue = "${env:TICKWIRE_ADMIN_HOST:-" + AdminSettings.DEFAULT_HOST + "}",
         description = "Admin HTTP bind address (env TICKWIRE_ADMIN_HOST, default ${DEFAULT-VALUE}).")
     String adminHost;
 
-    @Option(names = "--admin-port", defaultValue = "${env:TICKWIRE_ADMIN_PORT:-" + ServerOptions.DEFAULT_ADMIN_PORT + "}",
+    @Option(names = "--admin-port", defaultValue = "${env:TICKWIRE_ADMIN_PORT:-" + AdminSettings.DEFAULT_PORT + "}",
         description = "Admin HTTP port (metrics, rooms, monitor page), 0 for ephemeral, -1 to disable " +
             "(env TICKWIRE_ADMIN_PORT, default ${DEFAULT-VALUE}).")
     int adminPort;
@@ -86,7 +97,7 @@ public final class Main implements Callable<Integer>
     String adminToken;
 
     @Option(names = "--shutdown-timeout-ms", defaultValue = "${env:TICKWIRE_SHUTDOWN_TIMEOUT_MS:-" +
-        ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT_MS + "}",
+        LifecycleSettings.DEFAULT_SHUTDOWN_TIMEOUT_MS + "}",
         description = "Longest a graceful shutdown (SIGTERM) waits (env TICKWIRE_SHUTDOWN_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long shutdownTimeoutMs;
 
@@ -95,34 +106,59 @@ public final class Main implements Callable<Integer>
     String logLevel;
 
     @Option(names = "--max-connections", defaultValue = "${env:TICKWIRE_MAX_CONNECTIONS:-" +
-        ServerOptions.DEFAULT_MAX_CONNECTIONS + "}",
+        LimitSettings.DEFAULT_MAX_CONNECTIONS + "}",
         description = "Most open connections (env TICKWIRE_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Option(names = "--max-connections-per-address", defaultValue = "${env:TICKWIRE_MAX_CONNECTIONS_PER_ADDRESS:-" +
-        ServerOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + "}",
+        LimitSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + "}",
         description = "Most open connections from one address (env TICKWIRE_MAX_CONNECTIONS_PER_ADDRESS, default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
     @Option(names = "--max-frame-length", defaultValue = "${env:TICKWIRE_MAX_FRAME_LENGTH:-" +
-        ServerOptions.DEFAULT_MAX_FRAME_LENGTH + "}",
+        LimitSettings.DEFAULT_MAX_FRAME_LENGTH + "}",
         description = "Largest client WebSocket message in bytes (env TICKWIRE_MAX_FRAME_LENGTH, default ${DEFAULT-VALUE}).")
     int maxFrameLength;
 
     @Option(names = "--handshake-timeout-ms", defaultValue = "${env:TICKWIRE_HANDSHAKE_TIMEOUT_MS:-" +
-        ServerOptions.DEFAULT_HANDSHAKE_TIMEOUT_MS + "}",
+        LimitSettings.DEFAULT_HANDSHAKE_TIMEOUT_MS + "}",
         description = "Time from TCP connect to a completed WebSocket upgrade (env TICKWIRE_HANDSHAKE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long handshakeTimeoutMs;
 
     @Option(names = "--idle-timeout-ms", defaultValue = "${env:TICKWIRE_IDLE_TIMEOUT_MS:-" +
-        ServerOptions.DEFAULT_IDLE_TIMEOUT_MS + "}",
+        LimitSettings.DEFAULT_IDLE_TIMEOUT_MS + "}",
         description = "Close a client that sends nothing for this long (env TICKWIRE_IDLE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long idleTimeoutMs;
 
     @Option(names = "--max-inputs-per-second", defaultValue = "${env:TICKWIRE_MAX_INPUTS_PER_SECOND:-" +
-        ServerOptions.DEFAULT_MAX_INPUTS_PER_SECOND + "}",
+        LimitSettings.DEFAULT_MAX_INPUTS_PER_SECOND + "}",
         description = "Inputs per second per session; excess dropped, sustained excess closed (env TICKWIRE_MAX_INPUTS_PER_SECOND, default ${DEFAULT-VALUE}).")
     int maxInputsPerSecond;
+
+    @Option(names = "--max-outbound-bytes", defaultValue = "${env:TICKWIRE_MAX_OUTBOUND_BYTES:-" +
+        LimitSettings.DEFAULT_MAX_OUTBOUND_BYTES + "}",
+        description = "Bytes queued for one connection before it is closed (env TICKWIRE_MAX_OUTBOUND_BYTES, default ${DEFAULT-VALUE}).")
+    int maxOutboundBytes;
+
+    @Option(names = "--max-pings-per-second", defaultValue = "${env:TICKWIRE_MAX_PINGS_PER_SECOND:-" +
+        LimitSettings.DEFAULT_MAX_PINGS_PER_SECOND + "}",
+        description = "Pings per second per session; excess unanswered, sustained excess closed (env TICKWIRE_MAX_PINGS_PER_SECOND, default ${DEFAULT-VALUE}).")
+    int maxPingsPerSecond;
+
+    @Option(names = "--join-timeout-ms", defaultValue = "${env:TICKWIRE_JOIN_TIMEOUT_MS:-" +
+        LimitSettings.DEFAULT_JOIN_TIMEOUT_MS + "}",
+        description = "Close a connection that has not joined this long after its handshake, 4014 (env TICKWIRE_JOIN_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long joinTimeoutMs;
+
+    @Option(names = "--close-grace-ms", defaultValue = "${env:TICKWIRE_CLOSE_GRACE_MS:-" +
+        LimitSettings.DEFAULT_CLOSE_GRACE_MS + "}",
+        description = "How long a close frame waits for the client's answer before TCP closes (env TICKWIRE_CLOSE_GRACE_MS, default ${DEFAULT-VALUE}).")
+    long closeGraceMs;
+
+    @Option(names = "--max-detached-per-address", defaultValue = "${env:TICKWIRE_MAX_DETACHED_PER_ADDRESS:-" +
+        LimitSettings.DEFAULT_MAX_DETACHED_PER_ADDRESS + "}",
+        description = "Players in their resume grace one address may hold (env TICKWIRE_MAX_DETACHED_PER_ADDRESS, default ${DEFAULT-VALUE}).")
+    int maxDetachedPerAddress;
 
     @Option(names = "--ws-compression", defaultValue = "${env:TICKWIRE_WS_COMPRESSION:-false}",
         description = "Offer permessage-deflate, inflation bounded by the frame limit (env TICKWIRE_WS_COMPRESSION, default ${DEFAULT-VALUE}).")
@@ -142,7 +178,7 @@ public final class Main implements Callable<Integer>
     String ticketSecret;
 
     @Option(names = "--resume-grace-ms", defaultValue = "${env:TICKWIRE_RESUME_GRACE_MS:-" +
-        ServerOptions.DEFAULT_RESUME_GRACE_MS + "}",
+        AuthSettings.DEFAULT_RESUME_GRACE_MS + "}",
         description = "How long a player whose connection was lost is kept for a resume, 0 to disable " +
             "(env TICKWIRE_RESUME_GRACE_MS, default ${DEFAULT-VALUE}).")
     long resumeGraceMs;
@@ -169,19 +205,20 @@ public final class Main implements Callable<Integer>
 
     ServerOptions toOptions()
     {
+        require(arenaNpcs >= 0 && arenaNpcs <= MAX_ARENA_NPCS, "arenaNpcs", arenaNpcs);
         return ServerOptions.builder()
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs))
             .host(host)
             .port(port)
             .webSocketPath(path)
             .tickRateHz(tickRateHz)
-            .roomLoops(roomLoops == 0 ? ServerOptions.DEFAULT_ROOM_LOOPS : roomLoops)
+            .roomLoops(roomLoops == 0 ? LoopSettings.DEFAULT_ROOM_LOOPS : roomLoops)
             .maxRooms(maxRooms)
             .maxPlayersPerRoom(maxPlayers)
             .roomLingerMs(roomLingerMs)
             .snapshotHistory(snapshotHistory)
             .slowClientTimeoutMs(slowClientTimeoutMs)
             .ackTimeoutMs(ackTimeoutMs)
-            .arenaNpcs(arenaNpcs)
             .adminHost(adminHost)
             .adminPort(adminPort)
             .adminToken(adminToken)
@@ -192,6 +229,11 @@ public final class Main implements Callable<Integer>
             .handshakeTimeoutMs(handshakeTimeoutMs)
             .idleTimeoutMs(idleTimeoutMs)
             .maxInputsPerSecond(maxInputsPerSecond)
+            .maxOutboundBytes(maxOutboundBytes)
+            .maxPingsPerSecond(maxPingsPerSecond)
+            .joinTimeoutMs(joinTimeoutMs)
+            .closeGraceMs(closeGraceMs)
+            .maxDetachedPerAddress(maxDetachedPerAddress)
             .webSocketCompression(webSocketCompression)
             .tls(tlsCert, tlsKey)
             .ticketSecret(ticketSecret)
@@ -232,6 +274,11 @@ public final class Main implements Callable<Integer>
         try
         {
             server = TickwireServer.start(options);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("tickwire-server: " + ex.getMessage());
+            return 2;
         }
         catch (final IllegalStateException ex)
         {

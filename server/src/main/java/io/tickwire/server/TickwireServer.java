@@ -19,6 +19,11 @@ import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ticket.JoinTickets;
 import io.tickwire.server.admin.AdminApi;
 import io.tickwire.server.auth.TicketVerifier;
+import io.tickwire.server.config.AdminSettings;
+import io.tickwire.server.config.LifecycleSettings;
+import io.tickwire.server.config.LimitSettings;
+import io.tickwire.server.config.LoopSettings;
+import io.tickwire.server.config.TransportSettings;
 import io.tickwire.server.room.ResumeRegistry;
 import io.tickwire.server.admin.AdminServer;
 import io.tickwire.server.metrics.ServerMetrics;
@@ -46,9 +51,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static io.tickwire.server.config.OptionChecks.require;
 
 /**
  * A running room server: Netty event loops accept WebSocket connections and hand decoded client
@@ -75,8 +84,6 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     private final ResumeRegistry resumes = new ResumeRegistry();
     private final TicketVerifier tickets;
     private final OutboundWriters outboundWriters;
-    /** Players in their resume grace one address may hold. */
-    static final int DEFAULT_MAX_DETACHED_PER_ADDRESS = 16;
     private Channel serverChannel;
     private AdminServer adminServer;
     private SslContext sslContext;
@@ -86,23 +93,26 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     private TickwireServer(final ServerOptions options)
     {
         this.options = options;
+        final LoopSettings loop = options.loop();
+        final LifecycleSettings lifecycle = options.lifecycle();
+        final LimitSettings limits = options.limits();
         this.directory = new RoomDirectory(
-            options.roomTypes(), options.roomLoops(), options.maxRooms(), options.maxPlayersPerRoom());
-        this.loops = new RoomLoop[options.roomLoops()];
-        this.runners = new AgentRunner[options.roomLoops()];
+            options.roomTypes(), loop.roomLoops(), lifecycle.maxRooms(), lifecycle.maxPlayersPerRoom());
+        this.loops = new RoomLoop[loop.roomLoops()];
+        this.runners = new AgentRunner[loop.roomLoops()];
         this.metrics = new ServerMetrics(directory, sessions, transportCounters);
-        this.tickets = options.ticketSecret() == null ? null :
-            new TicketVerifier(JoinTickets.ofSecret(options.ticketSecret()), java.time.Clock.systemUTC());
-        final boolean epoll = options.preferEpoll() && Epoll.isAvailable();
+        this.tickets = options.auth().ticketSecret() == null ? null :
+            new TicketVerifier(JoinTickets.ofSecret(options.auth().ticketSecret()), java.time.Clock.systemUTC());
+        final boolean epoll = options.transport().preferEpoll() && Epoll.isAvailable();
         final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.transportName = epoll ? "epoll" : "nio";
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tickwire-accept"), ioFactory);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tickwire-io"), ioFactory);
         this.outboundWriters = new OutboundWriters(
             workerGroup, SessionLimits.DEFAULT_OUTBOX_CAPACITY_BYTES, transportCounters);
-        final RoomLoopSettings loopSettings = new RoomLoopSettings(options.tickRateHz(), options.snapshotHistory(),
-            options.maxCatchUpTicks(), options.roomLingerMs(), options.slowClientTimeoutMs(), options.ackTimeoutMs(),
-            options.ringCapacityBytes(), options.resumeGraceMs(), DEFAULT_MAX_DETACHED_PER_ADDRESS);
+        final RoomLoopSettings loopSettings = new RoomLoopSettings(loop.tickRateHz(), loop.snapshotHistory(),
+            loop.maxCatchUpTicks(), lifecycle.roomLingerMs(), limits.slowClientTimeoutMs(), limits.ackTimeoutMs(),
+            loop.ringCapacityBytes(), options.auth().resumeGraceMs(), limits.maxDetachedPerAddress());
         final DetachedSeats detachedSeats = new DetachedSeats(loopSettings.maxDetachedPerAddress());
         for (int i = 0; i < loops.length; i++)
         {
@@ -118,10 +128,18 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
      *
      * @param options configuration.
      * @return the running server.
-     * @throws IllegalStateException when the port cannot be bound.
+     * @throws IllegalArgumentException naming the option and value when a TLS file is not readable;
+     *                                  nothing has started then.
+     * @throws IllegalStateException    when the port cannot be bound or the TLS files do not load.
      */
     public static TickwireServer start(final ServerOptions options)
     {
+        final Path certificate = options.transport().tlsCertificate();
+        final Path privateKey = options.transport().tlsPrivateKey();
+        require(certificate == null || Files.isReadable(certificate), "tlsCertificate",
+            certificate + " (not a readable file)");
+        require(privateKey == null || Files.isReadable(privateKey), "tlsPrivateKey",
+            privateKey + " (not a readable file)");
         final TickwireServer server = new TickwireServer(options);
         try
         {
@@ -137,23 +155,24 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
 
     private void doStart()
     {
-        if (options.tlsEnabled())
+        final TransportSettings transport = options.transport();
+        if (transport.tlsEnabled())
         {
             try
             {
                 sslContext = SslContextBuilder.forServer(
-                    options.tlsCertificate().toFile(), options.tlsPrivateKey().toFile()).build();
+                    transport.tlsCertificate().toFile(), transport.tlsPrivateKey().toFile()).build();
             }
             catch (final Exception ex)
             {
                 throw new IllegalStateException("cannot load TLS certificate or key: certificate=" +
-                    options.tlsCertificate() + ", key=" + options.tlsPrivateKey() + ": " + ex.getMessage(), ex);
+                    transport.tlsCertificate() + ", key=" + transport.tlsPrivateKey() + ": " + ex.getMessage(), ex);
             }
         }
         for (int i = 0; i < loops.length; i++)
         {
             runners[i] = new AgentRunner(
-                new BackoffIdleStrategy(10, 5, 1_000, options.idleMaxParkNs()),
+                new BackoffIdleStrategy(10, 5, 1_000, options.loop().idleMaxParkNs()),
                 ex -> LOG.error("room loop error", ex),
                 null,
                 loops[i]);
@@ -162,9 +181,9 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         final Class<? extends ServerSocketChannel> channelClass =
             "epoll".equals(transportName) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         final ServerBootstrap bootstrap = new ServerBootstrap();
-        if (options.socketSendBufferBytes() > 0)
+        if (transport.socketSendBufferBytes() > 0)
         {
-            bootstrap.childOption(ChannelOption.SO_SNDBUF, options.socketSendBufferBytes());
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, transport.socketSendBufferBytes());
         }
         bootstrap
             .group(bossGroup, workerGroup)
@@ -174,33 +193,34 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             .childHandler(new ServerChannelInitializer(this, options, sslContext));
         try
         {
-            serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
+            serverChannel = bootstrap.bind(transport.host(), transport.port()).sync().channel();
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding " + options.host() + ":" + options.port(), ex);
+            throw new IllegalStateException("interrupted while binding " + transport.host() + ":" + transport.port(), ex);
         }
         catch (final Exception ex)
         {
-            throw new IllegalStateException("cannot bind WebSocket port: host=" + options.host() + ", port=" +
-                options.port() + ": " + ex.getMessage(), ex);
+            throw new IllegalStateException("cannot bind WebSocket port: host=" + transport.host() + ", port=" +
+                transport.port() + ": " + ex.getMessage(), ex);
         }
-        if (options.adminPort() >= 0)
+        final AdminSettings admin = options.admin();
+        if (admin.enabled())
         {
-            adminServer = AdminServer.start(this, options.adminHost(), options.adminPort(), options.adminToken());
+            adminServer = AdminServer.start(this, admin.host(), admin.port(), admin.token());
         }
         ready = true;
         LOG.info("tickwire listening: url={} admin={} transport={} roomLoops={} tickRateHz={}",
             webSocketUri(), adminUri() == null ? "disabled" : adminUri(), transportName, loops.length,
-            options.tickRateHz());
+            options.loop().tickRateHz());
         LOG.info("effective configuration: {}", options);
         if (tickets == null)
         {
             LOG.warn("OPEN MODE: no join-ticket secret configured (--ticket-secret / TICKWIRE_TICKET_SECRET): " +
                 "ANY client can join ANY room. Configure a secret before exposing this server.");
         }
-        if (options.adminToken() == null)
+        if (options.admin().token() == null)
         {
             LOG.info("admin mutations (POST /rooms, DELETE /rooms/{id}) are disabled: no admin token configured");
         }
@@ -215,8 +235,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         {
             return null;
         }
-        final String host = "0.0.0.0".equals(options.adminHost()) || "::".equals(options.adminHost()) ?
-            "127.0.0.1" : options.adminHost();
+        final String host = "0.0.0.0".equals(options.admin().host()) || "::".equals(options.admin().host()) ?
+            "127.0.0.1" : options.admin().host();
         return URI.create("http://" + host + ":" + adminServer.port() + "/");
     }
 
@@ -262,7 +282,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         {
             return roomId != null && directory.byId(roomId) != null ?
                 new CreateResult(null, 409, "room id taken: id=" + roomId) :
-                new CreateResult(null, 503, "room limit reached: maxRooms=" + options.maxRooms());
+                new CreateResult(null, 503, "room limit reached: maxRooms=" + options.lifecycle().maxRooms());
         }
         if (!InboundRecords.offerCreateRoom(loops[handle.loopIndex()].inbound(), handle.key()))
         {
@@ -287,7 +307,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     @Override
     public int maxPlayersPerRoom()
     {
-        return options.maxPlayersPerRoom();
+        return options.lifecycle().maxPlayersPerRoom();
     }
 
     /**
@@ -311,9 +331,10 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
      */
     public URI webSocketUri()
     {
-        final String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ?
-            "127.0.0.1" : options.host();
-        return URI.create((options.tlsEnabled() ? "wss://" : "ws://") + host + ":" + port() + options.webSocketPath());
+        final TransportSettings transport = options.transport();
+        final String host = "0.0.0.0".equals(transport.host()) || "::".equals(transport.host()) ?
+            "127.0.0.1" : transport.host();
+        return URI.create((transport.tlsEnabled() ? "wss://" : "ws://") + host + ":" + port() + transport.webSocketPath());
     }
 
     /**
@@ -384,13 +405,13 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     @Override
     public int maxFrameLength()
     {
-        return options.maxFrameLength();
+        return options.limits().maxFrameLength();
     }
 
     @Override
     public int maxInputPayload()
     {
-        return options.maxInputPayload();
+        return options.limits().maxInputPayload();
     }
 
     @Override
@@ -432,7 +453,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     }
 
     /**
-     * Drain and stop, within {@link ServerOptions#shutdownTimeoutMs()}: mark not ready, stop
+     * Drain and stop, within {@link LifecycleSettings#shutdownTimeoutMs()}: mark not ready, stop
      * accepting, tell every client 1001 with a reason (their close frames are flushed before their
      * channels close), wait for the connections to go, stop the room loops (each finishes the
      * tick it is in), release the event loops and the admin server. Idempotent; safe from any
@@ -447,9 +468,10 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         }
         closed = true;
         ready = false;
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownTimeoutMs());
+        final long shutdownTimeoutMs = options.lifecycle().shutdownTimeoutMs();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
         LOG.info("shutting down: sessions={} rooms={} timeoutMs={}",
-            sessions.size(), directory.roomCount(), options.shutdownTimeoutMs());
+            sessions.size(), directory.roomCount(), shutdownTimeoutMs);
         if (serverChannel != null)
         {
             serverChannel.close().awaitUninterruptibly();

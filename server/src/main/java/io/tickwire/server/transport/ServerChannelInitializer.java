@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tickwire.server.ServerOptions;
+import io.tickwire.server.config.LimitSettings;
 
 import java.util.concurrent.TimeUnit;
 
@@ -54,15 +55,17 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         this.server = server;
         this.options = options;
         this.sslContext = sslContext;
-        this.waterMark = new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark());
-        this.fallback = new HttpFallbackHandler(options.webSocketPath());
+        this.waterMark = new WriteBufferWaterMark(
+            options.transport().writeBufferLowWaterMark(), options.transport().writeBufferHighWaterMark());
+        this.fallback = new HttpFallbackHandler(options.transport().webSocketPath());
         this.limiter = new ConnectionLimiter(
-            options.maxConnections(), options.maxConnectionsPerAddress(), server.counters());
-        this.outboundBudget = new OutboundBudget(SessionLimits.DEFAULT_MAX_OUTBOUND_BYTES, server.counters());
-        this.sessionLimits = new SessionLimits(options.maxInputsPerSecond(), SessionLimits.DEFAULT_MAX_PINGS_PER_SECOND,
-            SessionLimits.DEFAULT_JOIN_TIMEOUT_MS, SessionLimits.DEFAULT_CLOSE_GRACE_MS);
-        this.protocolConfig = webSocketProtocolConfig(options.webSocketPath(), options.maxFrameLength(),
-            options.handshakeTimeoutMs(), options.webSocketCompression());
+            options.limits().maxConnections(), options.limits().maxConnectionsPerAddress(), server.counters());
+        final LimitSettings limits = options.limits();
+        this.outboundBudget = new OutboundBudget(limits.maxOutboundBytes(), server.counters());
+        this.sessionLimits = new SessionLimits(limits.maxInputsPerSecond(), limits.maxPingsPerSecond(),
+            limits.joinTimeoutMs(), limits.closeGraceMs());
+        this.protocolConfig = webSocketProtocolConfig(options.transport().webSocketPath(),
+            limits.maxFrameLength(), limits.handshakeTimeoutMs(), options.transport().webSocketCompression());
     }
 
     /**
@@ -103,19 +106,20 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         ch.config().setWriteBufferWaterMark(waterMark);
         final ChannelPipeline p = ch.pipeline();
         p.addLast("limiter", limiter);
-        p.addLast(HandshakeDeadline.NAME, new HandshakeDeadline(options.handshakeTimeoutMs(), server.counters()));
+        p.addLast(HandshakeDeadline.NAME,
+            new HandshakeDeadline(options.limits().handshakeTimeoutMs(), server.counters()));
         if (sslContext != null)
         {
             p.addLast("tls", sslContext.newHandler(ch.alloc()));
         }
         p.addLast("outbound-budget", outboundBudget);
-        p.addLast("idle", new IdleStateHandler(options.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle", new IdleStateHandler(options.limits().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
-        if (options.webSocketCompression())
+        if (options.transport().webSocketCompression())
         {
             // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.
-            p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.maxFrameLength()));
+            p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.limits().maxFrameLength()));
         }
         p.addLast("ping-guard", new PingGuard(server.counters()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));

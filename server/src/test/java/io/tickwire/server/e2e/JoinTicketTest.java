@@ -8,6 +8,7 @@ import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class JoinTicketTest
     static void start()
     {
         server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
-            .ticketSecret(SECRET).build());
+            .ticketSecret(SECRET).roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
     }
 
     @AfterAll

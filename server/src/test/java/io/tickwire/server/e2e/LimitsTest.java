@@ -11,6 +11,7 @@ import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import io.tickwire.server.transport.TransportCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,8 @@ class LimitsTest
 
     private void start(final ServerOptions.Builder builder)
     {
-        server = TickwireServer.start(builder.host("127.0.0.1").port(0).adminPort(-1).roomLoops(1).build());
+        server = TickwireServer.start(builder.host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
     }
 
     private static byte[] joinArena()

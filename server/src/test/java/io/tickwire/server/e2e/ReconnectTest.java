@@ -10,6 +10,7 @@ import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.protocol.v1.Welcome;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import io.tickwire.server.room.LoopCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class ReconnectTest
     private void start()
     {
         server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
-            .resumeGraceMs(GRACE_MS).build());
+            .resumeGraceMs(GRACE_MS).roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
     }
 
     private static byte[] join(final String roomId, final String roomType, final String resumeToken)

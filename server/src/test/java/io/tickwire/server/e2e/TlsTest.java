@@ -8,6 +8,7 @@ import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class TlsTest
         Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
 
         final TickwireServer server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0)
-            .adminPort(-1).roomLoops(1).tls(certPem, keyPem).build());
+            .adminPort(-1).roomLoops(1).tls(certPem, keyPem).roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
         try
         {
             assertEquals("wss", server.webSocketUri().getScheme());

@@ -98,6 +98,8 @@ class AdminApiIT
         assertRefused(Map.of("TICKWIRE_PORT", "seventy"), "seventy", "--admin-port", "-1");
         assertRefused(Map.of(), "log-level=LOUD", "--log-level", "LOUD", "--admin-port", "-1");
         assertRefused(Map.of(), "adminToken", "--admin-token", "short", "--admin-port", "-1");
+        assertRefused(Map.of(), "tlsCertificate=/nonexistent/cert.pem (not a readable file)",
+            "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem", "--admin-port", "-1");
     }
 
     private static void assertRefused(final Map<String, String> env, final String expected, final String... args)

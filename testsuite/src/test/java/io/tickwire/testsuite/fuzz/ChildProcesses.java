@@ -4,6 +4,7 @@ import io.tickwire.protocol.v1.ClientMessage;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +101,8 @@ public final class ChildProcesses
         public static void main(final String[] args) throws IOException
         {
             try (TickwireServer server = TickwireServer.start(
-                ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).build()))
+                ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1)
+                    .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build()))
             {
                 System.out.println(PORT_LINE + server.port());
                 System.out.flush();

@@ -7,7 +7,7 @@ import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.ClientMessage;
 import io.tickwire.protocol.v1.Join;
-import io.tickwire.server.ServerOptions;
+import io.tickwire.server.config.LimitSettings;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -39,8 +39,8 @@ class ClientMessageFuzzTest
 {
     /** {@code ClientFrameHandler.PROTOBUF_RECURSION_LIMIT}. */
     static final int RECURSION_LIMIT = 8;
-    static final int MAX_FRAME_LENGTH = ServerOptions.DEFAULT_MAX_FRAME_LENGTH;
-    static final int MAX_INPUT_PAYLOAD = ServerOptions.DEFAULT_MAX_INPUT_PAYLOAD;
+    static final int MAX_FRAME_LENGTH = LimitSettings.DEFAULT_MAX_FRAME_LENGTH;
+    static final int MAX_INPUT_PAYLOAD = LimitSettings.DEFAULT_MAX_INPUT_PAYLOAD;
     /** What the handler does with a message it accepts: hands a record to the room loop. */
     static final int ACCEPTED = 0;
 

@@ -8,6 +8,7 @@ import io.tickwire.client.TickwireClient;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.config.LoopSettings;
 import io.tickwire.server.game.arena.ArenaGame;
 import io.tickwire.server.transport.TransportCounters;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HostileClientTest
 {
-    private static final int TICK_RATE_HZ = ServerOptions.DEFAULT_TICK_RATE_HZ;
+    private static final int TICK_RATE_HZ = LoopSettings.DEFAULT_TICK_RATE_HZ;
     private static final String BYSTANDER_ROOM = "bystander";
     private static final String HOSTILE_ROOM_PREFIX = "hostile-";
     private static final int BARRAGE_THREADS = 3;
@@ -62,9 +63,10 @@ class HostileClientTest
     @BeforeAll
     static void startServerAndBystander() throws Exception
     {
-        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).build());
-        assertEquals(HostileCase.MAX_FRAME_LENGTH, server.options().maxFrameLength(), "default maxFrameLength");
-        assertEquals(HostileCase.MAX_INPUT_PAYLOAD, server.options().maxInputPayload(), "default maxInputPayload");
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
+        assertEquals(HostileCase.MAX_FRAME_LENGTH, server.options().limits().maxFrameLength(), "default maxFrameLength");
+        assertEquals(HostileCase.MAX_INPUT_PAYLOAD, server.options().limits().maxInputPayload(), "default maxInputPayload");
         assertEquals(201, server.createRoom(ArenaGame.TYPE, BYSTANDER_ROOM).httpStatus());
         for (int i = 0; i < BARRAGE_THREADS; i++)
         {

@@ -11,6 +11,7 @@ import io.tickwire.client.TickwireClient;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class ArenaPredictionEndToEndTest
     @BeforeEach
     void start()
     {
-        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).build());
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.tickwire.examples.viewer;
 
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +93,8 @@ class ArenaViewerXvfbTest
         Files.deleteIfExists(png);
         final Path log = dir.resolve("viewer.log");
         try (TickwireServer server = TickwireServer.start(
-            ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).build()))
+            ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1)
+                .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build()))
         {
             final List<String> command = new ArrayList<>(List.of(
                 xvfbRun.toString(), "-a", "-s", "-screen 0 1024x768x24",

@@ -1,0 +1,69 @@
+package io.tickwire.server;
+
+import io.tickwire.server.game.arena.ArenaGame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The launcher's part of the configuration: it registers the demo game, validates its own
+ * options, and refuses unreadable TLS files with exit code 2 before anything starts.
+ */
+class MainTest
+{
+    private static Main parse(final String... args)
+    {
+        final CommandLine commandLine = Main.commandLine();
+        commandLine.parseArgs(args);
+        return commandLine.getCommand();
+    }
+
+    @Test
+    void shouldRegisterArenaAsTheLaunchersRoomType()
+    {
+        final ServerOptions options = parse("--arena-npcs", "3").toOptions();
+        assertEquals(Set.of(ArenaGame.TYPE), options.roomTypes().keySet());
+    }
+
+    @Test
+    void shouldRefuseNegativeArenaNpcsNamingValue()
+    {
+        final IllegalArgumentException refused =
+            assertThrows(IllegalArgumentException.class, () -> parse("--arena-npcs", "-1").toOptions());
+        assertEquals("invalid option: arenaNpcs=-1", refused.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldExitTwoForUnreadableTlsFile(@TempDir final Path dir)
+    {
+        final Path missing = dir.resolve("missing-cert.pem");
+        final PrintStream originalErr = System.err;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int exitCode;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try
+        {
+            exitCode = Main.commandLine().execute("--host", "127.0.0.1", "--port", "0", "--admin-port", "-1",
+                "--room-loops", "1", "--tls-cert", missing.toString(), "--tls-key", dir.resolve("key.pem").toString());
+        }
+        finally
+        {
+            System.setErr(originalErr);
+        }
+        final String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, exitCode, printed);
+        assertTrue(printed.contains("invalid option: tlsCertificate=" + missing + " (not a readable file)"), printed);
+    }
+}
