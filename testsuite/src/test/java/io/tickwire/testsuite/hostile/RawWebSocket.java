@@ -61,7 +61,25 @@ final class RawWebSocket implements AutoCloseable
      */
     static RawWebSocket connect(final URI uri) throws IOException
     {
+        return connect(uri, 0);
+    }
+
+    /**
+     * Like {@link #connect(URI)}, with a small receive buffer for a client that stops reading: the
+     * server's writes then back up after a few kilobytes instead of the kernel's autotuned megabytes.
+     *
+     * @param uri                ws:// URI of the server.
+     * @param receiveBufferBytes SO_RCVBUF set before connecting, 0 for the OS default.
+     * @return the open connection.
+     * @throws IOException when the connection or the handshake fails.
+     */
+    static RawWebSocket connect(final URI uri, final int receiveBufferBytes) throws IOException
+    {
         final Socket socket = new Socket();
+        if (receiveBufferBytes > 0)
+        {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
         socket.setSoTimeout(5_000);
@@ -133,6 +151,30 @@ final class RawWebSocket implements AutoCloseable
         catch (final NoSuchAlgorithmException ex)
         {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * @return what went wrong on the way (failed writes once the server closed, ...).
+     */
+    List<String> notes()
+    {
+        return notes;
+    }
+
+    /**
+     * Reset the connection (RST, no FIN): what a client that vanishes mid-session looks like.
+     */
+    void reset()
+    {
+        try
+        {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+        catch (final IOException ex)
+        {
+            notes.add("reset: " + ex);
         }
     }
 
