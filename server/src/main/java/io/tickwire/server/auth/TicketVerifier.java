@@ -50,6 +50,13 @@ public final class TicketVerifier
             throw new TicketException("join ticket is for another room: ticketRoom=" + t.roomId() +
                 ", requested=" + (roomId.isEmpty() ? "type " + roomType : roomId));
         }
+        if (t.roomId() == null && !roomId.isEmpty())
+        {
+            // A type-only ticket is for matchmaking (join-or-create by type); rooms joined by id, the
+            // operator's private ones included, need a ticket that names them.
+            throw new TicketException("join by room id needs a ticket for that room: ticketType=" + t.roomType() +
+                ", requested=" + roomId);
+        }
         if (t.roomType() != null && !roomType.isEmpty() && !t.roomType().equals(roomType))
         {
             throw new TicketException("join ticket is for another room type: ticketType=" + t.roomType() +

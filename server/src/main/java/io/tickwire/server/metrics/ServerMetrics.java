@@ -82,6 +82,14 @@ public final class ServerMetrics implements AutoCloseable
             "Inputs dropped because a session exceeded maxInputsPerSecond");
         adder("tickwire.handshake.timeouts", transport.handshakeTimeouts,
             "Connections closed because the WebSocket upgrade did not complete in time (slowloris)");
+        adder("tickwire.outbound.dropped", transport.outboundDropped,
+            "Frames not written that could be dropped (snapshots, pongs): connection not writable or gone");
+        adder("tickwire.outbound.budget.closes", transport.outboundBudgetCloses,
+            "Connections closed because a write would have exceeded maxOutboundBytes");
+        adder("tickwire.pings.rate.limited", transport.pingsRateLimited,
+            "Pings (WebSocket or protobuf) left unanswered because a session exceeded maxPingsPerSecond");
+        adder("tickwire.join.timeouts", transport.joinTimeouts,
+            "Connections closed because they sent no Join within joinTimeoutMs (4014)");
         FunctionCounter.builder("tickwire.connections.refused", transport.connectionsRefusedTotal, LongAdder::sum)
             .tag("reason", "max_connections").description("TCP connections closed at once by a connection limit")
             .register(registry);
@@ -138,6 +146,10 @@ public final class ServerMetrics implements AutoCloseable
             "Snapshot bytes handed to channels (WebSocket framing excluded)");
         loopCounter("tickwire.snapshots.skipped", loop, counters, c -> c.snapshotsSkippedUnwritable,
             "Snapshots skipped because the client's channel was not writable");
+        loopCounter("tickwire.outbox.full", loop, counters, c -> c.outboxFull,
+            "Frames a room loop could not put in an event loop's outbox (snapshot skipped, or welcome and close)");
+        loopCounter("tickwire.players.detach.refused", loop, counters, c -> c.detachesRefused,
+            "Lost players removed at once instead of kept for a resume (never acked, or address over maxDetachedPerAddress)");
         loopCounter("tickwire.inputs.applied", loop, counters, c -> c.inputsApplied, "Inputs given to game logic");
         loopCounter("tickwire.inputs.stale", loop, counters, c -> c.inputsStale,
             "Inputs dropped as duplicate or out of order");

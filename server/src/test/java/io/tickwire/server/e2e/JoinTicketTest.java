@@ -85,4 +85,18 @@ class JoinTicketTest
         final String forChess = TICKETS.mintForType("dave", "chess", Instant.now().plusSeconds(60));
         assertTrue(refusal(join("", "arena", forChess)).contains("another room type"));
     }
+
+    @Test
+    void shouldRefuseATypeTicketForAJoinByIdEvenIntoARoomOfThatType() throws Exception
+    {
+        assertEquals(201, server.createRoom(ArenaGame.TYPE, "private-arena").httpStatus());
+        final String typeTicket = TICKETS.mintForType("eve", "arena", Instant.now().plusSeconds(60));
+        assertTrue(refusal(join("private-arena", "", typeTicket)).contains("needs a ticket for that room"));
+        final String roomTicket = TICKETS.mintForRoom("frank", "private-arena", Instant.now().plusSeconds(60));
+        try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
+        {
+            client.sendBinary(join("private-arena", "", roomTicket));
+            assertEquals("private-arena", client.awaitMessage(ServerMessage::hasWelcome).getWelcome().getRoomId());
+        }
+    }
 }
