@@ -11,6 +11,7 @@ import io.tickwire.client.SnapshotInfo;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.client.TickwireException;
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.arena.ArenaInput;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -194,7 +195,7 @@ final class Bot implements SessionListener
 
     private void sendInput()
     {
-        final int seq = session.sendInput(ArenaInputs.encode(Math.cos(heading), Math.sin(heading)));
+        final int seq = session.sendInput(ArenaInput.encode(Math.cos(heading), Math.sin(heading)));
         final long before = inputs.expired();
         inputs.onSent(seq, System.nanoTime());
         if (inputs.expired() != before)

@@ -1,21 +1,18 @@
 package io.tickwire.loadtest;
 
-import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The pieces the reports are made of: JSON escaping, HTML escaping, the SVG percentile axis, and the
- * arena input encoding matching the server's.
+ * The pieces the reports are made of: JSON escaping, HTML escaping, the SVG percentile axis.
  */
 class ReportFormatTest
 {
@@ -69,14 +66,5 @@ class ReportFormatTest
         assertTrue(svg.startsWith("<svg") && svg.endsWith("</svg>"));
         assertTrue(svg.contains("<path d=\"M"), svg);
         assertFalse(svg.contains("NaN"), svg);
-    }
-
-    @Test
-    void shouldEncodeArenaInputsLikeTheServer()
-    {
-        for (final double[] axes : new double[][]{ { 0, 0 }, { 1, -1 }, { 0.5, -0.25 }, { 3, -7 }, { 0.7071, 0.7071 } })
-        {
-            assertArrayEquals(ArenaGame.input(axes[0], axes[1]), ArenaInputs.encode(axes[0], axes[1]));
-        }
     }
 }

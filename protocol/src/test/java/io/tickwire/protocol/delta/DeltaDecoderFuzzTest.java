@@ -12,6 +12,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -20,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link InvalidProtocolBufferException} or {@link DeltaException} (never an
  * {@code ArrayIndexOutOfBoundsException} or the like), may not touch the baseline, and whatever
  * the decoder accepts is a well-formed state (ascending ids, values in range, the announced count).
+ * Every frame that parses as a snapshot is also given to {@link SnapshotModel}, the same rules
+ * written the obvious way: the decoder must reject what the model rejects and accept what it accepts,
+ * with exactly the model's state, so a decoder that waves a broken frame through fails here.
  * <p>
  * A plain protobuf snapshot carries no checksum, so a flipped bit inside a value or id delta can
  * decode to a well-formed state that differs from the server's. Integrity is the transport's job
@@ -93,6 +98,7 @@ class DeltaDecoderFuzzTest
             decodeAndCheck(seed, n, scenario, frame, outcomes);
         }
         outcomes.print("truncated and spliced");
+        assertTrue(outcomes.rejectedByDecoder > 0 && outcomes.rejectedByParser > 0, outcomes::toString);
     }
 
     @Test
@@ -115,6 +121,7 @@ class DeltaDecoderFuzzTest
             decodeAndCheck(seed, n, scenario, frame, outcomes);
         }
         outcomes.print("garbage");
+        assertTrue(outcomes.rejectedByDecoder > 0 && outcomes.rejectedByParser > 0, outcomes::toString);
     }
 
     @Test
@@ -192,7 +199,21 @@ class DeltaDecoderFuzzTest
             }
             final Snapshot snapshot = message.getSnapshot();
             final WorldState base = snapshot.getBaselineTick() == 0 ? null : scenario.baseline;
-            scenario.decoder.apply(base, snapshot, out);
+            final WorldState expected = SnapshotModel.apply(scenario.schema, base, snapshot);
+            try
+            {
+                scenario.decoder.apply(base, snapshot, out);
+            }
+            catch (final DeltaException ex)
+            {
+                assertNull(expected, () -> "decoder rejected a snapshot the model accepts: " + ex.getMessage() +
+                    ", case " + n + " of seed " + seed + ", frame=" + Arrays.toString(frame));
+                throw ex;
+            }
+            assertNotNull(expected, () -> "decoder accepted a snapshot the model rejects: case " + n + " of seed " +
+                seed + ", snapshot=" + snapshot + ", frame=" + Arrays.toString(frame));
+            assertNull(expected.firstDifference(out), () -> "decoder's state differs from the model's: case " + n +
+                " of seed " + seed + ", frame=" + Arrays.toString(frame));
             checkWellFormed(seed, n, scenario, snapshot, out);
             if (snapshot.getTick() == scenario.current.tick() && scenario.current.contentEquals(out))
             {

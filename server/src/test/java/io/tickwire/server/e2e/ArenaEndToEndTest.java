@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static io.tickwire.server.e2e.Await.awaitTrue;
+import static io.tickwire.server.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArenaEndToEndTest
 {
     private final ConcurrentMap<String, ConcurrentMap<Integer, WorldState>> recorded = new ConcurrentHashMap<>();
+    private final EncodeLedger ledger = new EncodeLedger();
     private TickwireServer server;
     private final CopyOnWriteArrayList<TickwireClient> clients = new CopyOnWriteArrayList<>();
 
@@ -50,8 +51,9 @@ class ArenaEndToEndTest
             .host("127.0.0.1")
             .port(0)
             .roomLoops(2)
-            .roomType(ArenaGame.TYPE, RecordingGame.recording(ArenaGame.factory(npcs), recorded, 600))
+            .roomType(ArenaGame.TYPE, ledger.counting(RecordingGame.recording(ArenaGame.factory(npcs), recorded, 600)))
             .build());
+        ledger.serverStarted(server);
         return server;
     }
 
@@ -59,7 +61,10 @@ class ArenaEndToEndTest
     {
         final TickwireClient client = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
         clients.add(client);
-        return client.joinByType(roomType).get(5, TimeUnit.SECONDS);
+        ledger.watch(client);
+        final RoomSession session = client.joinByType(roomType).get(5, TimeUnit.SECONDS);
+        ledger.joined(session);
+        return session;
     }
 
     @Test
@@ -104,14 +109,9 @@ class ArenaEndToEndTest
         assertTrue(a.stats().fullSnapshots() >= 1);
         assertEquals(0, a.stats().baselineMisses());
 
-        long encodes = 0;
-        long sent = 0;
-        for (final LoopCounters c : server.loopCounters())
-        {
-            encodes += c.encodes;
-            sent += c.snapshotsSent;
-        }
-        assertTrue(encodes <= sent, "never more encodes than snapshots: encodes=" + encodes + ", sent=" + sent);
+        // From the room's first tick on, both players seen from their first snapshot.
+        assertEquals(1, server.rooms().size(), "the encode counter is per loop: one room only");
+        ledger.assertOneEncodePerDistinctBaseline(1, ledger.startedTick() + 1);
     }
 
     @Test
@@ -124,6 +124,7 @@ class ArenaEndToEndTest
             join(ArenaGame.TYPE);
         }
         Thread.sleep(1_000);
+        final int fromTick = ledger.startedTick();
         long encodes0 = 0;
         long sent0 = 0;
         long ticks0 = 0;
@@ -133,7 +134,11 @@ class ArenaEndToEndTest
             sent0 += c.snapshotsSent;
             ticks0 += c.ticks;
         }
-        Thread.sleep(2_000);
+        Thread.sleep(1_000);
+        // Two players join mid-window: each first gets a full snapshot (baseline 0), possibly shared.
+        join(ArenaGame.TYPE);
+        join(ArenaGame.TYPE);
+        Thread.sleep(1_000);
         long encodes = -encodes0;
         long sent = -sent0;
         long ticks = -ticks0;
@@ -143,10 +148,12 @@ class ArenaEndToEndTest
             sent += c.snapshotsSent;
             ticks += c.ticks;
         }
-        // Six clients on loopback ack the same tick most of the time: far fewer encodes than sends.
+        // Six to eight clients on loopback ack the same tick most of the time: far fewer encodes than sends.
         assertTrue(sent >= 5 * ticks, "six clients get a snapshot each tick: sent=" + sent + ", ticks=" + ticks);
         assertTrue(encodes * 2 < sent, "encodes are shared between clients: encodes=" + encodes + ", sent=" + sent +
             ", ticks=" + ticks);
+        assertEquals(1, server.rooms().size(), "the encode counter is per loop: one room only");
+        ledger.assertOneEncodePerDistinctBaseline(fromTick, ledger.startedTick() + 1);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
 import io.tickwire.server.game.arena.ArenaGame;
+import io.tickwire.server.support.Await;
 import io.tickwire.server.transport.TransportCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import io.tickwire.server.game.GameLogicFactory;
 import io.tickwire.server.game.Player;
 import io.tickwire.server.game.RoomContext;
 import io.tickwire.server.game.World;
+import io.tickwire.server.support.Await;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;

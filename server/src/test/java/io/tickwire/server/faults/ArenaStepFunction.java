@@ -2,14 +2,15 @@ package io.tickwire.server.faults;
 
 import io.tickwire.client.EntityState;
 import io.tickwire.client.StepFunction;
+import io.tickwire.protocol.arena.ArenaInput;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.server.game.arena.ArenaGame;
 
 /**
  * The arena's player movement for the SDK's predictor in the fault tests: a copy of
- * {@link ArenaGame}'s {@code onInput} and {@code stepPlayer} (as the arena viewer's {@code ArenaStep},
- * which this module cannot depend on). Thread: stateless.
+ * {@link ArenaGame}'s {@code stepPlayer} (as the arena viewer's {@code ArenaStep}, which this module
+ * cannot depend on), reading the input with the game's own {@link ArenaInput}. Thread: stateless.
  */
 final class ArenaStepFunction implements StepFunction
 {
@@ -29,18 +30,12 @@ final class ArenaStepFunction implements StepFunction
     @Override
     public void step(final EntityState state, final byte[] input)
     {
-        if (input.length < ArenaGame.INPUT_LENGTH)
+        if (input.length < ArenaInput.LENGTH)
         {
             return;
         }
-        double ax = input[0] / 127.0;
-        double ay = input[1] / 127.0;
-        final double len = Math.sqrt(ax * ax + ay * ay);
-        if (len > 1.0)
-        {
-            ax /= len;
-            ay /= len;
-        }
+        final double ax = ArenaInput.axisX(input[0], input[1]);
+        final double ay = ArenaInput.axisY(input[0], input[1]);
         if (ax == 0 && ay == 0)
         {
             return;

@@ -1,6 +1,11 @@
 package io.tickwire.server.room;
 
+import io.tickwire.protocol.delta.DeltaDecoder;
+import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.SchemaField;
+import io.tickwire.protocol.v1.ServerMessage;
+import io.tickwire.protocol.v1.Snapshot;
 import io.tickwire.server.game.GameLogic;
 import io.tickwire.server.game.GameLogicFactory;
 import io.tickwire.server.game.Player;
@@ -12,10 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,8 +39,12 @@ class RoomLoopTest
     private static final long T0 = 1_000_000_000_000L;
     private static final int MAX_CATCH_UP_TICKS = 5;
     private static final long LINGER_MS = 10_000;
+    private static final int HISTORY_LENGTH = 8;
+    private static final EntitySchema SCHEMA = EntitySchema.builder().intField("v", 0, 1000).build();
+    private static final SchemaField V = SCHEMA.field("v");
 
     private final CachedNanoClock clock = new CachedNanoClock();
+    private final RecordingLinks links = new RecordingLinks();
     private final List<Integer> ticks = new ArrayList<>();
     private final List<Long> tickTimesNs = new ArrayList<>();
     private long slowTickExtraNs;
@@ -48,12 +59,10 @@ class RoomLoopTest
         clock.update(T0);
         final GameLogicFactory factory = new GameLogicFactory()
         {
-            private final EntitySchema schema = EntitySchema.builder().intField("v", 0, 1000).build();
-
             @Override
             public EntitySchema schema()
             {
-                return schema;
+                return SCHEMA;
             }
 
             @Override
@@ -64,8 +73,8 @@ class RoomLoopTest
         };
         directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4);
         final RoomLoopSettings settings = new RoomLoopSettings(
-            TICK_RATE_HZ, 8, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, 10_000, 16);
-        loop = new RoomLoop(0, settings, directory, connectionId -> null, new ResumeRegistry(),
+            TICK_RATE_HZ, HISTORY_LENGTH, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, 10_000, 16);
+        loop = new RoomLoop(0, settings, directory, links, new ResumeRegistry(),
             new DetachedSeats(settings.maxDetachedPerAddress()), clock, new LoopCounters(), LoopObserver.NOOP);
     }
 
@@ -150,8 +159,56 @@ class RoomLoopTest
         assertEquals(List.of(T0 + 100 * MS, T0 + 1_200 * MS, T0 + 1_300 * MS), tickTimesNs);
     }
 
+    /**
+     * A player on a recording link acks each snapshot two ticks late, so from tick 4 on every
+     * snapshot is a delta against a tick the room captured three ticks earlier: the sender finds that
+     * baseline in the room's history only if each tick was captured into it, and the client's
+     * decoded state equals the game's world at every tick only if what was captured is that world.
+     */
     @Test
-    void shouldCaptureEachTickIntoHistoryAndCloseEmptyRoomAfterLinger()
+    void shouldCaptureEachTickIntoHistoryAndSendDeltasAgainstIt() throws Exception
+    {
+        final int ackLag = 2;
+        final int lastTick = 12;
+        startRoom();
+        final RoomHandle handle = directory.byId("room-1");
+        final RecordingLinks.RecordingLink session = links.open();
+        assertTrue(InboundRecords.offerJoin(loop.inbound(), session.connectionId(), handle.key()));
+        loop.doWork();
+        assertTrue(readMessage(session).hasWelcome());
+
+        final DeltaDecoder decoder = new DeltaDecoder(SCHEMA);
+        final Map<Integer, WorldState> received = new HashMap<>();
+        for (int tick = 1; tick <= lastTick; tick++)
+        {
+            at(tick * PERIOD_NS);
+            final ServerMessage message = readMessage(session);
+            assertTrue(message.hasSnapshot(), message::toString);
+            final Snapshot snapshot = message.getSnapshot();
+            final int expectedBaselineTick = Math.max(0, tick - 1 - ackLag);
+            assertEquals(tick, snapshot.getTick());
+            assertEquals(expectedBaselineTick, snapshot.getBaselineTick(),
+                "tick " + tick + " is a delta against the acked tick, found in the history");
+            final WorldState state = new WorldState(SCHEMA, 4);
+            decoder.apply(received.get(expectedBaselineTick), snapshot, state);
+            final WorldState expected = expectedWorld(tick);
+            final int t = tick;
+            assertNull(expected.firstDifference(state), () -> "state captured at tick " + t + ": " + state);
+            received.put(tick, state);
+            assertNull(session.poll(), "one snapshot per tick");
+            if (tick - ackLag >= 1)
+            {
+                assertTrue(InboundRecords.offerAck(loop.inbound(), session.connectionId(), tick - ackLag, 0));
+            }
+        }
+        assertEquals(lastTick, handle.currentTick());
+        assertEquals(ackLag + 1, loop.counters().snapshotsFull);
+        assertEquals(lastTick - ackLag - 1, loop.counters().snapshotsDelta);
+        assertEquals(0, session.closeCode(), "still open");
+    }
+
+    @Test
+    void shouldCloseEmptyRoomAfterLinger()
     {
         startRoom();
         final RoomHandle handle = directory.byId("room-1");
@@ -170,6 +227,37 @@ class RoomLoopTest
         assertTrue(handle.isRetired());
         assertEquals(1, loop.counters().roomsClosed);
         assertEquals(0, loop.roomCount());
+    }
+
+    private static ServerMessage readMessage(final RecordingLinks.RecordingLink link)
+    {
+        final ServerMessage message = link.poll();
+        assertNotNull(message, "a frame was written");
+        return message;
+    }
+
+    /**
+     * The world {@link RecordingGame} leaves at the end of {@code tick}: entity 1 from tick 1 to 7
+     * with {@code v = 7 * tick}, entity 2 from tick 4 on with {@code v = tick}.
+     */
+    private static WorldState expectedWorld(final int tick)
+    {
+        final int[] ids = new int[2];
+        final int[] values = new int[2];
+        int count = 0;
+        if (tick < 8)
+        {
+            ids[count] = 1;
+            values[count++] = 7 * tick;
+        }
+        if (tick >= 4)
+        {
+            ids[count] = 2;
+            values[count++] = tick;
+        }
+        final WorldState state = new WorldState(SCHEMA, 2);
+        state.capture(tick, 0, count, ids, values);
+        return state;
     }
 
     @Test
@@ -237,6 +325,7 @@ class RoomLoopTest
             }
             ticks.add(tick);
             tickTimesNs.add(clock.nanoTime());
+            changeWorld(world, tick);
             if (tick == slowTick)
             {
                 clock.advance(slowTickExtraNs);
@@ -246,6 +335,34 @@ class RoomLoopTest
         @Override
         public void onLeave(final World world, final Player player)
         {
+        }
+
+        /**
+         * Entity 1 lives from tick 1 to 7 with {@code v = 7 * tick}, entity 2 from tick 4 on with
+         * {@code v = tick} (see {@link #expectedWorld}).
+         */
+        private void changeWorld(final World world, final int tick)
+        {
+            if (tick == 1)
+            {
+                assertEquals(1, world.createEntity());
+            }
+            if (tick == 4)
+            {
+                assertEquals(2, world.createEntity());
+            }
+            if (tick == 8)
+            {
+                assertTrue(world.destroyEntity(1));
+            }
+            if (tick < 8)
+            {
+                world.setInt(1, V, 7 * tick);
+            }
+            if (tick >= 4)
+            {
+                world.setInt(2, V, tick);
+            }
         }
     }
 }

@@ -2,15 +2,16 @@ package io.tickwire.examples.viewer;
 
 import io.tickwire.client.EntityState;
 import io.tickwire.client.StepFunction;
+import io.tickwire.protocol.arena.ArenaInput;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.SchemaField;
 
 /**
  * The arena's player movement for client-side prediction: a line-for-line mirror of
- * {@code io.tickwire.server.game.arena.ArenaGame}'s {@code onInput} and {@code stepPlayer}. The input is
- * two signed bytes, axis x and axis y in [-127, 127], scaled to [-1, 1] and clamped to length 1; a
- * non-zero axis moves the player {@link #PLAYER_SPEED} units per second for one tick and turns the heading
- * along the motion; a zero axis leaves the player where it is. Positions are quantized through the
+ * {@code io.tickwire.server.game.arena.ArenaGame}'s {@code stepPlayer}. The input is read with the
+ * game's own {@link ArenaInput} (two signed bytes scaled to [-1, 1], clamped to length 1); a non-zero
+ * axis moves the player {@link #PLAYER_SPEED} units per second for one tick and turns the heading along
+ * the motion; a zero axis leaves the player where it is. Positions are quantized through the
  * schema's own fields ({@link EntityState#setDouble}), exactly as the server's world quantizes them, so a
  * prediction is bit-exact when the server processes one input per tick.
  * <p>
@@ -44,38 +45,15 @@ public final class ArenaStep implements StepFunction
         this.dt = 1.0 / tickRateHz;
     }
 
-    /**
-     * Encode an input payload as the server expects it.
-     *
-     * @param axisX -1..1.
-     * @param axisY -1..1.
-     * @return the two payload bytes.
-     */
-    public static byte[] input(final double axisX, final double axisY)
-    {
-        return new byte[]{ toAxisByte(axisX), toAxisByte(axisY) };
-    }
-
-    private static byte toAxisByte(final double axis)
-    {
-        return (byte)Math.round(Math.max(-1.0, Math.min(1.0, axis)) * 127);
-    }
-
     @Override
     public void step(final EntityState state, final byte[] input)
     {
-        if (input.length < 2)
+        if (input.length < ArenaInput.LENGTH)
         {
             return;
         }
-        double ax = input[0] / 127.0;
-        double ay = input[1] / 127.0;
-        final double len = Math.sqrt(ax * ax + ay * ay);
-        if (len > 1.0)
-        {
-            ax /= len;
-            ay /= len;
-        }
+        final double ax = ArenaInput.axisX(input[0], input[1]);
+        final double ay = ArenaInput.axisY(input[0], input[1]);
         if (ax == 0 && ay == 0)
         {
             return;

@@ -12,6 +12,7 @@ import io.tickwire.client.SnapshotInfo;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.client.TickwireException;
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.arena.ArenaInput;
 
 import javax.imageio.ImageIO;
 import javax.swing.JFrame;
@@ -185,11 +186,11 @@ final class ArenaViewer implements SessionListener
         {
             // A slow circle of radius 7.5 units: stays inside the arena from any spawn point.
             final double t = (nowNs - startedNs) / 1e9;
-            return ArenaStep.input(Math.cos(t * 0.8), Math.sin(t * 0.8));
+            return ArenaInput.encode(Math.cos(t * 0.8), Math.sin(t * 0.8));
         }
         final double ax = (keys[3] ? 1 : 0) - (keys[2] ? 1 : 0);
         final double ay = (keys[0] ? 1 : 0) - (keys[1] ? 1 : 0);
-        return ArenaStep.input(ax, ay);
+        return ArenaInput.encode(ax, ay);
     }
 
     private void onFrame()

@@ -8,6 +8,7 @@ import io.tickwire.client.Predictor;
 import io.tickwire.client.RenderState;
 import io.tickwire.client.RoomSession;
 import io.tickwire.client.TickwireClient;
+import io.tickwire.protocol.arena.ArenaInput;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
@@ -72,7 +73,7 @@ class ArenaPredictionEndToEndTest
             now = System.nanoTime();
             session.poll();
             final double t = (now - startNs) / 1e9;
-            predictor.update(now, now < steerUntilNs ? ArenaStep.input(Math.cos(t), Math.sin(t)) : ArenaStep.input(0, 0));
+            predictor.update(now, now < steerUntilNs ? ArenaInput.encode(Math.cos(t), Math.sin(t)) : ArenaInput.encode(0, 0));
             interpolator.sample(now, render);
             lastX = predictor.hasState() ? predictor.state().getDouble(x) : lastX;
             LockSupport.parkNanos(16_000_000L);

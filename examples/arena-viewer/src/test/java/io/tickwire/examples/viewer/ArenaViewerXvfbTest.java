@@ -86,7 +86,10 @@ class ArenaViewerXvfbTest
             {
                 fail("xvfb-run not found on PATH but TICKWIRE_REQUIRE_XVFB=1: install the Debian package xvfb");
             }
-            assumeTrue(false, "xvfb-run not installed (Debian package xvfb); set TICKWIRE_REQUIRE_XVFB=1 to require it");
+            final String skipped = "ArenaViewerXvfbTest skipped: no xvfb-run on PATH; apt-get install xvfb xauth, " +
+                "or set TICKWIRE_REQUIRE_XVFB=1 to fail instead";
+            System.err.println(skipped);
+            assumeTrue(false, skipped);
         }
         // Kept in target/ for a look after the build (CI artifacts, a developer's image viewer).
         final Path png = Path.of("target", "arena-viewer-screenshot.png").toAbsolutePath();

@@ -1,5 +1,6 @@
 package io.tickwire.server.game.arena;
 
+import io.tickwire.protocol.arena.ArenaInput;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.server.game.GameLogic;
@@ -39,7 +40,7 @@ public final class ArenaGame implements GameLogic
     /** Entity kind of an NPC. */
     public static final int KIND_NPC = 1;
     /** Bytes of an input payload. */
-    public static final int INPUT_LENGTH = 2;
+    public static final int INPUT_LENGTH = ArenaInput.LENGTH;
 
     /** The arena's entity schema: position in centimetres, heading in 1024 steps, kind. */
     public static final EntitySchema SCHEMA = EntitySchema.builder()
@@ -104,7 +105,7 @@ public final class ArenaGame implements GameLogic
     }
 
     /**
-     * Encode an input payload.
+     * Encode an input payload ({@link ArenaInput#encode}).
      *
      * @param axisX -1..1.
      * @param axisY -1..1.
@@ -112,12 +113,7 @@ public final class ArenaGame implements GameLogic
      */
     public static byte[] input(final double axisX, final double axisY)
     {
-        return new byte[]{ toAxisByte(axisX), toAxisByte(axisY) };
-    }
-
-    private static byte toAxisByte(final double axis)
-    {
-        return (byte)Math.round(Math.max(-1.0, Math.min(1.0, axis)) * 127);
+        return ArenaInput.encode(axisX, axisY);
     }
 
     @Override
@@ -168,16 +164,10 @@ public final class ArenaGame implements GameLogic
             return;
         }
         final PlayerIntent intent = (PlayerIntent)player.attachment();
-        double ax = payload.getByte(offset) / 127.0;
-        double ay = payload.getByte(offset + 1) / 127.0;
-        final double len = Math.sqrt(ax * ax + ay * ay);
-        if (len > 1.0)
-        {
-            ax /= len;
-            ay /= len;
-        }
-        intent.axisX = ax;
-        intent.axisY = ay;
+        final byte x = payload.getByte(offset);
+        final byte y = payload.getByte(offset + 1);
+        intent.axisX = ArenaInput.axisX(x, y);
+        intent.axisY = ArenaInput.axisY(x, y);
         intent.pending = true;
     }
 
