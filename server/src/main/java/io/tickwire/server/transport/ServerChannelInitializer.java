@@ -39,6 +39,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final HttpFallbackHandler fallback;
     private final ConnectionLimiter limiter;
     private final SslContext sslContext;
+    private final WebSocketUpgradeGuard upgradeGuard;
 
     /**
      * @param server     the server.
@@ -56,6 +57,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             options.maxConnections(), options.maxConnectionsPerAddress(), server.counters());
         this.protocolConfig = webSocketProtocolConfig(options.webSocketPath(), options.maxFrameLength(),
             options.handshakeTimeoutMs(), options.webSocketCompression());
+        this.upgradeGuard = new WebSocketUpgradeGuard(
+            options.webSocketPath(), protocolConfig.decoderConfig(), server.counters());
     }
 
     /**
@@ -104,6 +107,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         p.addLast("idle", new IdleStateHandler(options.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        // RFC 6455 only (426/400 for older handshakes and bad keys); on the 101 it installs StrictCloseFrameDecoder.
+        p.addLast(WebSocketUpgradeGuard.NAME, upgradeGuard);
         if (options.webSocketCompression())
         {
             // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.

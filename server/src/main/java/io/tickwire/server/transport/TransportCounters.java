@@ -40,6 +40,8 @@ public final class TransportCounters
     public final LongAdder controlFramesOut = new LongAdder();
     /** Payload bytes of frames sent other than snapshots. */
     public final LongAdder controlBytesOut = new LongAdder();
+    /** Upgrade requests refused before the handshake: not version 13 (426) or a malformed key (400). */
+    public final LongAdder upgradesRefused = new LongAdder();
 
     /**
      * Close codes disconnects are counted by: a fixed set, so metric tags stay bounded. Code 0
