@@ -113,6 +113,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         {
             // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.
             p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.maxFrameLength()));
+            // Behind the deflate decoder once it is added: a frame inflating past the limit is 1009, not 1011.
+            p.addLast(InflatedFrameLimit.NAME, new InflatedFrameLimit(options.maxFrameLength()));
         }
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(protocolConfig.decoderConfig().maxFramePayloadLength()));
