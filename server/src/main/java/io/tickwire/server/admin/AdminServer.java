@@ -47,6 +47,7 @@ public final class AdminServer implements AutoCloseable
     public static AdminServer start(final AdminApi api, final String host, final int port, final String token)
     {
         final AdminHandler handler = new AdminHandler(api, token);
+        final AdminRequestGuard guard = new AdminRequestGuard();
         final EventLoopGroup group =
             new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tickwire-admin"), NioIoHandler.newFactory());
         try
@@ -63,6 +64,7 @@ public final class AdminServer implements AutoCloseable
                             new ReadTimeoutHandler(IDLE_TIMEOUT_SECONDS),
                             new HttpServerCodec(),
                             new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                            guard,
                             handler);
                     }
                 })

@@ -111,6 +111,8 @@ public final class ServerMetrics implements AutoCloseable
             .description("Size of each encoded snapshot body (one per distinct baseline per room tick)")
             .serviceLevelObjectives(64, 256, 1024, 4096, 16384, 65536)
             .register(registry);
+        adder("tickwire.upgrades.refused", transport.upgradesRefused,
+            "WebSocket upgrade requests refused: Sec-WebSocket-Version not 13 (426) or a malformed Sec-WebSocket-Key (400)");
     }
 
     /**

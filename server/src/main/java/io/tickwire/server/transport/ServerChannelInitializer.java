@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * connection limiter, handshake deadline (slowloris), TLS when configured, the outbound budget
  * (every byte written passes it), idle timeout, HTTP codec, aggregator for the upgrade request, the
  * ping guard (rate-limited pongs, none to a connection that does not read), the WebSocket protocol
- * handler (handshake, close), a frame aggregator for fragmented messages bounded by the frame limit,
+ * handler (handshake, close) behind the upgrade guard (RFC 6455 only; strict close-frame decoder), a frame aggregator for fragmented messages bounded by the frame limit,
  * the Tickwire frame handler, and a 404 fallback for other HTTP requests.
  * <p>
  * Runs on the event loop of each accepted channel.
@@ -44,6 +44,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final SslContext sslContext;
     private final OutboundBudget outboundBudget;
     private final SessionLimits sessionLimits;
+    private final WebSocketUpgradeGuard upgradeGuard;
 
     /**
      * @param server     the server.
@@ -66,6 +67,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             limits.joinTimeoutMs(), limits.closeGraceMs());
         this.protocolConfig = webSocketProtocolConfig(options.transport().webSocketPath(),
             limits.maxFrameLength(), limits.handshakeTimeoutMs(), options.transport().webSocketCompression());
+        this.upgradeGuard = new WebSocketUpgradeGuard(
+            options.transport().webSocketPath(), protocolConfig.decoderConfig(), server.counters());
     }
 
     /**
@@ -116,10 +119,14 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         p.addLast("idle", new IdleStateHandler(options.limits().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        // RFC 6455 only (426/400 for older handshakes and bad keys); on the 101 it installs StrictCloseFrameDecoder.
+        p.addLast(WebSocketUpgradeGuard.NAME, upgradeGuard);
         if (options.transport().webSocketCompression())
         {
             // Inflated messages are bounded by the frame limit: a small deflate bomb cannot grow past it.
             p.addLast("websocket-deflate", new WebSocketServerCompressionHandler(options.limits().maxFrameLength()));
+            // Behind the deflate decoder once it is added: a frame inflating past the limit is 1009, not 1011.
+            p.addLast(InflatedFrameLimit.NAME, new InflatedFrameLimit(options.limits().maxFrameLength()));
         }
         p.addLast("ping-guard", new PingGuard(server.counters()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));

@@ -48,6 +48,8 @@ public final class TransportCounters
     public final LongAdder pingsRateLimited = new LongAdder();
     /** Connections closed because they did not join within the join timeout. */
     public final LongAdder joinTimeouts = new LongAdder();
+    /** Upgrade requests refused before the handshake: not version 13 (426) or a malformed key (400). */
+    public final LongAdder upgradesRefused = new LongAdder();
 
     /**
      * Close codes disconnects are counted by: a fixed set, so metric tags stay bounded. Code 0

@@ -50,14 +50,23 @@ final class RawWebSocketClient implements AutoCloseable
     static RawWebSocketClient connect(final URI uri, final io.netty.handler.ssl.SslContext ssl) throws Exception
     {
         final RawWebSocketClient client = new RawWebSocketClient();
-        client.doConnect(uri, ssl);
+        client.doConnect(uri, ssl, false);
         return client;
     }
 
-    private void doConnect(final URI uri, final io.netty.handler.ssl.SslContext ssl) throws Exception
+    /** Connect offering permessage-deflate: binary frames sent are compressed by Netty's client extension. */
+    static RawWebSocketClient connectCompressed(final URI uri) throws Exception
+    {
+        final RawWebSocketClient client = new RawWebSocketClient();
+        client.doConnect(uri, null, true);
+        return client;
+    }
+
+    private void doConnect(final URI uri, final io.netty.handler.ssl.SslContext ssl, final boolean compression)
+        throws Exception
     {
         final WebSocketClientProtocolHandler protocol = new WebSocketClientProtocolHandler(
-            WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
+            WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, compression,
                 new DefaultHttpHeaders(), 1 << 20),
             false);
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -70,8 +79,14 @@ final class RawWebSocketClient implements AutoCloseable
                     {
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
                     }
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16), protocol,
-                        new Recorder());
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16));
+                    if (compression)
+                    {
+                        ch.pipeline().addLast(
+                            io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler
+                                .INSTANCE);
+                    }
+                    ch.pipeline().addLast(protocol, new Recorder());
                 }
             })
             .connect(uri.getHost(), uri.getPort()).sync().channel();

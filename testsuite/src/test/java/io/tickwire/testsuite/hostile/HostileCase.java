@@ -149,7 +149,9 @@ record HostileCase(String name, boolean joinFirst, byte[] bytes, int expectedClo
     {
         return List.of(
             framing("close with status 1005 (never on the wire)", frame(true, 0, OP_CLOSE, closePayload(1005, ""))),
+            framing("close with status 1006 (never on the wire)", frame(true, 0, OP_CLOSE, closePayload(1006, ""))),
             framing("close with status 999", frame(true, 0, OP_CLOSE, closePayload(999, ""))),
+            framing("close with status 2000 (reserved)", frame(true, 0, OP_CLOSE, closePayload(2000, ""))),
             framing("close with status 2999 (unassigned)", frame(true, 0, OP_CLOSE, closePayload(2999, ""))),
             codec("close with an invalid UTF-8 reason", CloseCodes.INVALID_PAYLOAD,
                 frame(true, 0, OP_CLOSE, concat(closePayload(1000, ""), new byte[]{ (byte)0xC3, 0x28 }))));
