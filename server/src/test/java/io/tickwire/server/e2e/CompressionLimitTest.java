@@ -3,6 +3,7 @@ package io.tickwire.server.e2e;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import io.tickwire.server.transport.TransportCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class CompressionLimitTest
     @Test
     void shouldClose1009WhenAFrameInflatesPastTheFrameLimit() throws Exception
     {
-        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).adminPort(-1).roomLoops(1)
             .webSocketCompression(true).build());
         final int maxFrameLength = server.maxFrameLength();
         final long tooBig = disconnects(CloseCodes.MESSAGE_TOO_BIG);
@@ -64,7 +66,8 @@ class CompressionLimitTest
     @Test
     void shouldStillInflateAFrameWithinTheLimit() throws Exception
     {
-        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).adminPort(-1).roomLoops(1)
             .webSocketCompression(true).build());
 
         try (RawWebSocketClient client = RawWebSocketClient.connectCompressed(server.webSocketUri()))
