@@ -49,9 +49,9 @@ class ClientConnectionTest
         final ClientOptions options = ClientOptions.builder().uri("ws://127.0.0.1:1/tickwire").autoAck(autoAck).build();
         channel = new EmbeddedChannel();
         final ClientConnection connection = new ClientConnection(
-            null, options, channel.eventLoop(), JoinRequest.byType("arena").ticket("t-1"), joinFuture, listeners,
-            stats);
-        final ClientConnection.Link link = connection.newLink();
+            options, channel.eventLoop(), JoinRequest.byType("arena").ticket("t-1"),
+            new SessionJoin(joinFuture, listeners, stats, () -> { }), stats);
+        final Link link = connection.newLink();
         link.attach(channel);
         channel.pipeline().addLast(link);
         listeners.add(new SessionListener()
