@@ -1,7 +1,5 @@
 package io.tickwire.client;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -10,17 +8,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.util.concurrent.Future;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
-import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
-import io.tickwire.protocol.v1.Ack;
-import io.tickwire.protocol.v1.ClientMessage;
 import io.tickwire.protocol.v1.Error;
-import io.tickwire.protocol.v1.Input;
-import io.tickwire.protocol.v1.Join;
-import io.tickwire.protocol.v1.Leave;
-import io.tickwire.protocol.v1.Ping;
-import io.tickwire.protocol.v1.ServerMessage;
-import io.tickwire.protocol.v1.Snapshot;
 import io.tickwire.protocol.v1.Welcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,16 +18,17 @@ import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One session's protocol state machine: sends {@code Join} once the WebSocket handshake completes, accepts
- * {@code Welcome} (its {@link Joiner} turns it into the public session), applies snapshots through a
- * {@link SnapshotTracker}, acks, requests a full snapshot on a missing baseline, reports errors and the
- * close, and resumes the session on a new connection when the connection is lost.
+ * One session's state machine: sends {@code Join} once the WebSocket handshake completes, accepts the
+ * first {@code Welcome} (its {@link Joiner} turns it into the public session) or fails the join, notices a
+ * lost connection, resumes the session on a new one or gives up, and closes it.
  * <p>
  * A session outlives its connections: each connection is a {@link Link}, which reports its events here;
  * events of a link that is no longer the current one are ignored. The parts, each with one role:
  * <ul>
  * <li>{@link Link}: the transport of one connection (channel, handshake, close frames, timeouts).</li>
- * <li>{@link WireCodec}: frames to {@code ServerMessage}s under size and recursion limits, and back.</li>
+ * <li>{@link Inbound} with {@link WireCodec}: what each server frame means, parsed under size and
+ * recursion limits; {@link Outbound}: every message the client writes, on the current link.</li>
+ * <li>{@link SnapshotReceiver}: applies snapshots to the mirror, acks, feeds interpolator and predictor.</li>
  * <li>{@link InputJournal}: input sequences, the unprocessed inputs, their resend after a resume.</li>
  * <li>{@link Reconnector}: attempts, backoff and giving up after a loss.</li>
  * <li>{@link PingKeeper}: automatic pings, round-trip times and the {@link ServerClock}.</li>
@@ -47,54 +37,21 @@ import java.util.concurrent.RejectedExecutionException;
  * Layering: {@link TickwireClient} uses {@link RoomSession} (with {@link SessionJoin} and
  * {@link SessionListeners} beside it), which uses this class, which uses its parts. No class refers to one
  * above it: where a lower class must tell an upper one something it calls an interface the lower class
- * owns ({@link Link.Events}, {@link InputJournal.Output}, {@link PingKeeper.Output},
+ * owns ({@link Link.Events}, {@link Inbound.Session}, {@link InputJournal.Output}, {@link PingKeeper.Output},
  * {@link Reconnector.Attempts}, {@link EventDispatcher.Target}, {@link Joiner}).
+ * <p>
+ * Size: about 700 lines, a third of them braces and Javadoc. It is the one state machine of the session:
+ * every transition (join, {@code Welcome}, loss, resume attempt, close) reads and writes the same fields
+ * (the current link, {@code joined}, {@code closing}, {@code joinSettled}, {@code closedFired}), so it stays
+ * one class; everything that is not a transition lives in the parts.
  * <p>
  * Thread: everything named {@code onXxx}, the {@link Link.Events} and the parts' callbacks run on the
  * session's event loop (one for all its links) and own the mutable state below. The {@code send*} methods
  * may be called from any thread: they hand the write to the event loop, which writes in call order.
- * <p>
- * Besides the listeners, each applied snapshot feeds the session's {@link Interpolator} and
- * {@link Predictor} when they exist (both take their own copy under their own lock).
  */
-final class ClientConnection implements Link.Events, InputJournal.Output, PingKeeper.Output, Reconnector.Attempts
+final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbound.Session
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-
-    /**
-     * Opens a new connection whose pipeline ends in the given link. Runs on the session's event loop for
-     * reconnects; {@link TickwireClient} implements it with its bootstrap.
-     */
-    @FunctionalInterface
-    interface Connector
-    {
-        /**
-         * @param link             the link to put last in the new pipeline; attach the new channel to it.
-         * @param connectTimeoutMs bound on the TCP connect.
-         */
-        void connect(Link link, int connectTimeoutMs);
-    }
-
-    /**
-     * Told how the join ends; implemented above this class ({@link SessionJoin}), which owns the public
-     * session object and the join future.
-     */
-    interface Joiner
-    {
-        /**
-         * {@code Welcome} accepted: create the session. Thread: the event loop, before any event of the session.
-         *
-         * @return where the session's events go.
-         */
-        EventDispatcher.Target onWelcome(ClientConnection connection, Welcome welcome, EntitySchema schema,
-            EntityMirror mirror);
-
-        /** The join succeeded. Thread: the callback thread, after {@link #onWelcome}. */
-        void onJoined();
-
-        /** The join failed. Thread: the callback thread. */
-        void onJoinFailed(TickwireException failure);
-    }
 
     private final ClientOptions options;
     private final EventLoop eventLoop;
@@ -102,8 +59,8 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     private final Joiner joiner;
     private final ClientStats stats;
     private final Connector connector;
-    private final Object attachLock = new Object();
-    private final WireCodec codec;
+    private final Inbound inbound;
+    private final Outbound outbound;
     private final InputJournal inputs;
     private final Reconnector reconnector;
     private final PingKeeper pings;
@@ -113,14 +70,8 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     private boolean joinSettled;
     private volatile boolean closing;
     private boolean closedFired;
-    private boolean fullRequested;
-    private int lastAckedTick;
     private Welcome joined;
-    private SnapshotTracker tracker;
-    private EntityMirror mirror;
-    private int tickRateHz;
-    private volatile Interpolator interpolator;
-    private volatile Predictor predictor;
+    private volatile SnapshotReceiver receiver;
     private volatile String resumeToken = "";
     private volatile boolean readSuspended;
 
@@ -158,13 +109,15 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         this.joiner = joiner;
         this.stats = stats;
         this.connector = connector;
-        this.codec = new WireCodec(options.maxFramePayloadLength());
+        this.outbound = new Outbound(options, stats);
         this.reconnector = new Reconnector(options.reconnectPolicy(), connector != null, eventLoop,
             options.connectTimeoutMs(), this, options.uri().toString());
-        this.inputs = new InputJournal(eventLoop, this, reconnector::isReconnecting, options.reconnectPolicy(),
+        this.inputs = new InputJournal(eventLoop, outbound, reconnector::isReconnecting, options.reconnectPolicy(),
             options.maxPendingInputs(), stats);
-        this.pings = new PingKeeper(eventLoop, this, autoPing, options, stats);
+        this.pings = new PingKeeper(eventLoop, outbound, autoPing, options, stats);
         this.events = new EventDispatcher(options);
+        this.inbound = new Inbound(new WireCodec(options.maxFramePayloadLength()), this, pings, events, stats,
+            options.uri().toString());
     }
 
     /**
@@ -176,6 +129,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     {
         final Link link = new Link(this, false, options.connectTimeoutMs(), options.silenceTimeoutMs());
         current = link;
+        outbound.use(link);
         return link;
     }
 
@@ -206,11 +160,6 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     ServerClock clock()
     {
         return pings.clock();
-    }
-
-    int tickRateHz()
-    {
-        return tickRateHz;
     }
 
     String resumeToken()
@@ -259,45 +208,11 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     }
 
     /**
-     * The session's interpolator, created on first use; from then on every applied snapshot feeds it.
-     * Any thread.
+     * @return the receiver of the joined session's snapshots, null before {@code Welcome}. Any thread.
      */
-    Interpolator interpolator()
+    SnapshotReceiver receiver()
     {
-        synchronized (attachLock)
-        {
-            Interpolator i = interpolator;
-            if (i == null)
-            {
-                i = Interpolator.create(tracker.schema(), tickRateHz, options);
-                interpolator = i;
-            }
-            return i;
-        }
-    }
-
-    /**
-     * Create the session's predictor; from then on every applied snapshot feeds its mailbox. Any thread.
-     */
-    Predictor createPredictor(final StepFunction step, final int playerEntityId)
-    {
-        synchronized (attachLock)
-        {
-            if (predictor != null)
-            {
-                throw new IllegalStateException("session already has a predictor: " + predictor);
-            }
-            final Predictor p = new Predictor(tracker.schema(), playerEntityId, step, inputs::sendAt, pings.clock(),
-                tickRateHz, options.mispredictionToleranceSlots(), options.maxPendingInputs(),
-                options.inputLeadMarginTicks(), stats);
-            predictor = p;
-            return p;
-        }
-    }
-
-    Predictor predictor()
-    {
-        return predictor;
+        return receiver;
     }
 
     /**
@@ -319,25 +234,14 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         {
             return;
         }
-        final Join.Builder join = Join.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT);
         if (link.resume)
         {
-            join.setRoomId(joined.getRoomId()).setResumeToken(resumeToken);
+            outbound.resume(joined.getRoomId(), resumeToken);
         }
         else
         {
-            join.setTicket(request.ticket()).setResumeToken(request.resumeToken());
-            if (request.roomType().isEmpty())
-            {
-                join.setRoomId(request.roomId());
-            }
-            else
-            {
-                join.setRoomType(request.roomType());
-            }
+            outbound.join(request);
         }
-        write(link, ClientMessage.newBuilder().setJoin(join).build());
-        link.flush();
     }
 
     @Override
@@ -353,24 +257,10 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     @Override
     public void onBinaryFrame(final Link link, final ByteBuf content)
     {
-        if (link != current)
+        if (link == current)
         {
-            return;
+            inbound.onBinaryFrame(link, content);
         }
-        stats.framesIn++;
-        final long receiveTimeNanos = System.nanoTime();
-        final int sizeBytes = content.readableBytes();
-        final ServerMessage message;
-        try
-        {
-            message = codec.parse(content);
-        }
-        catch (final InvalidProtocolBufferException ex)
-        {
-            onProtocolError("invalid ServerMessage: length=" + sizeBytes + ", reason=" + ex.getMessage());
-            return;
-        }
-        onMessage(link, message, sizeBytes, receiveTimeNanos);
     }
 
     @Override
@@ -378,8 +268,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     {
         if (link == current)
         {
-            stats.framesIn++;
-            onProtocolError("text frame ignored: length=" + lengthBytes);
+            inbound.onTextFrame(lengthBytes);
         }
     }
 
@@ -558,6 +447,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         }
         final Link link = new Link(this, true, timeoutMs, options.silenceTimeoutMs());
         current = link;
+        outbound.use(link);
         stats.reconnectAttempts++;
         LOG.debug("resume attempt: uri={}, attempt={}, timeoutMs={}", options.uri(), attempt, timeoutMs);
         connector.connect(link, timeoutMs);
@@ -586,7 +476,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         link.welcomed = true;
         reconnector.onResumed();
         resumeToken = welcome.getResumeToken();
-        fullRequested = false;
+        outbound.onFullRequestAnswered();
         pings.onResumed();
         final int processed = welcome.getLastInputSeq();
         inputs.onResumed(processed);
@@ -603,54 +493,12 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Inbound messages (event loop)
+    // Join (event loop)
     // ------------------------------------------------------------------------------------------------
 
-    private void onMessage(final Link link, final ServerMessage message, final int sizeBytes,
-        final long receiveTimeNanos)
+    @Override
+    public void onWelcome(final Link link, final Welcome welcome)
     {
-        switch (message.getBodyCase())
-        {
-            case WELCOME:
-                onWelcome(link, message.getWelcome());
-                break;
-            case SNAPSHOT:
-                if (!link.welcomed)
-                {
-                    onProtocolError("snapshot before Welcome: tick=" + message.getSnapshot().getTick());
-                }
-                else
-                {
-                    onSnapshot(message.getSnapshot(), sizeBytes, receiveTimeNanos);
-                }
-                break;
-            case PONG:
-                if (joined == null)
-                {
-                    onProtocolError("Pong before Welcome");
-                }
-                else
-                {
-                    final long rttNanos = pings.onPong(message.getPong());
-                    events.firePong(rttNanos, message.getPong().getServerTick());
-                }
-                break;
-            case ERROR:
-                onServerError(link, message.getError());
-                break;
-            default:
-                onProtocolError("ServerMessage without a known body: length=" + sizeBytes);
-                break;
-        }
-    }
-
-    private void onWelcome(final Link link, final Welcome welcome)
-    {
-        if (link.welcomed || (joined != null && !link.resume))
-        {
-            onProtocolError("duplicate Welcome: sessionId=" + welcome.getSessionId());
-            return;
-        }
         if (link.resume)
         {
             if (!closing)
@@ -683,119 +531,30 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         }
         link.cancelJoinTimeout();
         link.welcomed = true;
-        tickRateHz = welcome.getTickRateHz() > 0 ? welcome.getTickRateHz() : 1;
+        final int tickRateHz = welcome.getTickRateHz() > 0 ? welcome.getTickRateHz() : 1;
         pings.onJoined(tickRateHz);
-        tracker = new SnapshotTracker(schema, options.retainedStates());
+        final SnapshotTracker tracker = new SnapshotTracker(schema, options.retainedStates());
         final PollQueue pollQueue = options.deliveryMode() == DeliveryMode.POLL ?
             new PollQueue(schema, options.pollQueueSnapshots(), stats) : null;
-        mirror = new EntityMirror(eventLoop, tracker, pollQueue);
+        final EntityMirror mirror = new EntityMirror(eventLoop, tracker, pollQueue);
+        receiver = new SnapshotReceiver(tracker, mirror, tickRateHz, options, stats, outbound, inputs, pings, events);
         resumeToken = welcome.getResumeToken();
         // Joined with the resume token of an earlier client: continue its input sequence.
         inputs.onJoined(welcome.getLastInputSeq());
         events.bind(joiner.onWelcome(this, welcome, schema, mirror), pollQueue);
         joined = welcome;
+        outbound.onJoined(tracker);
+        inbound.onJoined(receiver);
         joinSettled = true;
         link.startSilenceTimer();
         events.runOnCallbackThread(joiner::onJoined);
     }
 
-    private void onSnapshot(final Snapshot snapshot, final int sizeBytes, final long receiveTimeNanos)
+    @Override
+    public void onJoinRefused(final Error error)
     {
-        stats.snapshotsReceived++;
-        final WorldState previous = tracker.newest();
-        final int result = tracker.apply(snapshot);
-        switch (result)
-        {
-            case SnapshotTracker.APPLIED:
-            {
-                fullRequested = false;
-                final int tick = snapshot.getTick();
-                if (snapshot.getBaselineTick() == 0)
-                {
-                    stats.fullSnapshots++;
-                }
-                else
-                {
-                    stats.deltaSnapshots++;
-                }
-                final int processed = snapshot.getLastInputSeq();
-                inputs.onProcessed(processed);
-                mirror.onApplied(tick);
-                if (options.autoAck() && isWritable())
-                {
-                    writeAck(tick);
-                }
-                inputs.onSnapshotApplied();
-                final WorldState newest = tracker.newest();
-                final Interpolator interp = interpolator;
-                if (interp != null)
-                {
-                    interp.onState(newest, receiveTimeNanos);
-                }
-                final Predictor pred = predictor;
-                if (pred != null)
-                {
-                    pred.onServerState(newest, processed);
-                }
-                pings.onSnapshotApplied();
-                events.fireSnapshot(previous, newest, new SnapshotInfo(
-                    tick,
-                    snapshot.getBaselineTick(),
-                    sizeBytes,
-                    processed,
-                    snapshot.getEntityCount(),
-                    snapshot.getCreatedIdsCount(),
-                    snapshot.getChangedIdsCount(),
-                    snapshot.getRemovedIdsCount(),
-                    snapshot.getServerTimeMs(),
-                    receiveTimeNanos));
-                break;
-            }
-            case SnapshotTracker.STALE:
-                stats.staleSnapshots++;
-                break;
-            case SnapshotTracker.BASELINE_MISSING:
-                stats.baselineMisses++;
-                requestFull();
-                events.fireError(0, tracker.lastError());
-                break;
-            default:
-                stats.protocolErrors++;
-                requestFull();
-                events.fireError(0, tracker.lastError());
-                break;
-        }
-    }
-
-    private void onServerError(final Link link, final Error error)
-    {
-        if (joined == null || !link.welcomed)
-        {
-            // A close frame with the same code should follow; remember it in case the connection drops first.
-            link.closeCause(error.getCode(), error.getMessage());
-            if (joined == null)
-            {
-                failJoin(error.getCode(), "join refused: uri=" + options.uri() + ", request=" + request + ", code=" +
-                    error.getCode() + ", message=" + error.getMessage(), null);
-            }
-        }
-        else
-        {
-            events.fireError(error.getCode(), error.getMessage());
-        }
-    }
-
-    private void onProtocolError(final String message)
-    {
-        stats.protocolErrors++;
-        if (joined != null)
-        {
-            events.fireError(0, message);
-        }
-        else
-        {
-            LOG.debug("protocol error before Welcome: uri={}, {}", options.uri(), message);
-        }
+        failJoin(error.getCode(), "join refused: uri=" + options.uri() + ", request=" + request + ", code=" +
+            error.getCode() + ", message=" + error.getMessage(), null);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -826,14 +585,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
      */
     void sendAck(final int tick)
     {
-        execute(() ->
-        {
-            if (isWritable())
-            {
-                writeAck(tick);
-                current.flush();
-            }
-        });
+        execute(() -> outbound.ackNow(tick));
     }
 
     /**
@@ -868,6 +620,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
             return;
         }
         closing = true;
+        outbound.stop();
         link.closeCause(code, reason);
         if (reconnector.isReconnecting())
         {
@@ -883,7 +636,7 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         {
             if (joined != null)
             {
-                write(link, ClientMessage.newBuilder().setLeave(Leave.newBuilder().setReason(reason)).build());
+                outbound.leave(reason);
             }
             link.sendCloseFrame(code, reason);
         }
@@ -899,62 +652,6 @@ final class ClientConnection implements Link.Events, InputJournal.Output, PingKe
         {
             onLocalClose(code, reason);
         }
-    }
-
-    @Override
-    public boolean isWritable()
-    {
-        final Link link = current;
-        return joined != null && !closing && link.isWritable();
-    }
-
-    @Override
-    public void writeInput(final int seq, final ByteString payload)
-    {
-        final int ackTick = options.autoAck() ? tracker.newestTick() : lastAckedTick;
-        write(current, ClientMessage.newBuilder()
-            .setInput(Input.newBuilder().setSeq(seq).setPayload(payload).setAckTick(ackTick))
-            .build());
-    }
-
-    @Override
-    public void flushInputs()
-    {
-        current.flush();
-    }
-
-    @Override
-    public void writePing()
-    {
-        write(current, ClientMessage.newBuilder().setPing(Ping.newBuilder().setClientTime(System.nanoTime())).build());
-        stats.pingsSent++;
-        current.flush();
-    }
-
-    private void writeAck(final int tick)
-    {
-        write(current, ClientMessage.newBuilder().setAck(Ack.newBuilder().setTick(tick)).build());
-        stats.acksSent++;
-        if (Integer.compareUnsigned(tick, lastAckedTick) > 0)
-        {
-            lastAckedTick = tick;
-        }
-    }
-
-    private void requestFull()
-    {
-        if (!fullRequested && isWritable())
-        {
-            fullRequested = true;
-            write(current, ClientMessage.newBuilder().setAck(Ack.newBuilder().setRequestFull(true)).build());
-            stats.fullRequests++;
-        }
-    }
-
-    private void write(final Link link, final ClientMessage message)
-    {
-        link.write(WireCodec.encode(link.ctx.alloc(), message));
-        stats.framesOut++;
     }
 
     private void execute(final Runnable task)

@@ -35,6 +35,9 @@ final class EventDispatcher implements PollQueue.Dispatcher
      */
     interface Target extends EntityDiff.Sink
     {
+        /** @return true when some listener is registered, so a snapshot's {@link SnapshotInfo} is worth building. */
+        boolean hasListeners();
+
         /** @return true when some listener implements an entity callback, so the diff is worth computing. */
         boolean wantsEntityEvents();
 
@@ -105,6 +108,14 @@ final class EventDispatcher implements PollQueue.Dispatcher
         {
             execute(callback);
         }
+    }
+
+    /**
+     * @return true when an applied snapshot goes anywhere: to the poll queue, or to some listener.
+     */
+    boolean wantsSnapshots()
+    {
+        return pollQueue != null || target.hasListeners();
     }
 
     /**

@@ -228,7 +228,7 @@ public final class RoomSession implements AutoCloseable
      */
     public Interpolator interpolator()
     {
-        return connection.interpolator();
+        return connection.receiver().interpolator();
     }
 
     /**
@@ -244,7 +244,7 @@ public final class RoomSession implements AutoCloseable
     public Predictor predictor(final StepFunction step)
     {
         Objects.requireNonNull(step, "step");
-        return connection.createPredictor(step, playerEntityId);
+        return connection.receiver().createPredictor(step, playerEntityId);
     }
 
     /**
@@ -252,7 +252,7 @@ public final class RoomSession implements AutoCloseable
      */
     public Predictor predictor()
     {
-        return connection.predictor();
+        return connection.receiver().predictor();
     }
 
     /**

@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The join of one {@link TickwireClient}: on {@code Welcome} creates the {@link RoomSession} over the
  * connection and its {@link SessionListeners}, then settles the join future. It sits beside
- * {@link RoomSession}, above the connection, which reports to it through {@link ClientConnection.Joiner}.
+ * {@link RoomSession}, above the connection, which reports to it through {@link Joiner}.
  * <p>
  * Thread: {@link #onWelcome} on the event loop; {@link #onJoined} and {@link #onJoinFailed} on the callback
  * thread (the callback executor, else the event loop), after {@link #onWelcome}.
  */
-final class SessionJoin implements ClientConnection.Joiner
+final class SessionJoin implements Joiner
 {
     private final CompletableFuture<RoomSession> future;
     private final List<SessionListener> listeners;

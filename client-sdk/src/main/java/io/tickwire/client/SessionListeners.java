@@ -53,6 +53,12 @@ final class SessionListeners implements EventDispatcher.Target
     }
 
     @Override
+    public boolean hasListeners()
+    {
+        return !listeners.isEmpty();
+    }
+
+    @Override
     public boolean wantsEntityEvents()
     {
         for (final SessionListener l : listeners)
