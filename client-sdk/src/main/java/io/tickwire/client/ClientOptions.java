@@ -226,7 +226,7 @@ public final class ClientOptions
     }
 
     /**
-     * @return largest accepted frame payload in bytes.
+     * @return largest accepted frame payload in bytes; also the size limit of parsing a {@code ServerMessage}.
      */
     public int maxFramePayloadLength()
     {
@@ -434,7 +434,8 @@ public final class ClientOptions
         }
 
         /**
-         * @param length largest frame payload accepted from the server, in bytes.
+         * @param length largest frame payload accepted from the server, in bytes (a larger frame closes the
+         *               connection; the parser refuses a larger message too).
          * @return this.
          */
         public Builder maxFramePayloadLength(final int length)

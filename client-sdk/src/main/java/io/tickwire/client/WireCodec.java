@@ -19,11 +19,12 @@ import java.nio.ByteBuffer;
  * {@code ClientMessage}s straight into pooled buffers.
  * <p>
  * Frames are parsed from a reused heap copy with protobuf's array decoder. At protobuf-java 4.36.2 the
- * direct-buffer decoder is safe again (the pre-4.34 length-overflow crash inputs are rejected, see
- * {@code WireCodecTest}), so the copy is no longer a workaround: it is kept because it costs nothing.
- * Measured with {@code SnapshotParseBenchmark -prof gc} on an 894-byte delta snapshot: parsing the
- * direct buffer in place allocates 16,736 B/op, copying into a reused array and parsing that 15,760 B/op
- * (a new array per frame: 16,672 B/op), with times within the noise (about 4.5 us either way).
+ * direct-buffer decoder is safe again (the inputs that crashed it before 4.34 are rejected, see
+ * {@code WireCodecTest}), so the copy is no longer a workaround; it stays because it is the cheaper way.
+ * {@code SnapshotParseBenchmark -prof gc}, an 894-byte delta snapshot in a direct buffer: parsing the
+ * direct buffer in place allocates 16,736 B/op, copying into this reused array and parsing that
+ * 15,760 B/op (a new array per frame, the old fallback: 16,672 B/op); times overlap within the noise
+ * (4.8 +- 2.1 us in place, 5.6 +- 2.7 us from the copy, on a shared two-core machine).
  * <p>
  * Thread: the session's event loop (the scratch array is not shared); {@link #encode} is stateless.
  */
@@ -34,6 +35,12 @@ final class WireCodec
      * ({@code ServerMessage}, {@code Welcome}, its schema's fields), the server allows 8 for {@code ClientMessage}.
      */
     static final int RECURSION_LIMIT = 8;
+
+    /**
+     * Largest frame copied into the reused array; a larger one (a rare full snapshot of a big room) gets an
+     * array of its own, so that one big frame does not pin its size for the session's life.
+     */
+    static final int MAX_SCRATCH_BYTES = 64 * 1024;
 
     private final int maxFrameLength;
     private byte[] scratch = new byte[0];
@@ -56,6 +63,7 @@ final class WireCodec
     ServerMessage parse(final ByteBuf content) throws InvalidProtocolBufferException
     {
         final int length = content.readableBytes();
+        // CodedInputStream.setSizeLimit binds only stream input, not an array or a buffer: check here.
         if (length > maxFrameLength)
         {
             throw new InvalidProtocolBufferException("frame too large: length=" + length + ", max=" + maxFrameLength);
@@ -67,12 +75,21 @@ final class WireCodec
         }
         else
         {
-            if (scratch.length < length)
+            final byte[] bytes;
+            if (length > MAX_SCRATCH_BYTES)
             {
-                scratch = new byte[length];
+                bytes = new byte[length];
             }
-            content.getBytes(content.readerIndex(), scratch, 0, length);
-            in = CodedInputStream.newInstance(scratch, 0, length);
+            else
+            {
+                if (scratch.length < length)
+                {
+                    scratch = new byte[length];
+                }
+                bytes = scratch;
+            }
+            content.getBytes(content.readerIndex(), bytes, 0, length);
+            in = CodedInputStream.newInstance(bytes, 0, length);
         }
         in.setRecursionLimit(RECURSION_LIMIT);
         in.setSizeLimit(maxFrameLength);

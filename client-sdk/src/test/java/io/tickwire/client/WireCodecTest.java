@@ -110,12 +110,16 @@ class WireCodecTest
         final TestWorlds worlds = new TestWorlds(3);
         final byte[] big = new DeltaEncoder(TestWorlds.SCHEMA).encodeServerMessage(null, worlds.initial(1), 7);
         final byte[] small = ServerMessage.newBuilder().setError(Error.newBuilder().setCode(1)).build().toByteArray();
+        final byte[] huge = ServerMessage.newBuilder().setError(Error.newBuilder().setCode(2)
+            .setMessage("x".repeat(WireCodec.MAX_SCRATCH_BYTES))).build().toByteArray();
 
         for (final boolean direct : new boolean[]{ false, true })
         {
             // Larger, then smaller: the scratch array is reused and only the frame's bytes count.
             assertEquals(TestWorlds.schemaProto(), parse(codec, welcome, direct).getWelcome().getSchema());
             assertEquals(7, parse(codec, big, direct).getSnapshot().getLastInputSeq());
+            assertEquals(1, parse(codec, small, direct).getError().getCode());
+            assertEquals(2, parse(codec, huge, direct).getError().getCode(), "past the scratch array's cap");
             assertEquals(1, parse(codec, small, direct).getError().getCode());
         }
     }
