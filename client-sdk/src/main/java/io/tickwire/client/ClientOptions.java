@@ -16,6 +16,9 @@ import java.util.concurrent.Executor;
  * Configuration of a {@link TickwireClient}: immutable, built once with {@link #builder()} and
  * validated in {@link Builder#build()}. Safe to share between clients (a load test builds one and
  * hands it to thousands of clients together with a shared {@link EventLoopGroup}).
+ * <p>
+ * Size: over 700 lines because each of its 21 options has a default, a getter and a builder setter, each
+ * with its contract, and one validation; nothing else lives here.
  */
 public final class ClientOptions
 {
@@ -226,7 +229,7 @@ public final class ClientOptions
     }
 
     /**
-     * @return largest accepted frame payload in bytes.
+     * @return largest accepted frame payload in bytes; also the size limit of parsing a {@code ServerMessage}.
      */
     public int maxFramePayloadLength()
     {
@@ -434,7 +437,8 @@ public final class ClientOptions
         }
 
         /**
-         * @param length largest frame payload accepted from the server, in bytes.
+         * @param length largest frame payload accepted from the server, in bytes (a larger frame closes the
+         *               connection; the parser refuses a larger message too).
          * @return this.
          */
         public Builder maxFramePayloadLength(final int length)

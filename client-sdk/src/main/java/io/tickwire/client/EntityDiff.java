@@ -3,7 +3,6 @@ package io.tickwire.client;
 import io.tickwire.protocol.delta.WorldState;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Entity events between two consecutive states: one merge walk over both id arrays (ascending), with
@@ -23,46 +22,8 @@ final class EntityDiff
         void onEntity(int event, int entityId);
     }
 
-    /** Whether a listener class overrides one of the entity callbacks; computed once per class. */
-    private static final ClassValue<Boolean> WANTS_ENTITY_EVENTS = new ClassValue<>()
-    {
-        @Override
-        protected Boolean computeValue(final Class<?> type)
-        {
-            try
-            {
-                return type.getMethod("onEntityAdded", RoomSession.class, int.class).getDeclaringClass() !=
-                    SessionListener.class ||
-                    type.getMethod("onEntityChanged", RoomSession.class, int.class).getDeclaringClass() !=
-                    SessionListener.class ||
-                    type.getMethod("onEntityRemoved", RoomSession.class, int.class).getDeclaringClass() !=
-                    SessionListener.class;
-            }
-            catch (final NoSuchMethodException ex)
-            {
-                return Boolean.TRUE;
-            }
-        }
-    };
-
     private EntityDiff()
     {
-    }
-
-    /**
-     * @param listeners the session's listeners.
-     * @return true when some listener implements an entity callback, so the diff is worth computing.
-     */
-    static boolean wantsEntityEvents(final List<SessionListener> listeners)
-    {
-        for (final SessionListener l : listeners)
-        {
-            if (WANTS_ENTITY_EVENTS.get(l.getClass()))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

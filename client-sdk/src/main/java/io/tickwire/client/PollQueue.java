@@ -47,7 +47,7 @@ final class PollQueue
         }
     }
 
-    /** Runs polled events; the connection. */
+    /** Runs polled events on the polling thread; the {@link EventDispatcher}. */
     interface Dispatcher
     {
         void deliverPolledSnapshot(WorldState previous, WorldState next, SnapshotInfo info);

@@ -36,11 +36,14 @@ public final class RoomSession implements AutoCloseable
     private final int playerEntityId;
     private final int tickRateHz;
     private final int serverTickAtJoin;
-    private final TickwireClient client;
+    private final Runnable closeClient;
 
+    /**
+     * @param closeClient what {@link #close()} does: close the owning {@link TickwireClient}.
+     */
     RoomSession(
         final ClientConnection connection,
-        final TickwireClient client,
+        final Runnable closeClient,
         final Welcome welcome,
         final EntitySchema schema,
         final EntityMirror mirror,
@@ -48,7 +51,7 @@ public final class RoomSession implements AutoCloseable
         final ClientStats stats)
     {
         this.connection = connection;
-        this.client = client;
+        this.closeClient = closeClient;
         this.schema = schema;
         this.mirror = mirror;
         this.listeners = listeners;
@@ -225,7 +228,7 @@ public final class RoomSession implements AutoCloseable
      */
     public Interpolator interpolator()
     {
-        return connection.interpolator();
+        return connection.receiver().interpolator();
     }
 
     /**
@@ -241,7 +244,7 @@ public final class RoomSession implements AutoCloseable
     public Predictor predictor(final StepFunction step)
     {
         Objects.requireNonNull(step, "step");
-        return connection.createPredictor(step, this);
+        return connection.receiver().createPredictor(step, playerEntityId);
     }
 
     /**
@@ -249,7 +252,7 @@ public final class RoomSession implements AutoCloseable
      */
     public Predictor predictor()
     {
-        return connection.predictor();
+        return connection.receiver().predictor();
     }
 
     /**
@@ -350,7 +353,7 @@ public final class RoomSession implements AutoCloseable
     @Override
     public void close()
     {
-        client.close();
+        closeClient.run();
     }
 
     @Override

@@ -151,8 +151,8 @@ public final class TickwireClient implements AutoCloseable
                 return future;
             }
             final EventLoop loop = group.next();
-            conn = new ClientConnection(this, options, loop, request, future, listeners, stats, true,
-                (link, timeoutMs) -> connect(loop, link, timeoutMs));
+            conn = new ClientConnection(options, loop, request, new SessionJoin(future, listeners, stats, this::close),
+                stats, true, (link, timeoutMs) -> connect(loop, link, timeoutMs));
             connect(loop, conn.newLink(), options.connectTimeoutMs());
             connection = conn;
             joinFuture = future;
@@ -167,7 +167,7 @@ public final class TickwireClient implements AutoCloseable
         return future;
     }
 
-    private void connect(final EventLoop loop, final ClientConnection.Link link, final int connectTimeoutMs)
+    private void connect(final EventLoop loop, final Link link, final int connectTimeoutMs)
     {
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
@@ -333,9 +333,9 @@ public final class TickwireClient implements AutoCloseable
     {
         private final ClientOptions options;
         private final ClientStats stats;
-        private final ClientConnection.Link link;
+        private final Link link;
 
-        Initializer(final ClientOptions options, final ClientStats stats, final ClientConnection.Link link)
+        Initializer(final ClientOptions options, final ClientStats stats, final Link link)
         {
             this.options = options;
             this.stats = stats;

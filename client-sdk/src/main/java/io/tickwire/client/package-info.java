@@ -21,6 +21,11 @@
  * jitter, the newest resume token, the unprocessed inputs resent), keeping the same
  * {@link io.tickwire.client.RoomSession}, its retained states and its predictor.
  * <p>
+ * Inside, {@code ClientConnection} is the session's state machine over role classes ({@code Link},
+ * {@code WireCodec}, {@code Inbound}, {@code Outbound}, {@code SnapshotReceiver}, {@code InputJournal},
+ * {@code Reconnector}, {@code PingKeeper}, {@code EventDispatcher}); no class refers to one above it (see
+ * {@code ClientConnection} and {@code docs/client-sdk.md}).
+ * <p>
  * Threads:
  * <ul>
  * <li>Each session belongs to one Netty event loop (of the client's own one-thread group, or of a

@@ -49,9 +49,9 @@ class ClientConnectionTest
         final ClientOptions options = ClientOptions.builder().uri("ws://127.0.0.1:1/tickwire").autoAck(autoAck).build();
         channel = new EmbeddedChannel();
         final ClientConnection connection = new ClientConnection(
-            null, options, channel.eventLoop(), JoinRequest.byType("arena").ticket("t-1"), joinFuture, listeners,
-            stats);
-        final ClientConnection.Link link = connection.newLink();
+            options, channel.eventLoop(), JoinRequest.byType("arena").ticket("t-1"),
+            new SessionJoin(joinFuture, listeners, stats, () -> { }), stats);
+        final Link link = connection.newLink();
         link.attach(channel);
         channel.pipeline().addLast(link);
         listeners.add(new SessionListener()
@@ -271,5 +271,33 @@ class ClientConnectionTest
         ((io.netty.handler.codec.http.websocketx.CloseWebSocketFrame)close).release();
         assertFalse(channel.isActive());
         assertEquals(List.of("closed 1000"), events);
+    }
+
+    @Test
+    void shouldReportHostileNestedFrameAsErrorAndKeepApplyingSnapshots() throws Exception
+    {
+        connect(true);
+        final RoomSession session = join();
+        final List<String> errors = new ArrayList<>();
+        session.addListener(new SessionListener()
+        {
+            @Override
+            public void onError(final RoomSession s, final int code, final String message)
+            {
+                errors.add(message);
+            }
+        });
+        final byte[] hostile = WireCodecTest.nestedGroups(100_000);
+
+        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.directBuffer(hostile.length).writeBytes(hostile)));
+
+        assertEquals(1, stats.protocolErrors());
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).startsWith("invalid ServerMessage: length=" + hostile.length + ", reason="),
+            errors.get(0));
+        assertTrue(errors.get(0).contains("too many levels of nesting"), errors.get(0));
+        assertTrue(channel.isActive(), "a protocol error does not close the connection");
+        receive(encoder.encodeServerMessage(null, worlds.initial(1), 0));
+        assertEquals(1, readClientMessage().getAck().getTick(), "the session goes on");
     }
 }

@@ -1,0 +1,179 @@
+package io.tickwire.client;
+
+import com.google.protobuf.ByteString;
+import io.tickwire.protocol.ProtocolVersion;
+import io.tickwire.protocol.v1.Ack;
+import io.tickwire.protocol.v1.ClientMessage;
+import io.tickwire.protocol.v1.Input;
+import io.tickwire.protocol.v1.Join;
+import io.tickwire.protocol.v1.Leave;
+import io.tickwire.protocol.v1.Ping;
+
+/**
+ * The session's outbound side: the link written to (the current one), whether it may be written, and
+ * every {@code ClientMessage} the client sends ({@code Join}, {@code Input}, {@code Ack}, {@code Ping},
+ * {@code Leave}), encoded by {@link WireCodec} and counted in {@link ClientStats}.
+ * <p>
+ * Thread: the session's event loop ({@link #use} also before the first connect).
+ */
+final class Outbound implements InputJournal.Output, PingKeeper.Output
+{
+    private final ClientStats stats;
+    private final boolean autoAck;
+    private volatile Link link;
+    private SnapshotTracker tracker;
+    private boolean stopped;
+    private boolean fullRequested;
+    private int lastAckedTick;
+
+    Outbound(final ClientOptions options, final ClientStats stats)
+    {
+        this.autoAck = options.autoAck();
+        this.stats = stats;
+    }
+
+    /**
+     * Write to this link from now on: the session's current one.
+     */
+    void use(final Link link)
+    {
+        this.link = link;
+    }
+
+    /**
+     * The session joined: inputs carry the ack of the tracker's newest tick (with auto-ack), and writes may start.
+     */
+    void onJoined(final SnapshotTracker tracker)
+    {
+        this.tracker = tracker;
+    }
+
+    /**
+     * The session is closing: nothing is written from now on but what the close writes itself.
+     */
+    void stop()
+    {
+        stopped = true;
+    }
+
+    /**
+     * @return true while the session is joined, not closing, and its current link is welcomed and open.
+     */
+    @Override
+    public boolean isWritable()
+    {
+        return tracker != null && !stopped && link.isWritable();
+    }
+
+    /**
+     * Write and flush the {@code Join} of a first connection.
+     */
+    void join(final JoinRequest request)
+    {
+        final Join.Builder join = Join.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+            .setTicket(request.ticket()).setResumeToken(request.resumeToken());
+        if (request.roomType().isEmpty())
+        {
+            join.setRoomId(request.roomId());
+        }
+        else
+        {
+            join.setRoomType(request.roomType());
+        }
+        write(ClientMessage.newBuilder().setJoin(join).build());
+        link.flush();
+    }
+
+    /**
+     * Write and flush the {@code Join} that resumes a session on a new connection.
+     */
+    void resume(final String roomId, final String resumeToken)
+    {
+        write(ClientMessage.newBuilder().setJoin(Join.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+            .setRoomId(roomId).setResumeToken(resumeToken)).build());
+        link.flush();
+    }
+
+    @Override
+    public void writeInput(final int seq, final ByteString payload)
+    {
+        final int ackTick = autoAck ? tracker.newestTick() : lastAckedTick;
+        write(ClientMessage.newBuilder()
+            .setInput(Input.newBuilder().setSeq(seq).setPayload(payload).setAckTick(ackTick))
+            .build());
+    }
+
+    @Override
+    public void flushInputs()
+    {
+        link.flush();
+    }
+
+    @Override
+    public void writePing()
+    {
+        write(ClientMessage.newBuilder().setPing(Ping.newBuilder().setClientTime(System.nanoTime())).build());
+        stats.pingsSent++;
+        link.flush();
+    }
+
+    /**
+     * Write an {@code Ack} (flushed at the end of the read).
+     */
+    void ack(final int tick)
+    {
+        write(ClientMessage.newBuilder().setAck(Ack.newBuilder().setTick(tick)).build());
+        stats.acksSent++;
+        if (Integer.compareUnsigned(tick, lastAckedTick) > 0)
+        {
+            lastAckedTick = tick;
+        }
+    }
+
+    /**
+     * Write and flush an {@code Ack} when writable (an explicit {@code ack(tick)}).
+     */
+    void ackNow(final int tick)
+    {
+        if (isWritable())
+        {
+            ack(tick);
+            link.flush();
+        }
+    }
+
+    /**
+     * Ask for a full snapshot, once until {@link #onFullRequestAnswered()}.
+     */
+    void requestFull()
+    {
+        if (!fullRequested && isWritable())
+        {
+            fullRequested = true;
+            write(ClientMessage.newBuilder().setAck(Ack.newBuilder().setRequestFull(true)).build());
+            stats.fullRequests++;
+        }
+    }
+
+    /**
+     * A snapshot was applied (or a new connection started): a later miss may ask again.
+     */
+    void onFullRequestAnswered()
+    {
+        fullRequested = false;
+    }
+
+    /**
+     * Write a {@code Leave}; the close frame that follows flushes it.
+     */
+    void leave(final String reason)
+    {
+        write(ClientMessage.newBuilder().setLeave(Leave.newBuilder().setReason(reason)).build());
+    }
+
+    private void write(final ClientMessage message)
+    {
+        link.write(WireCodec.encode(link.ctx.alloc(), message));
+        stats.framesOut++;
+    }
+}
