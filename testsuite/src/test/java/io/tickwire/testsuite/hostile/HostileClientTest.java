@@ -305,7 +305,11 @@ class HostileClientTest
             if (hostile.joinFirst())
             {
                 ws.send(Frames.frame(true, 0, Frames.OP_BINARY, HostileCase.join(roomId)));
-                assertNotNull(ws.awaitWelcome(REPLY_TIMEOUT_MS), () -> "Welcome for room " + roomId);
+                if (ws.awaitWelcome(REPLY_TIMEOUT_MS) == null)
+                {
+                    final RawWebSocket.Reply refused = ws.awaitClose(REPLY_TIMEOUT_MS);
+                    throw new AssertionError("no Welcome for room " + roomId + ": " + refused);
+                }
             }
             ws.send(hostile.bytes());
             return ws.awaitClose(REPLY_TIMEOUT_MS);

@@ -43,6 +43,7 @@ final class RawWebSocket implements AutoCloseable
     private final OutputStream out;
     private final List<ServerMessage> messages = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private boolean closeSent;
 
     private RawWebSocket(final Socket socket) throws IOException
     {
@@ -155,6 +156,29 @@ final class RawWebSocket implements AutoCloseable
     }
 
     /**
+     * RFC 6455 5.5.1: an endpoint that receives a close frame and has not sent one answers with one;
+     * the server then closes TCP at once instead of after its close grace.
+     */
+    private void answerClose(final int code)
+    {
+        if (closeSent || socket.isClosed())
+        {
+            return;
+        }
+        closeSent = true;
+        final byte[] payload = code >= 1000 && code != NO_STATUS ? Frames.closePayload(code, "") : new byte[0];
+        try
+        {
+            out.write(Frames.frame(true, 0, Frames.OP_CLOSE, payload));
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            notes.add("close answer failed: " + ex);
+        }
+    }
+
+    /**
      * @return what went wrong on the way (failed writes once the server closed, ...).
      */
     List<String> notes()
@@ -186,6 +210,10 @@ final class RawWebSocket implements AutoCloseable
      */
     void send(final byte[] bytes)
     {
+        if (bytes.length > 0 && (bytes[0] & 0x0F) == Frames.OP_CLOSE)
+        {
+            closeSent = true;
+        }
         try
         {
             out.write(bytes);
@@ -270,6 +298,7 @@ final class RawWebSocket implements AutoCloseable
                         NO_STATUS;
                     reason = frame.payload.length > 2 ?
                         new String(frame.payload, 2, frame.payload.length - 2, StandardCharsets.UTF_8) : "";
+                    answerClose(closeCode);
                     tcpClosed = awaitEof(deadlineNs);
                     break;
                 }
