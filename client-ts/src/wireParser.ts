@@ -1,9 +1,25 @@
 import $protobuf from 'protobufjs/minimal.js';
-import Long from 'long';
 import { tickwire } from './proto/tickwire.js';
 
-// uint64 fields (changed_masks, times) decode to Long, never to a number that would drop bits past 2^53.
-$protobuf.util.Long = Long as unknown as typeof $protobuf.util.Long;
+/**
+ * The two 32-bit words of a uint64 as protobufjs hands them over when a `Long` class is configured.
+ * The SDK configures this one instead of the `long` package: decoding only needs the words (masks are
+ * read word by word, times converted with {@link uint64ToNumber}), and it keeps 10 KB out of the bundle.
+ */
+class Uint64Bits {
+  constructor(readonly low: number, readonly high: number, readonly unsigned: boolean) {}
+
+  static fromBits(low: number, high: number, unsigned: boolean): Uint64Bits {
+    return new Uint64Bits(low, high, unsigned);
+  }
+
+  static isLong(value: unknown): boolean {
+    return value instanceof Uint64Bits;
+  }
+}
+
+// uint64 fields (changed_masks, times) decode to words, never to a number that would drop bits past 2^53.
+$protobuf.util.Long = Uint64Bits as unknown as typeof $protobuf.util.Long;
 $protobuf.configure();
 
 export const ClientMessage = tickwire.v1.ClientMessage;
@@ -24,6 +40,11 @@ export const WireParser = {
   parse(frame: ArrayBuffer | Uint8Array): ServerMessage {
     const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
     return ServerMessage.decode(bytes);
+  },
+
+  /** Parse an `EntitySchema` message on its own (tools and tests; a client gets it in `Welcome`). */
+  parseSchema(bytes: Uint8Array): tickwire.v1.EntitySchema {
+    return tickwire.v1.EntitySchema.decode(bytes);
   },
 
   join(roomId: string, roomType: string, ticket: string, resumeToken: string): Uint8Array {
