@@ -5,7 +5,6 @@
  */
 export { TickwireClient } from './tickwireClient.js';
 export { RoomSession } from './roomSession.js';
-export { clientOptions } from './clientOptions.js';
 export type { ClientOptions, ClientOptionsInit } from './clientOptions.js';
 export * from './clientOptions.js';
 export type { JoinRequest, ClientStats, Joined } from './clientConnection.js';
