@@ -11,7 +11,7 @@ import { Reconnector, reconnectsOn, retriesAttemptOn } from './reconnector.js';
 import { EntitySchema } from './schema.js';
 import { ServerClock } from './serverClock.js';
 import { ApplyResult, SnapshotTracker } from './snapshotTracker.js';
-import { WireParser, type Snapshot, type Welcome } from './wireParser.js';
+import { WireCodec, type Snapshot, type Welcome } from './wireCodec.js';
 
 /** Which room to join, and how (Java's `JoinRequest`). */
 export interface JoinRequest {
@@ -59,8 +59,9 @@ export interface Joined {
 }
 
 /**
- * One session's connection machinery, one role per collaborator as in the Java SDK's split:
- * {@link Link} (the socket of the current connection), {@link WireParser} (frames), the
+ * One session's connection machinery, one role per collaborator as in the Java SDK's split (same
+ * names where the roles match):
+ * {@link Link} (the socket of the current connection), {@link WireCodec} (frames), the
  * {@link SnapshotTracker} (retained states), {@link InputJournal} (exactly-once inputs),
  * {@link Reconnector} (resume after a loss), {@link ServerClock} (time sync) and the
  * {@link EventDispatcher} (listeners). Single-threaded: everything runs in WebSocket and timer
@@ -147,9 +148,9 @@ export class ClientConnection<S> implements LinkHandler {
       return;
     }
     if (this.joinedInfo !== null) {
-      this.send(WireParser.join(this.joinedInfo.roomId, '', '', this.resumeToken));
+      this.send(WireCodec.join(this.joinedInfo.roomId, '', '', this.resumeToken));
     } else {
-      this.send(WireParser.join(this.request.roomId ?? '', this.request.roomType ?? '', this.request.ticket ?? '',
+      this.send(WireCodec.join(this.request.roomId ?? '', this.request.roomType ?? '', this.request.ticket ?? '',
         this.request.resumeToken ?? ''));
     }
   }
@@ -160,7 +161,7 @@ export class ClientConnection<S> implements LinkHandler {
     }
     let message;
     try {
-      message = WireParser.parse(data);
+      message = WireCodec.parse(data);
     } catch (e) {
       this.stats.protocolErrors++;
       link.fail(CloseCodes.INVALID_PAYLOAD, `malformed ServerMessage: ${String(e)}`);
@@ -416,26 +417,26 @@ export class ClientConnection<S> implements LinkHandler {
     const resentBefore = this.journal.resent;
     for (let next = this.journal.next(this.options.reconnect.resendWindowInputs); next !== null;
       next = this.journal.next(this.options.reconnect.resendWindowInputs)) {
-      this.send(WireParser.input(next.seq, next.payload, this.lastAckedTick));
+      this.send(WireCodec.input(next.seq, next.payload, this.lastAckedTick));
       this.stats.inputsSent++;
     }
     this.stats.inputsResent += this.journal.resent - resentBefore;
   }
 
   ack(tick: number): void {
-    if (this.send(WireParser.ack(tick, false))) {
+    if (this.send(WireCodec.ack(tick, false))) {
       this.stats.acksSent++;
     }
   }
 
   private requestFull(): void {
-    if (!this.fullRequested && this.send(WireParser.ack(0, true))) {
+    if (!this.fullRequested && this.send(WireCodec.ack(0, true))) {
       this.fullRequested = true;
     }
   }
 
   ping(): void {
-    if (this.send(WireParser.ping(Math.round(this.options.now() * 1000)))) {
+    if (this.send(WireCodec.ping(Math.round(this.options.now() * 1000)))) {
       this.stats.pingsSent++;
     }
   }
@@ -519,7 +520,7 @@ export class ClientConnection<S> implements LinkHandler {
         return;
       }
       if (link.welcomed) {
-        link.send(WireParser.leave(reason));
+        link.send(WireCodec.leave(reason));
       }
       link.close(code, reason);
     });

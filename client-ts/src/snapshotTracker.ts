@@ -1,6 +1,6 @@
 import { DeltaDecoder, DeltaError } from './deltaDecoder.js';
 import type { EntitySchema } from './schema.js';
-import type { Snapshot } from './wireParser.js';
+import type { Snapshot } from './wireCodec.js';
 import { WorldState } from './worldState.js';
 
 /** What {@link SnapshotTracker.apply} did with a snapshot. */

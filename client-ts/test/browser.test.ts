@@ -152,9 +152,9 @@ test('decode + apply of a ~110-entity delta in Chromium (reported, not asserted)
     type T = typeof import('../src/index.js');
     const T = (window as unknown as { Tickwire: T }).Tickwire;
     const bytes = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const tracker = new T.SnapshotTracker(T.EntitySchema.fromProto(T.WireParser.parseSchema(bytes(schema))), 64);
+    const tracker = new T.SnapshotTracker(T.EntitySchema.fromProto(T.WireCodec.parseSchema(bytes(schema))), 64);
     for (const f of chain) {
-      tracker.apply(T.WireParser.parse(bytes(f.frame)).snapshot!);
+      tracker.apply(T.WireCodec.parse(bytes(f.frame)).snapshot!);
     }
     const baseline = tracker.find(target.baselineTick)!;
     const frame = bytes(target.frame);
@@ -162,14 +162,14 @@ test('decode + apply of a ~110-entity delta in Chromium (reported, not asserted)
     const out = new T.WorldState(baseline.schema, 128);
     const gc = (window as unknown as { gc: () => void }).gc;
     const mem = (): number => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
-    const run = (n: number, parse: boolean, parsed: ReturnType<typeof T.WireParser.parse>['snapshot']): number => {
+    const run = (n: number, parse: boolean, parsed: ReturnType<typeof T.WireCodec.parse>['snapshot']): number => {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
-        decoder.apply(baseline, parse ? T.WireParser.parse(frame).snapshot! : parsed!, out);
+        decoder.apply(baseline, parse ? T.WireCodec.parse(frame).snapshot! : parsed!, out);
       }
       return (performance.now() - t0) * 1000 / n;
     };
-    const parsed = T.WireParser.parse(frame).snapshot!;
+    const parsed = T.WireCodec.parse(frame).snapshot!;
     run(20000, true, parsed);
     run(20000, false, parsed);
     const fullUs = Math.min(run(10000, true, parsed), run(10000, true, parsed), run(10000, true, parsed));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DeltaDecoder, DeltaError, EntitySchema, WorldState, WireParser, uint64High } from '../src/index.js';
+import { DeltaDecoder, DeltaError, EntitySchema, WorldState, WireCodec, uint64High } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
 
 /** The file the Java codec writes and checks (ConformanceVectorsTest). */
@@ -102,7 +102,7 @@ for (const c of vectors.cases) {
     let applied = 0;
     let rejected = 0;
     for (const f of c.frames) {
-      const message = WireParser.parse(Buffer.from(f.frame, 'base64'));
+      const message = WireCodec.parse(Buffer.from(f.frame, 'base64'));
       const snapshot = message.snapshot;
       assert.ok(snapshot, `${f.note}: not a snapshot`);
       assert.equal(snapshot.tick, f.tick);
@@ -134,7 +134,7 @@ test('masks past bit 53 arrive whole', () => {
   assert.ok(wide);
   let sawBit63 = false;
   for (const f of wide.frames) {
-    for (const m of WireParser.parse(Buffer.from(f.frame, 'base64')).snapshot?.changedMasks ?? []) {
+    for (const m of WireCodec.parse(Buffer.from(f.frame, 'base64')).snapshot?.changedMasks ?? []) {
       sawBit63 ||= (uint64High(m) & 0x80000000) !== 0;
     }
   }

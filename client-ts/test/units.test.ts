@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  ApplyResult, EntitySchema, EntityState, InputJournal, Interpolator, Predictor, RenderState, SnapshotTracker, WireParser,
+  ApplyResult, EntitySchema, EntityState, InputJournal, Interpolator, Predictor, RenderState, SnapshotTracker, WireCodec,
   WorldState, clientOptions, rint,
 } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
@@ -13,7 +13,7 @@ const arena = (JSON.parse(readFileSync(VECTORS, 'utf8')) as { cases: { name: str
   .cases.find((c) => c.name === 'arena-110')!;
 const arenaSchema = EntitySchema.fromProto(tickwire.v1.EntitySchema.decode(Buffer.from(arena.schema, 'base64')));
 const snapshots = arena.frames.filter((f) => f.error === undefined)
-  .map((f) => WireParser.parse(Buffer.from(f.frame, 'base64')).snapshot!);
+  .map((f) => WireCodec.parse(Buffer.from(f.frame, 'base64')).snapshot!);
 
 test('rint rounds half to even like Java', () => {
   assert.deepEqual([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999, 1e300].map(rint), [0, 2, 2, -0, -2, -2, 2, 1e300]);

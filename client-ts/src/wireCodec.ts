@@ -35,7 +35,7 @@ export type WireEntitySchema = tickwire.v1.IEntitySchema;
  * Frames to messages and back: `ServerMessage` from a binary WebSocket frame, `ClientMessage` to
  * one (one envelope per frame, protocol/README.md "Message flow"). Stateless.
  */
-export const WireParser = {
+export const WireCodec = {
   /** Parse one binary frame; throws (protobufjs' error) on malformed bytes. */
   parse(frame: ArrayBuffer | Uint8Array): ServerMessage {
     const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
