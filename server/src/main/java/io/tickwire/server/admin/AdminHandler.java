@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,12 @@ import java.util.Map;
  * <p>
  * Reads are open; {@code POST /rooms} and {@code DELETE /rooms/{id}} need
  * {@code Authorization: Bearer <token>} and are disabled (403) when the server has no admin token.
+ * <p>
+ * Static pages: the monitor ({@code /}, {@code index.html}, {@code app.js}, {@code style.css}) and the
+ * spectator ({@code spectate.html}, {@code spectate.js}), which runs the TypeScript SDK's browser
+ * bundle {@code tickwire.js}. That bundle is built by {@code client-ts} ({@code npm run build} copies it
+ * into this package's resources, untracked) and is optional: a jar built without it answers 404 for it,
+ * and the spectator page says how to build it.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
@@ -37,10 +44,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final String JSON = "application/json; charset=utf-8";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String SDK_BUNDLE = "/tickwire.js";
     private static final Map<String, String> STATIC_TYPES = Map.of(
         "/index.html", "text/html; charset=utf-8",
         "/app.js", "text/javascript; charset=utf-8",
-        "/style.css", "text/css; charset=utf-8");
+        "/style.css", "text/css; charset=utf-8",
+        "/spectate.html", "text/html; charset=utf-8",
+        "/spectate.js", "text/javascript; charset=utf-8",
+        SDK_BUNDLE, "text/javascript; charset=utf-8");
 
     private final AdminApi api;
     private final byte[] token;
@@ -50,19 +61,29 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
         this.api = api;
         this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
-        this.staticFiles = Map.of(
-            "/index.html", load("index.html"),
-            "/app.js", load("app.js"),
-            "/style.css", load("style.css"));
+        final Map<String, byte[]> files = new HashMap<>();
+        for (final String path : STATIC_TYPES.keySet())
+        {
+            final byte[] content = load(path.substring(1), !SDK_BUNDLE.equals(path));
+            if (content != null)
+            {
+                files.put(path, content);
+            }
+        }
+        this.staticFiles = Map.copyOf(files);
     }
 
-    private static byte[] load(final String name)
+    private static byte[] load(final String name, final boolean required)
     {
         try (InputStream in = AdminHandler.class.getResourceAsStream("/io/tickwire/server/admin/" + name))
         {
             if (in == null)
             {
-                throw new IllegalStateException("monitor page resource missing from the jar: " + name);
+                if (required)
+                {
+                    throw new IllegalStateException("monitor page resource missing from the jar: " + name);
+                }
+                return null;
             }
             return in.readAllBytes();
         }
@@ -111,6 +132,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 return methodNotAllowed(method, path);
             }
             final String file = "/".equals(path) ? "/index.html" : path;
+            if (!staticFiles.containsKey(file))
+            {
+                return response(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", Unpooled.wrappedBuffer(
+                    ("not built into this jar: " + file + " (run: cd client-ts && npm ci && npm run build, then package " +
+                    "the server)").getBytes(StandardCharsets.UTF_8)));
+            }
             return response(HttpResponseStatus.OK, STATIC_TYPES.get(file), Unpooled.wrappedBuffer(staticFiles.get(file)));
         }
         switch (path)

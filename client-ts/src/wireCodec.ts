@@ -1,0 +1,74 @@
+import $protobuf from 'protobufjs/minimal.js';
+import { tickwire } from './proto/tickwire.js';
+
+/**
+ * The two 32-bit words of a uint64 as protobufjs hands them over when a `Long` class is configured.
+ * The SDK configures this one instead of the `long` package: decoding only needs the words (masks are
+ * read word by word, times converted with {@link uint64ToNumber}), and it keeps 10 KB out of the bundle.
+ */
+class Uint64Bits {
+  constructor(readonly low: number, readonly high: number, readonly unsigned: boolean) {}
+
+  static fromBits(low: number, high: number, unsigned: boolean): Uint64Bits {
+    return new Uint64Bits(low, high, unsigned);
+  }
+
+  static isLong(value: unknown): boolean {
+    return value instanceof Uint64Bits;
+  }
+}
+
+// uint64 fields (changed_masks, times) decode to words, never to a number that would drop bits past 2^53.
+$protobuf.util.Long = Uint64Bits as unknown as typeof $protobuf.util.Long;
+$protobuf.configure();
+
+export const ClientMessage = tickwire.v1.ClientMessage;
+export const ServerMessage = tickwire.v1.ServerMessage;
+export type ServerMessage = tickwire.v1.ServerMessage;
+export type Snapshot = tickwire.v1.ISnapshot;
+export type Welcome = tickwire.v1.IWelcome;
+export type Pong = tickwire.v1.IPong;
+export type ServerError = tickwire.v1.IError;
+export type WireEntitySchema = tickwire.v1.IEntitySchema;
+
+/**
+ * Frames to messages and back: `ServerMessage` from a binary WebSocket frame, `ClientMessage` to
+ * one (one envelope per frame, protocol/README.md "Message flow"). Stateless.
+ */
+export const WireCodec = {
+  /** Parse one binary frame; throws (protobufjs' error) on malformed bytes. */
+  parse(frame: ArrayBuffer | Uint8Array): ServerMessage {
+    const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
+    return ServerMessage.decode(bytes);
+  },
+
+  /** Parse an `EntitySchema` message on its own (tools and tests; a client gets it in `Welcome`). */
+  parseSchema(bytes: Uint8Array): tickwire.v1.EntitySchema {
+    return tickwire.v1.EntitySchema.decode(bytes);
+  },
+
+  join(roomId: string, roomType: string, ticket: string, resumeToken: string): Uint8Array {
+    return ClientMessage.encode({ join: { roomId, roomType, protocolVersion: PROTOCOL_VERSION, ticket, resumeToken } })
+      .finish();
+  },
+
+  input(seq: number, payload: Uint8Array, ackTick: number): Uint8Array {
+    return ClientMessage.encode({ input: { seq, payload, ackTick } }).finish();
+  },
+
+  ack(tick: number, requestFull: boolean): Uint8Array {
+    return ClientMessage.encode({ ack: { tick, requestFull } }).finish();
+  },
+
+  /** `clientTimeUs`: the client clock in whole microseconds, echoed in `Pong`. */
+  ping(clientTimeUs: number): Uint8Array {
+    return ClientMessage.encode({ ping: { clientTime: clientTimeUs } }).finish();
+  },
+
+  leave(reason: string): Uint8Array {
+    return ClientMessage.encode({ leave: { reason } }).finish();
+  },
+};
+
+/** The protocol version this SDK speaks (`ProtocolVersion.CURRENT`). */
+export const PROTOCOL_VERSION = 1;
