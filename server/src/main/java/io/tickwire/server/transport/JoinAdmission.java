@@ -118,9 +118,7 @@ final class JoinAdmission
         if (!InboundRecords.offerJoin(server.loop(handle.loopIndex()).inbound(), session.connectionId(), handle.key()))
         {
             directory.abandonSeat(handle);
-            server.counters().joinsRefusedOverload.increment();
-            return new Outcome(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
-                " inbound ring full");
+            return overloaded(handle);
         }
         session.room(handle);
         session.joinOffered(true);
@@ -147,12 +145,17 @@ final class JoinAdmission
         if (!InboundRecords.offerResume(server.loop(handle.loopIndex()).inbound(), session.connectionId(),
             target.playerKey()))
         {
-            server.counters().joinsRefusedOverload.increment();
-            return new Outcome(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
-                " inbound ring full");
+            return overloaded(handle);
         }
         session.room(handle);
         session.joinOffered(true);
         return ADMITTED;
+    }
+
+    private Outcome overloaded(final RoomHandle handle)
+    {
+        server.counters().joinsRefusedOverload.increment();
+        return new Outcome(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + handle.loopIndex() +
+            " inbound ring full");
     }
 }
