@@ -50,6 +50,7 @@ class ArenaEndToEndTest
         server = TickwireServer.start(ServerOptions.builder()
             .host("127.0.0.1")
             .port(0)
+            .adminPort(-1)
             .roomLoops(2)
             .roomType(ArenaGame.TYPE, ledger.counting(RecordingGame.recording(ArenaGame.factory(npcs), recorded, 600)))
             .build());

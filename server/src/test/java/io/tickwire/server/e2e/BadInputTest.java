@@ -43,7 +43,7 @@ class BadInputTest
     @BeforeAll
     static void startServerAndBystander() throws Exception
     {
-        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).roomLoops(1)
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
             .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
         bystanderClient = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
         bystander = bystanderClient.joinByType(ArenaGame.TYPE).get(5, TimeUnit.SECONDS);

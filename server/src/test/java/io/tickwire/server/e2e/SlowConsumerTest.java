@@ -59,6 +59,7 @@ class SlowConsumerTest
         server = TickwireServer.start(ServerOptions.builder()
             .host("127.0.0.1")
             .port(0)
+            .adminPort(-1)
             .roomLoops(1)
             .writeBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK)
             .socketSendBufferBytes(32 * 1024)
