@@ -56,24 +56,50 @@ public final class FloodProbe
             handshake(socket, uri);
             final OutputStream out = socket.getOutputStream();
             final long startNs = System.nanoTime();
-            final long endNs = startNs + seconds * 1_000_000_000L;
-            long sent = 0;
-            String ended = "still open after " + seconds + " s";
-            while (System.nanoTime() - endNs < 0)
+            final long[] sent = new long[1];
+            final String[] ended = {null};
+            final Thread writer = new Thread(() ->
             {
                 try
                 {
-                    out.write(batch);
-                    sent += batch.length;
+                    while (!Thread.currentThread().isInterrupted())
+                    {
+                        out.write(batch);
+                        sent[0] += batch.length;
+                    }
                 }
                 catch (final java.io.IOException ex)
                 {
-                    ended = "server closed after " + (System.nanoTime() - startNs) / 1_000_000 + " ms (" +
+                    ended[0] = "server closed after " + (System.nanoTime() - startNs) / 1_000_000 + " ms (" +
                         ex.getMessage() + ")";
-                    break;
                 }
+            }, "flood-writer");
+            writer.setDaemon(true);
+            writer.start();
+            long lastSent = 0;
+            long stalledSinceMs = -1;
+            for (long ms = 0; ms < seconds * 1000 && writer.isAlive(); ms += 250)
+            {
+                Thread.sleep(250);
+                if (sent[0] == lastSent && stalledSinceMs < 0)
+                {
+                    stalledSinceMs = ms;
+                }
+                else if (sent[0] != lastSent)
+                {
+                    stalledSinceMs = -1;
+                }
+                lastSent = sent[0];
             }
-            System.out.printf("FloodProbe %s: sent %,d bytes (%,d frames); %s%n", mode, sent, sent / frame.length, ended);
+            final boolean closedByServer = !writer.isAlive();
+            socket.close();
+            writer.join(2_000);
+            final String outcome = closedByServer ? ended[0] :
+                stalledSinceMs >= 0 ? "still open after " + seconds + " s; writes blocked since " + stalledSinceMs +
+                    " ms (the server stopped reading)" :
+                "still open after " + seconds + " s";
+            System.out.printf("FloodProbe %s: sent %,d bytes (%,d frames); %s%n", mode, sent[0], sent[0] / frame.length,
+                outcome);
         }
     }
 

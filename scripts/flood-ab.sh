@@ -20,18 +20,18 @@ java_opts="${SERVER_JAVA_OPTS:--Xmx256m}"
 loadtest_jar="$root/loadtest/target/tickwire-loadtest.jar"
 out="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 run_one() {
     local label="$1" jar="$2"
     # shellcheck disable=SC2086
     java $java_opts --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" \
-        --host 127.0.0.1 --port "$port" --admin-port $((port + 1)) > "$out/$label-server.log" 2>&1 &
+        --host 127.0.0.1 --port "$port" --admin-port $((port + 1)) --max-players 8 > "$out/$label-server.log" 2>&1 &
     local server=$!
     pids+=("$server")
     for _ in $(seq 1 100); do
-        curl -fs "http://127.0.0.1:$((port + 1))/ready" > /dev/null 2>&1 && break
+        curl -fs -m 1 "http://127.0.0.1:$((port + 1))/ready" > /dev/null 2>&1 && break
         sleep 0.1
     done
     java -jar "$loadtest_jar" --url "ws://127.0.0.1:$port/ws" --bots 16 --players-per-room 8 \
@@ -45,21 +45,27 @@ run_one() {
     local peak=0 rss
     while kill -0 "$flood" 2>/dev/null; do
         rss=$(ps -o rss= -p "$server" 2>/dev/null | tr -d ' ' || echo 0)
-        [[ -n "$rss" && "$rss" -gt "$peak" ]] && peak=$rss
+        if [[ -n "$rss" && "$rss" -gt "$peak" ]]; then peak=$rss; fi
         sleep 0.5
     done
     local healthy="yes"
     curl -fs -m 2 "http://127.0.0.1:$((port + 1))/health" > /dev/null 2>&1 || healthy="no (timed out)"
     wait "$lt" || true
-    jcmd "$server" GC.run > /dev/null 2>&1 || true
+    timeout 20 jcmd "$server" GC.run > /dev/null 2>&1 || true
     local heap
-    heap=$(jcmd "$server" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1)
+    heap=$(timeout 20 jcmd "$server" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1 || true)
+    local oom
+    oom=$(grep -c OutOfMemoryError "$out/$label-server.log" || true)
     local rate
-    rate=$(sed -n 's/.*snapshots per bot[^0-9]*\([0-9.]*\).*/\1/p' "$out/$label-lt.txt" | head -1)
+    rate=$(sed -n 's/.*per bot over server time \([0-9.]*\) Hz mean (min \([0-9.]*\).*/\1 mean, \2 min/p' "$out/$label-lt.txt" | head -1 || true)
+    local connected
+    connected=$(sed -n 's/^bots *connected \([0-9]*\/[0-9]*\) at end.*/\1/p' "$out/$label-lt.txt" | head -1 || true)
     printf '%-4s %-8s flood: %s\n' "$label" "$mode" "$(cat "$out/$label-flood.txt")"
-    printf '%-4s peak RSS %s MB, heap used after full GC %s MB, /health after flood: %s, bystander snapshots per bot: %s Hz\n' \
-        "$label" "$((peak / 1024))" "$(( ${heap:-0} / 1024 ))" "$healthy" "${rate:-?}"
+    printf '%-4s peak RSS %s MB, heap used after full GC %s MB, OutOfMemoryError lines %s, /health after flood: %s, bystanders connected at end %s, snapshots per bot %s Hz\n' \
+        "$label" "$((peak / 1024))" "$(( ${heap:-0} / 1024 ))" "$oom" "$healthy" "${connected:-?}" "${rate:-?}"
     kill "$server" 2>/dev/null || true
+    sleep 3
+    kill -9 "$server" 2>/dev/null || true   # a server wedged by the flood no longer stops on SIGTERM
     wait "$server" 2>/dev/null || true
 }
 
