@@ -135,6 +135,16 @@ public final class Main implements Callable<Integer>
         description = "Inputs per second per session; excess dropped, sustained excess closed (env TICKWIRE_MAX_INPUTS_PER_SECOND, default ${DEFAULT-VALUE}).")
     int maxInputsPerSecond;
 
+    @Option(names = "--max-message-bytes", defaultValue = "${env:TICKWIRE_MAX_MESSAGE_BYTES:-" +
+        LimitSettings.DEFAULT_MAX_MESSAGE_BYTES + "}",
+        description = "Largest game message payload a client may send; larger closes with 1009 (env TICKWIRE_MAX_MESSAGE_BYTES, default ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Option(names = "--max-messages-per-second", defaultValue = "${env:TICKWIRE_MAX_MESSAGES_PER_SECOND:-" +
+        LimitSettings.DEFAULT_MAX_MESSAGES_PER_SECOND + "}",
+        description = "Game messages per second per session (burst one second's worth); more closes with 1008 (env TICKWIRE_MAX_MESSAGES_PER_SECOND, default ${DEFAULT-VALUE}).")
+    int maxMessagesPerSecond;
+
     @Option(names = "--max-outbound-bytes", defaultValue = "${env:TICKWIRE_MAX_OUTBOUND_BYTES:-" +
         LimitSettings.DEFAULT_MAX_OUTBOUND_BYTES + "}",
         description = "Bytes queued for one connection before it is closed (env TICKWIRE_MAX_OUTBOUND_BYTES, default ${DEFAULT-VALUE}).")
@@ -229,6 +239,8 @@ public final class Main implements Callable<Integer>
             .handshakeTimeoutMs(handshakeTimeoutMs)
             .idleTimeoutMs(idleTimeoutMs)
             .maxInputsPerSecond(maxInputsPerSecond)
+            .maxMessageBytes(maxMessageBytes)
+            .maxMessagesPerSecond(maxMessagesPerSecond)
             .maxOutboundBytes(maxOutboundBytes)
             .maxPingsPerSecond(maxPingsPerSecond)
             .joinTimeoutMs(joinTimeoutMs)

@@ -149,7 +149,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     {
                         return denied;
                     }
-                    return createRoom(first(params, "type"), first(params, "id"));
+                    return createRoom(first(params, "type"), first(params, "id"), request);
                 }
                 return methodNotAllowed(method, path);
             default:
@@ -184,13 +184,22 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return json(HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
     }
 
-    private FullHttpResponse createRoom(final String type, final String roomId)
+    private FullHttpResponse createRoom(final String type, final String roomId, final FullHttpRequest request)
     {
         if (type == null || type.isEmpty())
         {
             return json(HttpResponseStatus.BAD_REQUEST, error("query parameter 'type' is required, e.g. ?type=arena"));
         }
-        final AdminApi.CreateResult result = api.createRoom(type, roomId);
+        final CreateRoomBody body;
+        try
+        {
+            body = CreateRoomBody.parse(request.content().toString(StandardCharsets.UTF_8));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return json(HttpResponseStatus.BAD_REQUEST, error(ex.getMessage()));
+        }
+        final AdminApi.CreateResult result = api.createRoom(type, roomId, body.options(), body.emptyTtlMs());
         if (result.handle() == null)
         {
             return json(HttpResponseStatus.valueOf(result.httpStatus()), error(result.error()));
