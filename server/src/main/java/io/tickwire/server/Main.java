@@ -11,6 +11,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -135,6 +138,10 @@ public final class Main implements Callable<Integer>
         description = "Inputs per second per session; excess dropped, sustained excess closed (env TICKWIRE_MAX_INPUTS_PER_SECOND, default ${DEFAULT-VALUE}).")
     int maxInputsPerSecond;
 
+    @Option(names = "--game-jar", split = ",", defaultValue = "${env:TICKWIRE_GAME_JARS:-}",
+        description = "Game jars to load room types from (ServiceLoader of GameLogicFactory), comma-separated or repeated; without any, the demo arena runs (env TICKWIRE_GAME_JARS).")
+    List<Path> gameJars = new ArrayList<>();
+
     @Option(names = "--max-message-bytes", defaultValue = "${env:TICKWIRE_MAX_MESSAGE_BYTES:-" +
         LimitSettings.DEFAULT_MAX_MESSAGE_BYTES + "}",
         description = "Largest game message payload a client may send; larger closes with 1009 (env TICKWIRE_MAX_MESSAGE_BYTES, default ${DEFAULT-VALUE}).")
@@ -216,8 +223,17 @@ public final class Main implements Callable<Integer>
     ServerOptions toOptions()
     {
         require(arenaNpcs >= 0 && arenaNpcs <= MAX_ARENA_NPCS, "arenaNpcs", arenaNpcs);
-        return ServerOptions.builder()
-            .roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs))
+        final ServerOptions.Builder builder = ServerOptions.builder();
+        final List<Path> jars = gameJars.stream().filter(p -> !p.toString().isEmpty()).toList();
+        if (jars.isEmpty())
+        {
+            builder.roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs));
+        }
+        else
+        {
+            GameJars.load(jars).forEach(builder::roomType);
+        }
+        return builder
             .host(host)
             .port(port)
             .webSocketPath(path)

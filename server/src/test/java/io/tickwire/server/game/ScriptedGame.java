@@ -81,6 +81,51 @@ public final class ScriptedGame implements GameLogic
         };
     }
 
+    /**
+     * The factory as a game jar lists it in {@code META-INF/services}: public, no-argument constructor,
+     * 4 seats at 20 Hz.
+     */
+    public static final class Factory implements GameLogicFactory
+    {
+        private final GameLogicFactory delegate = factory(4, 20);
+
+        @Override
+        public String type()
+        {
+            return TYPE;
+        }
+
+        @Override
+        public EntitySchema schema()
+        {
+            return SCHEMA;
+        }
+
+        @Override
+        public int maxPlayers()
+        {
+            return delegate.maxPlayers();
+        }
+
+        @Override
+        public int tickRateHz()
+        {
+            return delegate.tickRateHz();
+        }
+
+        @Override
+        public String validateOptions(final Map<String, String> options)
+        {
+            return delegate.validateOptions(options);
+        }
+
+        @Override
+        public GameLogic create(final RoomContext room)
+        {
+            return delegate.create(room);
+        }
+    }
+
     private Player failInOnJoin;
 
     private static String name(final Player player)
