@@ -70,7 +70,7 @@ class GameApiTest
     }
 
     /** Records one session's events as text. */
-    private static final class Recorder implements SessionListener
+    private static class Recorder implements SessionListener
     {
         final List<String> messages = new CopyOnWriteArrayList<>();
         final List<Integer> messageTicks = new CopyOnWriteArrayList<>();
@@ -306,5 +306,51 @@ class GameApiTest
         assertEquals(CloseCodes.POLICY_VIOLATION, rawClose(flood), "flood past maxMessagesPerSecond");
         final long closes = server.counters().messageCloses.sum();
         assertEquals(2, closes, "oversize and flood counted: " + closes);
+    }
+
+    /**
+     * Not a pass/fail timing: measures one message's round trip (SDK send, server echo from onMessage, SDK
+     * listener) one at a time on loopback, and the bytes each direction costs, for protocol/README.md.
+     */
+    @Test
+    void shouldMeasureMessageRoundTripOnLoopback() throws Exception
+    {
+        final java.util.concurrent.BlockingQueue<Long> arrivals = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Recorder r = new Recorder()
+        {
+            @Override
+            public void onMessage(final RoomSession session, final int type, final byte[] payload, final int tick)
+            {
+                if (type == 2)
+                {
+                    arrivals.add(System.nanoTime());
+                }
+            }
+        };
+        final RoomSession s = join(JoinRequest.byType(ScriptedGame.TYPE), r);
+        final byte[] payload = new byte[16];
+        final int warmup = 200;
+        final int measured = 600;
+        final long[] rttNs = new long[measured];
+        for (int i = 0; i < warmup + measured; i++)
+        {
+            final long sentNs = System.nanoTime();
+            s.send(1, payload);
+            final Long arrivedNs = arrivals.poll(5, TimeUnit.SECONDS);
+            assertTrue(arrivedNs != null, "echo " + i + " arrived");
+            if (i >= warmup)
+            {
+                rttNs[i - warmup] = arrivedNs - sentNs;
+            }
+        }
+        java.util.Arrays.sort(rttNs);
+        final long bytesOutBefore = s.stats().bytesOut();
+        final long bytesInBefore = s.stats().bytesIn();
+        s.send(1, payload);
+        assertTrue(arrivals.poll(5, TimeUnit.SECONDS) != null);
+        System.out.println("message round trip on loopback, 16-byte payload: p50=" + rttNs[measured / 2] / 1000 +
+            " us, p99=" + rttNs[measured * 99 / 100] / 1000 + " us, max=" + rttNs[measured - 1] / 1000 +
+            " us; one message client->server " + (s.stats().bytesOut() - bytesOutBefore) +
+            " bytes (SDK count), server->client " + (s.stats().bytesIn() - bytesInBefore) + " bytes (SDK count)");
     }
 }
