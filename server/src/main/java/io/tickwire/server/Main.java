@@ -149,7 +149,7 @@ public final class Main implements Callable<Integer>
 
     @Option(names = "--max-messages-per-second", defaultValue = "${env:TICKWIRE_MAX_MESSAGES_PER_SECOND:-" +
         LimitSettings.DEFAULT_MAX_MESSAGES_PER_SECOND + "}",
-        description = "Game messages per second per session (burst one second's worth); more closes with 1008 (env TICKWIRE_MAX_MESSAGES_PER_SECOND, default ${DEFAULT-VALUE}).")
+        description = "Game messages per second per session (burst a quarter second's worth); more closes with 1008 (env TICKWIRE_MAX_MESSAGES_PER_SECOND, default ${DEFAULT-VALUE}).")
     int maxMessagesPerSecond;
 
     @Option(names = "--max-outbound-bytes", defaultValue = "${env:TICKWIRE_MAX_OUTBOUND_BYTES:-" +

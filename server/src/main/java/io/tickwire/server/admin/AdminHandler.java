@@ -241,6 +241,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             .field("bytesOutPerSecond", room.bytesOutPerSecond())
             .field("bytesOutTotal", room.bytesOutTotal())
             .field("loop", room.loopIndex())
+            .field("locked", room.isLocked())
+            .object("options", room.options())
+            .object("metadata", room.metadata())
             .endObject();
     }
 

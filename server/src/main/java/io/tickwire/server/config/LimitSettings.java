@@ -23,7 +23,7 @@ import static io.tickwire.server.config.OptionChecks.require;
  * @param maxDetachedPerAddress    players in their resume grace one address may hold.
  * @param maxMessageBytes          largest game message payload a client may send, below
  *                                 {@code maxFrameLength}; larger closes with 1009.
- * @param maxMessagesPerSecond     game messages per second a session may send (burst: one second's worth);
+ * @param maxMessagesPerSecond     game messages per second a session may send (burst: a quarter second's worth);
  *                                 more closes with 1008 (messages are reliable: never dropped).
  */
 public record LimitSettings(
@@ -46,7 +46,7 @@ public record LimitSettings(
 {
     /** Largest game message payload a client may send (else 1009). */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024;
-    /** Game messages per second a session may send, with a burst of one second's worth (else 1008). */
+    /** Game messages per second a session may send, with a burst of a quarter second's worth (else 1008). */
     public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 30;
 
     /** Largest WebSocket frame a client may send. */

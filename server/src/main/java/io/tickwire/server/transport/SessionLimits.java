@@ -10,7 +10,7 @@ package io.tickwire.server.transport;
  * @param closeGraceMs       how long a close frame may wait for the client's answer before TCP is
  *                           closed whatever is queued.
  * @param maxMessageBytes      largest game message payload (else 1009).
- * @param maxMessagesPerSecond game messages per second, burst of one second's worth (else 1008).
+ * @param maxMessagesPerSecond game messages per second, burst of a quarter second's worth (else 1008).
  */
 public record SessionLimits(int maxInputsPerSecond, int maxPingsPerSecond, long joinTimeoutMs, long closeGraceMs,
     int maxMessageBytes, int maxMessagesPerSecond)

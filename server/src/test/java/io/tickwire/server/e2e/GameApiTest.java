@@ -59,7 +59,7 @@ class GameApiTest
         ScriptedGame.EVENTS.clear();
         server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(2)
             .roomType(ScriptedGame.TYPE, ScriptedGame.factory(4, 20))
-            .maxMessagesPerSecond(1000).maxMessageBytes(512).roomLingerMs(200).build());
+            .maxMessagesPerSecond(4000).maxMessageBytes(512).roomLingerMs(200).build());
     }
 
     @AfterEach
@@ -271,7 +271,14 @@ class GameApiTest
         {
             for (final ClientMessage frame : frames)
             {
-                client.sendBinary(frame.toByteArray());
+                try
+                {
+                    client.sendBinary(frame.toByteArray());
+                }
+                catch (final Exception ex)
+                {
+                    break; // the server closed the connection: the rest is not needed
+                }
             }
             final int code = client.awaitCloseCode();
             await(() -> client.messages().stream().anyMatch(ServerMessage::hasError), "Error before close");
@@ -294,10 +301,14 @@ class GameApiTest
     @Test
     void shouldCloseBadMessagesWithTheirCodes() throws Exception
     {
+        server.close();
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+            .roomType(ScriptedGame.TYPE, ScriptedGame.factory(4, 20)).maxMessagesPerSecond(20).maxMessageBytes(512)
+            .build());
         assertEquals(CloseCodes.NOT_JOINED, rawClose(message(1, 4)), "before join");
         assertEquals(CloseCodes.MESSAGE_TOO_BIG, rawClose(joinFrame(), message(1, 513)), "oversize");
         assertEquals(CloseCodes.INVALID_PAYLOAD, rawClose(joinFrame(), message(0, 4)), "type 0");
-        final ClientMessage[] flood = new ClientMessage[1 + 1200];
+        final ClientMessage[] flood = new ClientMessage[1 + 40];
         flood[0] = joinFrame();
         for (int i = 1; i < flood.length; i++)
         {
@@ -334,6 +345,7 @@ class GameApiTest
         final long[] rttNs = new long[measured];
         for (int i = 0; i < warmup + measured; i++)
         {
+            Thread.sleep(1);
             final long sentNs = System.nanoTime();
             s.send(1, payload);
             final Long arrivedNs = arrivals.poll(5, TimeUnit.SECONDS);
