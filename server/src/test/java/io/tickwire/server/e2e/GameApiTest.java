@@ -176,11 +176,12 @@ class GameApiTest
     {
         final Recorder a = new Recorder();
         final RoomSession inside = join(JoinRequest.byType(ScriptedGame.TYPE), a);
-        assertEquals(4101, refusalCode(JoinRequest.byType(ScriptedGame.TYPE).options(Map.of("ban", "yes"))));
-        assertEquals(CloseCodes.INTERNAL_ERROR,
-            refusalCode(JoinRequest.byType(ScriptedGame.TYPE).options(Map.of("boom", "attempt"))));
-        assertEquals(CloseCodes.INTERNAL_ERROR,
-            refusalCode(JoinRequest.byType(ScriptedGame.TYPE).options(Map.of("boom", "join"))));
+        // By id, so the refused joiners knock on the very room the player is in (by type, options that
+        // differ would open another room).
+        final String roomId = inside.roomId();
+        assertEquals(4101, refusalCode(JoinRequest.byId(roomId).options(Map.of("ban", "yes"))));
+        assertEquals(CloseCodes.INTERNAL_ERROR, refusalCode(JoinRequest.byId(roomId).options(Map.of("boom", "attempt"))));
+        assertEquals(CloseCodes.INTERNAL_ERROR, refusalCode(JoinRequest.byId(roomId).options(Map.of("boom", "join"))));
         final int before = a.snapshots.get();
         await(() -> a.snapshots.get() > before + 5, "the player inside keeps receiving snapshots");
         assertTrue(inside.isOpen());
