@@ -573,6 +573,29 @@ final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbou
     }
 
     /**
+     * Queue a game message for the event loop, behind every input and message sent before it. Any thread.
+     *
+     * @return false when the session is not open (reconnecting or closed): the message is not sent.
+     */
+    boolean sendMessage(final int type, final byte[] payload)
+    {
+        if (!isOpen())
+        {
+            return false;
+        }
+        final com.google.protobuf.ByteString bytes = com.google.protobuf.ByteString.copyFrom(payload);
+        execute(() ->
+        {
+            if (!outbound.message(type, bytes))
+            {
+                LOG.debug("game message not sent, the session closed or lost its connection: type={}, uri={}", type,
+                    options.uri());
+            }
+        });
+        return true;
+    }
+
+    /**
      * Queue a {@code Ping} carrying {@link System#nanoTime()} at the moment it is written. Any thread.
      */
     void sendPing()

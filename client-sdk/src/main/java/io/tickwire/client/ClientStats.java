@@ -22,6 +22,8 @@ public final class ClientStats
     volatile long framesIn;
     volatile long framesOut;
     volatile long pingsSent;
+    volatile long messagesSent;
+    volatile long messagesReceived;
     volatile long pongsReceived;
     volatile long pollCoalesced;
     volatile long pollDropped;
@@ -150,6 +152,22 @@ public final class ClientStats
     public long pingsSent()
     {
         return pingsSent;
+    }
+
+    /**
+     * @return game messages written ({@link RoomSession#send}).
+     */
+    public long messagesSent()
+    {
+        return messagesSent;
+    }
+
+    /**
+     * @return game messages received from the room.
+     */
+    public long messagesReceived()
+    {
+        return messagesReceived;
     }
 
     /**

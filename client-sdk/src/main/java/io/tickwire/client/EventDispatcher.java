@@ -45,6 +45,8 @@ final class EventDispatcher implements PollQueue.Dispatcher
 
         void onPong(long rttNanos, int serverTick);
 
+        void onMessage(int type, byte[] payload, int tick);
+
         void onError(int code, String message);
 
         void onDisconnected(int code, String reason, boolean willReconnect);
@@ -163,6 +165,18 @@ final class EventDispatcher implements PollQueue.Dispatcher
         route(e);
     }
 
+    /**
+     * A game message: never dropped (the poll queue keeps every one until {@code poll()}).
+     */
+    void fireMessage(final int type, final byte[] payload, final int tick)
+    {
+        final PollQueue.Event e = new PollQueue.Event(PollQueue.MESSAGE);
+        e.code = type;
+        e.payload = payload;
+        e.serverTick = tick;
+        route(e);
+    }
+
     void fireError(final int code, final String message)
     {
         route(event(PollQueue.ERROR, code, message));
@@ -230,6 +244,9 @@ final class EventDispatcher implements PollQueue.Dispatcher
                 break;
             case PollQueue.ERROR:
                 target.onError(event.code, event.text);
+                break;
+            case PollQueue.MESSAGE:
+                target.onMessage(event.code, event.payload, event.serverTick);
                 break;
             case PollQueue.DISCONNECTED:
                 target.onDisconnected(event.code, event.text, event.flag);

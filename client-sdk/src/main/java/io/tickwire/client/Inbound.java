@@ -112,6 +112,18 @@ final class Inbound
             case ERROR:
                 onServerError(link, message.getError());
                 break;
+            case MESSAGE:
+                if (!link.welcomed)
+                {
+                    onProtocolError("message before Welcome: type=" + message.getMessage().getType());
+                }
+                else
+                {
+                    stats.messagesReceived++;
+                    events.fireMessage(message.getMessage().getType(), message.getMessage().getPayload().toByteArray(),
+                        message.getMessage().getTick());
+                }
+                break;
             default:
                 onProtocolError("ServerMessage without a known body: length=" + sizeBytes);
                 break;

@@ -1,5 +1,6 @@
 package io.tickwire.client;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,13 +14,16 @@ public final class JoinRequest
     private final String roomId;
     private final String ticket;
     private final String resumeToken;
+    private final Map<String, String> options;
 
-    private JoinRequest(final String roomType, final String roomId, final String ticket, final String resumeToken)
+    private JoinRequest(final String roomType, final String roomId, final String ticket, final String resumeToken,
+        final Map<String, String> options)
     {
         this.roomType = roomType;
         this.roomId = roomId;
         this.ticket = ticket;
         this.resumeToken = resumeToken;
+        this.options = Map.copyOf(options);
     }
 
     /**
@@ -29,7 +33,7 @@ public final class JoinRequest
      */
     public static JoinRequest byType(final String roomType)
     {
-        return new JoinRequest(requireNonEmpty(roomType, "roomType"), "", "", "");
+        return new JoinRequest(requireNonEmpty(roomType, "roomType"), "", "", "", Map.of());
     }
 
     /**
@@ -39,7 +43,7 @@ public final class JoinRequest
      */
     public static JoinRequest byId(final String roomId)
     {
-        return new JoinRequest("", requireNonEmpty(roomId, "roomId"), "", "");
+        return new JoinRequest("", requireNonEmpty(roomId, "roomId"), "", "", Map.of());
     }
 
     /**
@@ -48,7 +52,7 @@ public final class JoinRequest
      */
     public JoinRequest ticket(final String ticket)
     {
-        return new JoinRequest(roomType, roomId, Objects.requireNonNull(ticket, "ticket"), resumeToken);
+        return new JoinRequest(roomType, roomId, Objects.requireNonNull(ticket, "ticket"), resumeToken, options);
     }
 
     /**
@@ -57,7 +61,26 @@ public final class JoinRequest
      */
     public JoinRequest resumeToken(final String resumeToken)
     {
-        return new JoinRequest(roomType, roomId, ticket, Objects.requireNonNull(resumeToken, "resumeToken"));
+        return new JoinRequest(roomType, roomId, ticket, Objects.requireNonNull(resumeToken, "resumeToken"), options);
+    }
+
+    /**
+     * @param options room options: a join by type creates its room with them and only joins rooms created
+     *                with equal ones; the game sees them in {@code onJoinAttempt}. The room type may refuse
+     *                them (close 4015).
+     * @return a copy of this request carrying the options.
+     */
+    public JoinRequest options(final Map<String, String> options)
+    {
+        return new JoinRequest(roomType, roomId, ticket, resumeToken, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * @return the room options, empty when none; immutable.
+     */
+    public Map<String, String> options()
+    {
+        return options;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.Ack;
 import io.tickwire.protocol.v1.ClientMessage;
+import io.tickwire.protocol.v1.GameMessage;
 import io.tickwire.protocol.v1.Input;
 import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.Leave;
@@ -71,7 +72,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     void join(final JoinRequest request)
     {
         final Join.Builder join = Join.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
-            .setTicket(request.ticket()).setResumeToken(request.resumeToken());
+            .setTicket(request.ticket()).setResumeToken(request.resumeToken()).putAllOptions(request.options());
         if (request.roomType().isEmpty())
         {
             join.setRoomId(request.roomId());
@@ -161,6 +162,23 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     void onFullRequestAnswered()
     {
         fullRequested = false;
+    }
+
+    /**
+     * Write and flush a game message when writable.
+     *
+     * @return false when the session is not joined, closing, or its link is not open.
+     */
+    boolean message(final int type, final ByteString payload)
+    {
+        if (!isWritable())
+        {
+            return false;
+        }
+        write(ClientMessage.newBuilder().setMessage(GameMessage.newBuilder().setType(type).setPayload(payload)).build());
+        stats.messagesSent++;
+        link.flush();
+        return true;
     }
 
     /**

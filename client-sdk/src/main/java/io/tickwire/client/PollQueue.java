@@ -27,6 +27,7 @@ final class PollQueue
     static final int CLOSED = 3;
     static final int DISCONNECTED = 4;
     static final int RECONNECTED = 5;
+    static final int MESSAGE = 6;
     static final int MAX_OTHER_EVENTS = 1024;
 
     /** One queued event. */
@@ -40,6 +41,7 @@ final class PollQueue
         int code;
         String text;
         boolean flag;
+        byte[] payload;
 
         Event(final int type)
         {

@@ -172,6 +172,28 @@ public final class RoomSession implements AutoCloseable
     }
 
     /**
+     * Send a game message to the room: reliable and ordered while the connection lives (the server hands
+     * each one to the game's {@code onMessage} once, in the order sent, and in order with this session's
+     * inputs). Separate from inputs: not one per tick, not replayed by prediction, not kept across a
+     * reconnection. The server closes the connection for a payload over its {@code --max-message-bytes}
+     * (1009) or more than {@code --max-messages-per-second} (1008). Any thread.
+     *
+     * @param type    game-defined type, at least 1.
+     * @param payload bytes, copied before this returns.
+     * @return true when queued; false when the session is not open (reconnecting or closed), nothing sent.
+     * @throws IllegalArgumentException when {@code type} is below 1.
+     */
+    public boolean send(final int type, final byte[] payload)
+    {
+        Objects.requireNonNull(payload, "payload");
+        if (type < 1)
+        {
+            throw new IllegalArgumentException("message type must be >= 1: type=" + type);
+        }
+        return connection.sendMessage(type, payload);
+    }
+
+    /**
      * Acknowledge a tick explicitly, for clients built with {@link ClientOptions#autoAck()} off.
      * Acknowledge only ticks this client applied. Any thread.
      *

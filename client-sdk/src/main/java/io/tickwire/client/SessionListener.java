@@ -66,6 +66,22 @@ public interface SessionListener
     }
 
     /**
+     * A game message from the room: reliable and ordered (each message the room sent this player while
+     * connected arrives once, in the order sent; messages sent while the player was detached are lost). It
+     * is delivered in line with the snapshots: a message the game sent during tick {@code t} arrives before
+     * the snapshot of tick {@code t}.
+     *
+     * @param session the session.
+     * @param type    game-defined type (at least 1).
+     * @param payload the bytes; the listener may keep them (each message has its own array, shared by the
+     *                session's listeners: do not modify).
+     * @param tick    the server tick the message belongs to (see {@code RoomContext.tick()} on the server).
+     */
+    default void onMessage(final RoomSession session, final int type, final byte[] payload, final int tick)
+    {
+    }
+
+    /**
      * A {@code Pong} answered a {@link RoomSession#ping()} or an automatic ping; the
      * {@link RoomSession#clock()} has already taken the sample.
      *

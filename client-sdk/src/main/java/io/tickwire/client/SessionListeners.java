@@ -115,6 +115,12 @@ final class SessionListeners implements EventDispatcher.Target
     }
 
     @Override
+    public void onMessage(final int type, final byte[] payload, final int tick)
+    {
+        forEach("onMessage", l -> l.onMessage(session, type, payload, tick));
+    }
+
+    @Override
     public void onPong(final long rttNanos, final int serverTick)
     {
         forEach("onPong", l -> l.onPong(session, rttNanos, serverTick));

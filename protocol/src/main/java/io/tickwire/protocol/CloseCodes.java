@@ -56,6 +56,21 @@ public final class CloseCodes
     public static final int SESSION_REPLACED = 4013;
     /** No {@code Join} within the join timeout after the WebSocket handshake. */
     public static final int JOIN_TIMEOUT = 4014;
+    /** The room options of a join (or of a room to create) were refused by the room type. */
+    public static final int INVALID_ROOM_OPTIONS = 4015;
+    /** The game kicked or refused the player: the lowest code of the range a game may use. */
+    public static final int GAME_MIN = 4100;
+    /** The highest code a game may use for a refusal or a kick. */
+    public static final int GAME_MAX = 4199;
+
+    /**
+     * @param code a close code.
+     * @return true when it is in the game-defined range {@link #GAME_MIN}..{@link #GAME_MAX}.
+     */
+    public static boolean isGameDefined(final int code)
+    {
+        return code >= GAME_MIN && code <= GAME_MAX;
+    }
 
     private CloseCodes()
     {

@@ -11,6 +11,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -135,6 +138,20 @@ public final class Main implements Callable<Integer>
         description = "Inputs per second per session; excess dropped, sustained excess closed (env TICKWIRE_MAX_INPUTS_PER_SECOND, default ${DEFAULT-VALUE}).")
     int maxInputsPerSecond;
 
+    @Option(names = "--game-jar", split = ",", defaultValue = "${env:TICKWIRE_GAME_JARS:-}",
+        description = "Game jars to load room types from (ServiceLoader of GameLogicFactory), comma-separated or repeated; without any, the demo arena runs (env TICKWIRE_GAME_JARS).")
+    List<Path> gameJars = new ArrayList<>();
+
+    @Option(names = "--max-message-bytes", defaultValue = "${env:TICKWIRE_MAX_MESSAGE_BYTES:-" +
+        LimitSettings.DEFAULT_MAX_MESSAGE_BYTES + "}",
+        description = "Largest game message payload a client may send; larger closes with 1009 (env TICKWIRE_MAX_MESSAGE_BYTES, default ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Option(names = "--max-messages-per-second", defaultValue = "${env:TICKWIRE_MAX_MESSAGES_PER_SECOND:-" +
+        LimitSettings.DEFAULT_MAX_MESSAGES_PER_SECOND + "}",
+        description = "Game messages per second per session (burst a quarter second's worth); more closes with 1008 (env TICKWIRE_MAX_MESSAGES_PER_SECOND, default ${DEFAULT-VALUE}).")
+    int maxMessagesPerSecond;
+
     @Option(names = "--max-outbound-bytes", defaultValue = "${env:TICKWIRE_MAX_OUTBOUND_BYTES:-" +
         LimitSettings.DEFAULT_MAX_OUTBOUND_BYTES + "}",
         description = "Bytes queued for one connection before it is closed (env TICKWIRE_MAX_OUTBOUND_BYTES, default ${DEFAULT-VALUE}).")
@@ -206,8 +223,17 @@ public final class Main implements Callable<Integer>
     ServerOptions toOptions()
     {
         require(arenaNpcs >= 0 && arenaNpcs <= MAX_ARENA_NPCS, "arenaNpcs", arenaNpcs);
-        return ServerOptions.builder()
-            .roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs))
+        final ServerOptions.Builder builder = ServerOptions.builder();
+        final List<Path> jars = gameJars.stream().filter(p -> !p.toString().isEmpty()).toList();
+        if (jars.isEmpty())
+        {
+            builder.roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs));
+        }
+        else
+        {
+            GameJars.load(jars).forEach(builder::roomType);
+        }
+        return builder
             .host(host)
             .port(port)
             .webSocketPath(path)
@@ -229,6 +255,8 @@ public final class Main implements Callable<Integer>
             .handshakeTimeoutMs(handshakeTimeoutMs)
             .idleTimeoutMs(idleTimeoutMs)
             .maxInputsPerSecond(maxInputsPerSecond)
+            .maxMessageBytes(maxMessageBytes)
+            .maxMessagesPerSecond(maxMessagesPerSecond)
             .maxOutboundBytes(maxOutboundBytes)
             .maxPingsPerSecond(maxPingsPerSecond)
             .joinTimeoutMs(joinTimeoutMs)

@@ -104,6 +104,8 @@ public record ServerOptions(
         private long joinTimeoutMs = LimitSettings.DEFAULT_JOIN_TIMEOUT_MS;
         private long closeGraceMs = LimitSettings.DEFAULT_CLOSE_GRACE_MS;
         private int maxDetachedPerAddress = LimitSettings.DEFAULT_MAX_DETACHED_PER_ADDRESS;
+        private int maxMessageBytes = LimitSettings.DEFAULT_MAX_MESSAGE_BYTES;
+        private int maxMessagesPerSecond = LimitSettings.DEFAULT_MAX_MESSAGES_PER_SECOND;
         private long slowClientTimeoutMs = LimitSettings.DEFAULT_SLOW_CLIENT_TIMEOUT_MS;
         private long ackTimeoutMs = LimitSettings.DEFAULT_ACK_TIMEOUT_MS;
         private long handshakeTimeoutMs = LimitSettings.DEFAULT_HANDSHAKE_TIMEOUT_MS;
@@ -380,6 +382,20 @@ public record ServerOptions(
             return this;
         }
 
+        /** @param bytes largest game message payload from a client. @return this. @see LimitSettings#maxMessageBytes() */
+        public Builder maxMessageBytes(final int bytes)
+        {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** @param value game messages per second per session. @return this. @see LimitSettings#maxMessagesPerSecond() */
+        public Builder maxMessagesPerSecond(final int value)
+        {
+            this.maxMessagesPerSecond = value;
+            return this;
+        }
+
         /** @param ms linger of an empty room. @return this. */
         public Builder roomLingerMs(final long ms)
         {
@@ -424,7 +440,8 @@ public record ServerOptions(
                     snapshotHistory),
                 new LimitSettings(maxFrameLength, maxInputPayload, maxConnections, maxConnectionsPerAddress,
                     idleTimeoutMs, maxInputsPerSecond, slowClientTimeoutMs, ackTimeoutMs, handshakeTimeoutMs,
-                    maxOutboundBytes, maxPingsPerSecond, joinTimeoutMs, closeGraceMs, maxDetachedPerAddress),
+                    maxOutboundBytes, maxPingsPerSecond, joinTimeoutMs, closeGraceMs, maxDetachedPerAddress,
+                    maxMessageBytes, maxMessagesPerSecond),
                 new AdminSettings(adminHost, adminPort, adminToken),
                 new AuthSettings(ticketSecret, resumeGraceMs),
                 new LifecycleSettings(maxRooms, maxPlayersPerRoom, roomLingerMs, shutdownTimeoutMs),

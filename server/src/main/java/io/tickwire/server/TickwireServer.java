@@ -97,7 +97,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         final LifecycleSettings lifecycle = options.lifecycle();
         final LimitSettings limits = options.limits();
         this.directory = new RoomDirectory(
-            options.roomTypes(), loop.roomLoops(), lifecycle.maxRooms(), lifecycle.maxPlayersPerRoom());
+            options.roomTypes(), loop.roomLoops(), lifecycle.maxRooms(), lifecycle.maxPlayersPerRoom(), loop.tickRateHz());
         this.loops = new RoomLoop[loop.roomLoops()];
         this.runners = new AgentRunner[loop.roomLoops()];
         this.metrics = new ServerMetrics(directory, sessions, transportCounters);
@@ -267,29 +267,39 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     }
 
     @Override
-    public CreateResult createRoom(final String type, final String roomId)
+    public CreateResult createRoom(final String type, final String roomId, final java.util.Map<String, String> roomOptions,
+        final long emptyTtlMs)
     {
-        if (directory.type(type) == null)
+        final io.tickwire.server.room.JoinResult created = directory.create(type, roomId, roomOptions, emptyTtlMs);
+        if (!created.isJoined())
         {
-            return new CreateResult(null, 400, "unknown room type: type=" + type + ", known=" + directory.typeNames());
+            final int status = switch (created.closeCode())
+            {
+                case CloseCodes.ALREADY_JOINED -> 409;
+                case CloseCodes.ROOM_FULL -> 503;
+                default -> 400;
+            };
+            return new CreateResult(null, status, created.reason());
         }
-        if (roomId != null && directory.byId(roomId) != null)
-        {
-            return new CreateResult(null, 409, "room id taken: id=" + roomId);
-        }
-        final RoomHandle handle = directory.create(type, roomId);
-        if (handle == null)
-        {
-            return roomId != null && directory.byId(roomId) != null ?
-                new CreateResult(null, 409, "room id taken: id=" + roomId) :
-                new CreateResult(null, 503, "room limit reached: maxRooms=" + options.lifecycle().maxRooms());
-        }
+        final RoomHandle handle = created.handle();
         if (!InboundRecords.offerCreateRoom(loops[handle.loopIndex()].inbound(), handle.key()))
         {
             directory.abandonSeat(handle);
             return new CreateResult(null, 503, "server overloaded: room loop inbound ring full");
         }
         return new CreateResult(handle, 201, null);
+    }
+
+    /**
+     * Create a room with no options that waits for its first player, then lingers as usual.
+     *
+     * @param type   room type.
+     * @param roomId wanted id, or null.
+     * @return the outcome.
+     */
+    public CreateResult createRoom(final String type, final String roomId)
+    {
+        return createRoom(type, roomId, java.util.Map.of(), RoomHandle.UNTIL_FIRST_JOIN);
     }
 
     @Override

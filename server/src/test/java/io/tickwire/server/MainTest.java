@@ -9,6 +9,7 @@ import picocli.CommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -34,6 +35,34 @@ class MainTest
     {
         final ServerOptions options = parse("--arena-npcs", "3").toOptions();
         assertEquals(Set.of(ArenaGame.TYPE), options.roomTypes().keySet());
+    }
+
+    @Test
+    void shouldLoadRoomTypesFromGameJarsInsteadOfArena(@TempDir final Path dir) throws Exception
+    {
+        final Path jar = dir.resolve("scripted-game.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/" +
+                io.tickwire.server.game.GameLogicFactory.class.getName()));
+            out.write((io.tickwire.server.game.ScriptedGame.Factory.class.getName() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        }
+        final ServerOptions options = parse("--game-jar", jar.toString()).toOptions();
+        assertEquals(Set.of(io.tickwire.server.game.ScriptedGame.TYPE), options.roomTypes().keySet());
+        assertEquals(20, options.roomTypes().get(io.tickwire.server.game.ScriptedGame.TYPE).tickRateHz());
+    }
+
+    @Test
+    void shouldRefuseGameJarWithoutRoomTypes(@TempDir final Path dir) throws Exception
+    {
+        final Path jar = dir.resolve("empty.jar");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar)).close();
+        final IllegalArgumentException refused =
+            assertThrows(IllegalArgumentException.class, () -> parse("--game-jar", jar.toString()).toOptions());
+        assertTrue(refused.getMessage().startsWith("no room type in the game jars"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> parse("--game-jar", dir.resolve("missing.jar").toString()).toOptions());
     }
 
     @Test

@@ -7,13 +7,23 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Mints and verifies join tickets:
  * {@code v1.<base64url(payload)>.<base64url(HMAC-SHA256(secret, "v1." + base64url(payload)))>}
  * where the payload is the UTF-8 lines {@code playerId}, {@code "id:" + roomId} or
  * {@code "type:" + roomType}, the expiry in epoch seconds, and a random nonce.
+ * <p>
+ * A ticket with custom claims is {@code v2}: the same with {@code "v2."} in both places and a fifth
+ * payload line, the claims as {@code application/x-www-form-urlencoded} UTF-8 ({@code k=v&k2=v2},
+ * keys sorted). Tickets without claims are minted as {@code v1}, so servers that predate claims
+ * keep accepting them; a server that predates claims refuses a {@code v2} ticket as malformed.
  * <p>
  * Verification checks the signature in constant time before it reads anything else, then the
  * expiry. Replay (the nonce) and the room binding are checked by the server, which knows what is
@@ -26,6 +36,7 @@ public final class JoinTickets
     /** Longest ticket accepted, in characters. */
     public static final int MAX_TICKET_LENGTH = 1024;
     private static final String VERSION = "v1";
+    private static final String VERSION_WITH_CLAIMS = "v2";
     private static final String ALGORITHM = "HmacSHA256";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -66,7 +77,37 @@ public final class JoinTickets
      */
     public String mintForRoom(final String playerId, final String roomId, final Instant expiresAt)
     {
-        return mint(playerId, "id:" + requireLine("roomId", roomId), expiresAt);
+        return mint(playerId, "id:" + requireLine("roomId", roomId), expiresAt, Map.of());
+    }
+
+    /**
+     * Mint a ticket for one room by id, with custom claims the game reads in {@code onJoinAttempt}.
+     *
+     * @param playerId  player id (no line breaks).
+     * @param roomId    room id.
+     * @param expiresAt expiry.
+     * @param claims    claims, e.g. {@code name}, {@code team}; keys non-empty.
+     * @return the ticket to give the client.
+     */
+    public String mintForRoom(
+        final String playerId, final String roomId, final Instant expiresAt, final Map<String, String> claims)
+    {
+        return mint(playerId, "id:" + requireLine("roomId", roomId), expiresAt, claims);
+    }
+
+    /**
+     * Mint a ticket for any room of a type, with custom claims the game reads in {@code onJoinAttempt}.
+     *
+     * @param playerId  player id (no line breaks).
+     * @param roomType  room type.
+     * @param expiresAt expiry.
+     * @param claims    claims, e.g. {@code name}, {@code team}; keys non-empty.
+     * @return the ticket to give the client.
+     */
+    public String mintForType(
+        final String playerId, final String roomType, final Instant expiresAt, final Map<String, String> claims)
+    {
+        return mint(playerId, "type:" + requireLine("roomType", roomType), expiresAt, claims);
     }
 
     /**
@@ -79,17 +120,77 @@ public final class JoinTickets
      */
     public String mintForType(final String playerId, final String roomType, final Instant expiresAt)
     {
-        return mint(playerId, "type:" + requireLine("roomType", roomType), expiresAt);
+        return mint(playerId, "type:" + requireLine("roomType", roomType), expiresAt, Map.of());
     }
 
-    private String mint(final String playerId, final String scope, final Instant expiresAt)
+    private String mint(
+        final String playerId, final String scope, final Instant expiresAt, final Map<String, String> claims)
     {
         final byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
-        final String payload = requireLine("playerId", playerId) + "\n" + scope + "\n" +
+        String payload = requireLine("playerId", playerId) + "\n" + scope + "\n" +
             expiresAt.getEpochSecond() + "\n" + B64.encodeToString(nonce);
-        final String signed = VERSION + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-        return signed + "." + B64.encodeToString(mac(signed));
+        final String version;
+        if (claims.isEmpty())
+        {
+            version = VERSION;
+        }
+        else
+        {
+            version = VERSION_WITH_CLAIMS;
+            payload += "\n" + encodeClaims(claims);
+        }
+        final String signed = version + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        final String ticket = signed + "." + B64.encodeToString(mac(signed));
+        if (ticket.length() > MAX_TICKET_LENGTH)
+        {
+            throw new IllegalArgumentException("join ticket too long with these claims: length=" + ticket.length() +
+                ", max=" + MAX_TICKET_LENGTH);
+        }
+        return ticket;
+    }
+
+    private static String encodeClaims(final Map<String, String> claims)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final Map.Entry<String, String> e : new TreeMap<>(claims).entrySet())
+        {
+            if (e.getKey() == null || e.getKey().isEmpty() || e.getValue() == null)
+            {
+                throw new IllegalArgumentException("claim keys must be non-empty and values non-null: key=" +
+                    e.getKey() + ", value=" + e.getValue());
+            }
+            if (out.length() > 0)
+            {
+                out.append('&');
+            }
+            out.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+
+    private static Map<String, String> decodeClaims(final String line) throws TicketException
+    {
+        final Map<String, String> claims = new LinkedHashMap<>();
+        for (final String pair : line.split("&", -1))
+        {
+            final int eq = pair.indexOf('=');
+            if (eq <= 0)
+            {
+                throw new TicketException("join ticket malformed: claim=" + pair);
+            }
+            try
+            {
+                claims.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new TicketException("join ticket malformed: claim=" + pair);
+            }
+        }
+        return claims;
     }
 
     private static String requireLine(final String name, final String value)
@@ -120,9 +221,10 @@ public final class JoinTickets
             throw new TicketException("join ticket too long: length=" + ticket.length() + ", max=" + MAX_TICKET_LENGTH);
         }
         final int lastDot = ticket.lastIndexOf('.');
-        if (!ticket.startsWith(VERSION + ".") || lastDot <= VERSION.length())
+        final boolean withClaims = ticket.startsWith(VERSION_WITH_CLAIMS + ".");
+        if (!(ticket.startsWith(VERSION + ".") || withClaims) || lastDot <= VERSION.length())
         {
-            throw new TicketException("join ticket malformed: expected v1.<payload>.<signature>");
+            throw new TicketException("join ticket malformed: expected v1.<payload>.<signature> or v2.<payload>.<signature>");
         }
         final String signed = ticket.substring(0, lastDot);
         final byte[] signature;
@@ -141,10 +243,12 @@ public final class JoinTickets
             throw new TicketException("join ticket forged: signature does not match");
         }
         final String[] lines = new String(payloadBytes, StandardCharsets.UTF_8).split("\n", -1);
-        if (lines.length != 4)
+        final int expectedLines = withClaims ? 5 : 4;
+        if (lines.length != expectedLines)
         {
-            throw new TicketException("join ticket malformed: fields=" + lines.length + ", expected=4");
+            throw new TicketException("join ticket malformed: fields=" + lines.length + ", expected=" + expectedLines);
         }
+        final Map<String, String> claims = withClaims ? decodeClaims(lines[4]) : Map.of();
         final long expiresEpochSecond;
         try
         {
@@ -162,11 +266,11 @@ public final class JoinTickets
         final String scope = lines[1];
         if (scope.startsWith("id:"))
         {
-            return new JoinTicket(lines[0], scope.substring(3), null, expiresAt, lines[3]);
+            return new JoinTicket(lines[0], scope.substring(3), null, expiresAt, lines[3], claims);
         }
         if (scope.startsWith("type:"))
         {
-            return new JoinTicket(lines[0], null, scope.substring(5), expiresAt, lines[3]);
+            return new JoinTicket(lines[0], null, scope.substring(5), expiresAt, lines[3], claims);
         }
         throw new TicketException("join ticket malformed: scope=" + scope);
     }

@@ -28,6 +28,35 @@ class JoinTicketsTest
     }
 
     @Test
+    void shouldCarrySignedClaimsInAVersionTwoTicket() throws Exception
+    {
+        final java.util.Map<String, String> claims = java.util.Map.of("name", "Zoë & co=1", "team", "red", "x\ny", "");
+        final String minted = tickets.mintForType("alice", "shooter", NOW.plusSeconds(60), claims);
+        assertTrue(minted.startsWith("v2."), minted);
+        final JoinTicket ticket = tickets.verify(minted, NOW);
+        assertEquals(claims, ticket.claims());
+        assertEquals("shooter", ticket.roomType());
+    }
+
+    @Test
+    void shouldMintVersionOneWithoutClaims() throws Exception
+    {
+        final String minted = tickets.mintForRoom("alice", "lobby", NOW.plusSeconds(60), java.util.Map.of());
+        assertTrue(minted.startsWith("v1."), minted);
+        assertTrue(tickets.verify(minted, NOW).claims().isEmpty());
+    }
+
+    @Test
+    void shouldRefuseClaimsTicketRelabelledAsVersionOne()
+    {
+        final String minted = tickets.mintForType("alice", "shooter", NOW.plusSeconds(60),
+            java.util.Map.of("team", "red"));
+        final TicketException ex = assertThrows(TicketException.class,
+            () -> tickets.verify("v1" + minted.substring(2), NOW));
+        assertTrue(ex.getMessage().contains("forged"), ex.getMessage());
+    }
+
+    @Test
     void shouldGiveEachTicketItsOwnNonce() throws Exception
     {
         final JoinTicket a = tickets.verify(tickets.mintForType("p", "arena", NOW.plusSeconds(60)), NOW);

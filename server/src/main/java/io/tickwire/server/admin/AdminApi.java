@@ -20,13 +20,15 @@ public interface AdminApi
     RoomHandle room(String roomId);
 
     /**
-     * Create a room.
+     * Create a room that waits for its first player (or its TTL), then lingers as usual.
      *
-     * @param type   room type.
-     * @param roomId wanted id or null.
+     * @param type       room type.
+     * @param roomId     wanted id or null.
+     * @param options    room options, validated by the room type (400 when refused).
+     * @param emptyTtlMs how long it waits for its first player, {@code RoomHandle.UNTIL_FIRST_JOIN} for ever.
      * @return the outcome.
      */
-    CreateResult createRoom(String type, String roomId);
+    CreateResult createRoom(String type, String roomId, java.util.Map<String, String> options, long emptyTtlMs);
 
     /**
      * Close a room; its players get 4009 and a reason.

@@ -176,7 +176,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     {
                         return denied;
                     }
-                    return createRoom(first(params, "type"), first(params, "id"));
+                    return createRoom(first(params, "type"), first(params, "id"), request);
                 }
                 return methodNotAllowed(method, path);
             default:
@@ -211,13 +211,22 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return json(HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
     }
 
-    private FullHttpResponse createRoom(final String type, final String roomId)
+    private FullHttpResponse createRoom(final String type, final String roomId, final FullHttpRequest request)
     {
         if (type == null || type.isEmpty())
         {
             return json(HttpResponseStatus.BAD_REQUEST, error("query parameter 'type' is required, e.g. ?type=arena"));
         }
-        final AdminApi.CreateResult result = api.createRoom(type, roomId);
+        final CreateRoomBody body;
+        try
+        {
+            body = CreateRoomBody.parse(request.content().toString(StandardCharsets.UTF_8));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return json(HttpResponseStatus.BAD_REQUEST, error(ex.getMessage()));
+        }
+        final AdminApi.CreateResult result = api.createRoom(type, roomId, body.options(), body.emptyTtlMs());
         if (result.handle() == null)
         {
             return json(HttpResponseStatus.valueOf(result.httpStatus()), error(result.error()));
@@ -259,6 +268,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             .field("bytesOutPerSecond", room.bytesOutPerSecond())
             .field("bytesOutTotal", room.bytesOutTotal())
             .field("loop", room.loopIndex())
+            .field("locked", room.isLocked())
+            .object("options", room.options())
+            .object("metadata", room.metadata())
             .endObject();
     }
 

@@ -17,6 +17,18 @@ final class Json
         return this;
     }
 
+    Json object(final String name, final java.util.Map<String, String> entries)
+    {
+        comma();
+        string(name).append(':').append('{');
+        first = true;
+        for (final java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(entries).entrySet())
+        {
+            field(e.getKey(), e.getValue());
+        }
+        return endObject();
+    }
+
     Json endObject()
     {
         out.append('}');

@@ -21,6 +21,10 @@ import static io.tickwire.server.config.OptionChecks.require;
  * @param joinTimeoutMs            time after the handshake to send {@code Join} (else 4014).
  * @param closeGraceMs             how long a close frame waits for the client's answer before TCP closes.
  * @param maxDetachedPerAddress    players in their resume grace one address may hold.
+ * @param maxMessageBytes          largest game message payload a client may send, below
+ *                                 {@code maxFrameLength}; larger closes with 1009.
+ * @param maxMessagesPerSecond     game messages per second a session may send (burst: a quarter second's worth);
+ *                                 more closes with 1008 (messages are reliable: never dropped).
  */
 public record LimitSettings(
     int maxFrameLength,
@@ -36,8 +40,15 @@ public record LimitSettings(
     int maxPingsPerSecond,
     long joinTimeoutMs,
     long closeGraceMs,
-    int maxDetachedPerAddress)
+    int maxDetachedPerAddress,
+    int maxMessageBytes,
+    int maxMessagesPerSecond)
 {
+    /** Largest game message payload a client may send (else 1009). */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024;
+    /** Game messages per second a session may send, with a burst of a quarter second's worth (else 1008). */
+    public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 30;
+
     /** Largest WebSocket frame a client may send. */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 4096;
     /** Largest input payload a client may send. */
@@ -86,5 +97,7 @@ public record LimitSettings(
         require(joinTimeoutMs >= 1, "joinTimeoutMs", joinTimeoutMs);
         require(closeGraceMs >= 0, "closeGraceMs", closeGraceMs);
         require(maxDetachedPerAddress >= 0, "maxDetachedPerAddress", maxDetachedPerAddress);
+        require(maxMessageBytes >= 0 && maxMessageBytes < maxFrameLength, "maxMessageBytes", maxMessageBytes);
+        require(maxMessagesPerSecond >= 1, "maxMessagesPerSecond", maxMessagesPerSecond);
     }
 }

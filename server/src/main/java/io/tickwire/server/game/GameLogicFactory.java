@@ -2,21 +2,66 @@ package io.tickwire.server.game;
 
 import io.tickwire.protocol.schema.EntitySchema;
 
+import java.util.Map;
+
 /**
- * A room type: its entity schema and how to create a {@link GameLogic} for a new room of it.
- * Registered by name with the server. {@link #create(RoomContext)} runs on the room loop thread
- * that will own the room; {@link #schema()} may be called from any thread.
+ * A room type: its name, its entity schema, its seats and tick rate, which room options it takes, and how
+ * to create a {@link GameLogic} for a new room of it. Registered with the server by name
+ * ({@code ServerOptions.Builder.roomType}) or found in a game jar by {@link java.util.ServiceLoader}
+ * (list the class in {@code META-INF/services/io.tickwire.server.game.GameLogicFactory}; it needs a public
+ * no-argument constructor and a {@link #type()}).
+ * <p>
+ * Thread: {@link #create(RoomContext)} runs on the room loop thread that will own the room; the other
+ * methods may be called from any thread and must be side-effect free.
  */
 public interface GameLogicFactory
 {
+    /**
+     * @return the room type name clients join by; required for factories loaded from a game jar, null
+     * when the name is given at registration.
+     */
+    default String type()
+    {
+        return null;
+    }
+
     /**
      * @return schema of every entity of rooms of this type; the same instance each call.
      */
     EntitySchema schema();
 
     /**
-     * @param context the new room's id, tick rate and seed.
+     * @return seats per room of this type, or 0 for the server's {@code --max-players-per-room}.
+     */
+    default int maxPlayers()
+    {
+        return 0;
+    }
+
+    /**
+     * @return ticks per second of rooms of this type, or 0 for the server's {@code --tick-rate}.
+     */
+    default int tickRateHz()
+    {
+        return 0;
+    }
+
+    /**
+     * Check the options a room would be created with (from a join by type, or the operator's
+     * {@code POST /rooms}). A refusal closes the join with 4015, or answers the operator 400.
+     *
+     * @param options the requested options; never null.
+     * @return null when they are acceptable, else why not, naming the option and the value.
+     */
+    default String validateOptions(final Map<String, String> options)
+    {
+        return null;
+    }
+
+    /**
+     * @param room the new room: its id, type, tick rate, seed, options; its actions work once
+     *             {@link GameLogic#onCreate} runs.
      * @return the room's game.
      */
-    GameLogic create(RoomContext context);
+    GameLogic create(RoomContext room);
 }

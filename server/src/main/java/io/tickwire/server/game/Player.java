@@ -8,6 +8,7 @@ public final class Player
     private final String sessionId;
     private final String remoteAddress;
     private final String playerId;
+    private final java.util.Map<String, String> claims;
     private int entityId;
     private Object attachment;
 
@@ -18,9 +19,31 @@ public final class Player
      */
     public Player(final String sessionId, final String remoteAddress, final String playerId)
     {
+        this(sessionId, remoteAddress, playerId, java.util.Map.of());
+    }
+
+    /**
+     * @param sessionId     the session id (also sent in {@code Welcome}).
+     * @param remoteAddress the client's address, for logs.
+     * @param playerId      the player id from the join ticket, or null in open mode.
+     * @param claims        the custom claims of the player's verified join ticket; empty in open mode.
+     */
+    public Player(final String sessionId, final String remoteAddress, final String playerId,
+        final java.util.Map<String, String> claims)
+    {
         this.sessionId = sessionId;
         this.remoteAddress = remoteAddress;
         this.playerId = playerId;
+        this.claims = java.util.Map.copyOf(claims);
+    }
+
+    /**
+     * @return the custom claims of the player's verified join ticket (name, team...), signed by the
+     * operator's backend; empty in open mode or for a ticket without claims. Immutable.
+     */
+    public java.util.Map<String, String> claims()
+    {
+        return claims;
     }
 
     /**

@@ -111,6 +111,9 @@ public final class ServerMetrics implements AutoCloseable
             .description("Size of each encoded snapshot body (one per distinct baseline per room tick)")
             .serviceLevelObjectives(64, 256, 1024, 4096, 16384, 65536)
             .register(registry);
+        adder("tickwire.messages.in", transport.messagesIn, "Game messages from clients handed to a room loop");
+        adder("tickwire.message.closes", transport.messageCloses,
+            "Connections closed for a game message: too large (1009), over the rate (1008), ring full (4008)");
         adder("tickwire.upgrades.refused", transport.upgradesRefused,
             "WebSocket upgrade requests refused: Sec-WebSocket-Version not 13 (426) or a malformed Sec-WebSocket-Key (400)");
     }
@@ -166,7 +169,16 @@ public final class ServerMetrics implements AutoCloseable
         loopCounter("tickwire.rooms.opened", loop, counters, c -> c.roomsCreated, "Rooms opened");
         loopCounter("tickwire.rooms.closed", loop, counters, c -> c.roomsClosed, "Rooms closed");
         loopCounter("tickwire.game.errors", loop, counters, c -> c.gameErrors,
-            "Game logic exceptions (each closes its room)");
+            "Game logic exceptions (in onJoinAttempt/onJoin they refuse the player, elsewhere they close the room)");
+        loopCounter("tickwire.messages.delivered", loop, counters, c -> c.messagesIn,
+            "Game messages from clients handed to the game's onMessage");
+        loopCounter("tickwire.messages.out", loop, counters, c -> c.messagesOut,
+            "Game messages written for players (one per recipient)");
+        loopCounter("tickwire.message.bytes.out", loop, counters, c -> c.messageBytesOut,
+            "Bytes of game message frames written for players");
+        loopCounter("tickwire.joins.refused", loop, counters, c -> c.joinsRefused,
+            "Joins the game refused in onJoinAttempt, or failed in onJoinAttempt/onJoin (1011)");
+        loopCounter("tickwire.kicks", loop, counters, c -> c.kicks, "Players the game kicked");
         Gauge.builder("tickwire.players", loopIndex, players)
             .tag("loop", loop).description("Players in this loop's rooms").register(registry);
 

@@ -35,6 +35,22 @@ public interface ClientLink
     String playerId();
 
     /**
+     * @return the options of the connection's {@code Join}; immutable, empty when none.
+     */
+    default java.util.Map<String, String> joinOptions()
+    {
+        return java.util.Map.of();
+    }
+
+    /**
+     * @return the custom claims of the connection's verified join ticket; immutable, empty in open mode.
+     */
+    default java.util.Map<String, String> claims()
+    {
+        return java.util.Map.of();
+    }
+
+    /**
      * @return true while the connection is open and no close was decided.
      */
     boolean isOpen();

@@ -38,6 +38,12 @@ final class Connection
     boolean everAcked;
     /** True while the player is detached and counted in {@link DetachedSeats}. */
     boolean holdsDetachedSeat;
+    /** True from the game's onJoin until the Welcome is written: messages wait in {@link #framesAfterWelcome}. */
+    boolean welcomePending;
+    /** Messages the game sent a joining player before its Welcome went out; null when none. */
+    java.util.ArrayList<byte[]> framesAfterWelcome;
+    /** True once the game kicked this detached player: removed at the next tick. */
+    boolean kicked;
 
     /** Inputs a player may have waiting: at 30 Hz about half a second of one input per tick. */
     static final int MAX_QUEUED_INPUTS = 16;

@@ -31,6 +31,9 @@ public final class InboundRecords
     /** A new connection resumes a player: {@code [connectionId:8][playerKey:8]}. */
     public static final int RESUME = 7;
 
+    /** A game message: {@code [connectionId:8][type:4][payload...]}. */
+    public static final int MESSAGE = 8;
+
     /** Ack flag: the client lost its baseline, send a full snapshot. */
     public static final int ACK_FLAG_REQUEST_FULL = 1;
 
@@ -51,6 +54,8 @@ public final class InboundRecords
     static final int CREATE_ROOM_LENGTH = 4;
     static final int RESUME_PLAYER_KEY_OFFSET = 8;
     static final int RESUME_LENGTH = 16;
+    static final int MESSAGE_TYPE_OFFSET = 8;
+    static final int MESSAGE_PAYLOAD_OFFSET = 12;
 
     private InboundRecords()
     {
@@ -103,6 +108,34 @@ public final class InboundRecords
         buffer.putInt(index + INPUT_SEQ_OFFSET, seq);
         buffer.putInt(index + INPUT_ACK_TICK_OFFSET, ackTick);
         buffer.putBytes(index + INPUT_PAYLOAD_OFFSET, payload, 0, payloadLength);
+        ring.commit(index);
+        return true;
+    }
+
+    /**
+     * @param ring          the room loop's ring.
+     * @param connectionId  connection.
+     * @param type          game-defined message type.
+     * @param payload       payload bytes.
+     * @param payloadLength how many of them.
+     * @return false when the ring is full.
+     */
+    public static boolean offerMessage(
+        final RingBuffer ring,
+        final long connectionId,
+        final int type,
+        final DirectBuffer payload,
+        final int payloadLength)
+    {
+        final int index = ring.tryClaim(MESSAGE, MESSAGE_PAYLOAD_OFFSET + payloadLength);
+        if (index <= 0)
+        {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + CONNECTION_ID_OFFSET, connectionId);
+        buffer.putInt(index + MESSAGE_TYPE_OFFSET, type);
+        buffer.putBytes(index + MESSAGE_PAYLOAD_OFFSET, payload, 0, payloadLength);
         ring.commit(index);
         return true;
     }

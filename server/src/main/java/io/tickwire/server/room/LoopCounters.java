@@ -60,4 +60,14 @@ public final class LoopCounters
     public long outboxFull;
     /** Lost connections whose player was removed at once instead of kept for a resume (never acked, or the address had too many players in grace). */
     public long detachesRefused;
+    /** Game messages from clients handed to the game. */
+    public long messagesIn;
+    /** Game messages written into outboxes (one per recipient). */
+    public long messagesOut;
+    /** Bytes of those frames. */
+    public long messageBytesOut;
+    /** Joins the game refused in onJoinAttempt (or failed in onJoinAttempt/onJoin: 1011). */
+    public long joinsRefused;
+    /** Players the game kicked. */
+    public long kicks;
 }

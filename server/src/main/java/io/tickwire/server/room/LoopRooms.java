@@ -1,8 +1,7 @@
 package io.tickwire.server.room;
 
-import io.tickwire.server.game.GameLogic;
-import io.tickwire.server.game.RoomContext;
 import org.agrona.collections.Int2ObjectHashMap;
+import io.tickwire.server.logging.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +23,15 @@ final class LoopRooms
     private final RoomLoopSettings settings;
     private final LoopCounters counters;
     private final long roomLingerNs;
+    private final GameMessages messages;
     private final Int2ObjectHashMap<Room> byKey = new Int2ObjectHashMap<>();
     private Room[] rooms = new Room[8];
     private int count;
 
     LoopRooms(final int loopIndex, final RoomDirectory directory, final RoomLoopSettings settings,
-        final LoopCounters counters)
+        final LoopCounters counters, final GameMessages messages)
     {
+        this.messages = messages;
         this.loopIndex = loopIndex;
         this.directory = directory;
         this.settings = settings;
@@ -75,18 +76,17 @@ final class LoopRooms
         {
             return null;
         }
-        final RoomContext context = new RoomContext(
-            handle.id(), handle.type(), settings.tickRateHz(), seedOf(handle.id()));
         final Room room;
         try
         {
-            final GameLogic logic = handle.factory().create(context);
-            room = new Room(handle, context, logic, settings.historyLength(), nowNs, settings.tickPeriodNs());
-            logic.onStart(room.world);
+            room = new Room(handle, messages, settings.historyLength(), nowNs, seedOf(handle.id()));
+            room.logic = handle.factory().create(room.control);
+            room.logic.onCreate(room.control, handle.options());
         }
         catch (final RuntimeException ex)
         {
-            LOG.error("room failed to start: room={} type={}", handle.id(), handle.type(), ex);
+            LOG.error("room failed to start: room=\"{}\" type={} callback=onCreate", LogSafe.escape(handle.id()),
+                handle.type(), ex);
             counters.gameErrors++;
             handle.retire();
             directory.remove(handle);
@@ -100,7 +100,8 @@ final class LoopRooms
         byKey.put(roomKey, room);
         handle.started();
         counters.roomsCreated++;
-        LOG.info("room created: room={} type={} loop={}", handle.id(), handle.type(), loopIndex);
+        LOG.info("room created: room=\"{}\" type={} loop={} tickRateHz={} maxPlayers={}", LogSafe.escape(handle.id()),
+            handle.type(), loopIndex, room.tickRateHz, handle.maxPlayers());
         return room;
     }
 
@@ -116,14 +117,27 @@ final class LoopRooms
         {
             final Room room = rooms[i];
             if (room.closed ||
-                (room.connectionCount == 0 && nowNs - room.emptySinceNs >= roomLingerNs &&
-                room.handle.tryRetireIfEmpty()))
+                (room.connectionCount == 0 && emptyLongEnough(room, nowNs) && room.handle.tryRetireIfEmpty()))
             {
                 remove(i);
                 removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * An empty room closes after the linger; an operator's room that never had a player waits for its TTL
+     * (or for ever) instead.
+     */
+    private boolean emptyLongEnough(final Room room, final long nowNs)
+    {
+        final long ttlMs = room.handle.emptyTtlMs();
+        if (!room.everJoined && ttlMs != RoomHandle.LINGER)
+        {
+            return ttlMs != RoomHandle.UNTIL_FIRST_JOIN && nowNs - room.startNs >= ttlMs * 1_000_000L;
+        }
+        return nowNs - room.emptySinceNs >= roomLingerNs;
     }
 
     private void remove(final int i)
@@ -135,6 +149,16 @@ final class LoopRooms
         directory.remove(room.handle);
         room.closed = true;
         counters.roomsClosed++;
+        try
+        {
+            room.logic.onDispose(room.control);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.gameErrors++;
+            LOG.error("game logic failed: room=\"{}\" type={} callback=onDispose", LogSafe.escape(room.handle.id()),
+                room.handle.type(), ex);
+        }
         LOG.info("room closed: room={} type={} ticks={}", room.handle.id(), room.handle.type(), room.tick);
     }
 

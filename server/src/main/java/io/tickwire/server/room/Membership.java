@@ -4,6 +4,8 @@ import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.protocol.v1.Welcome;
+import io.tickwire.server.game.Admission;
+import io.tickwire.server.game.JoinRequest;
 import io.tickwire.server.game.Player;
 import io.tickwire.server.logging.LogSafe;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -30,7 +32,7 @@ final class Membership
     private final DetachedSeats detachedSeats;
     private final LoopCounters counters;
     private final TouchedOutboxes touched;
-    private final int tickRateHz;
+    private final GameMessages messages;
     private final long resumeGraceNs;
     private final Long2ObjectHashMap<Connection> byConnectionId = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Connection> byPlayerKey = new Long2ObjectHashMap<>();
@@ -42,15 +44,16 @@ final class Membership
         final DetachedSeats detachedSeats,
         final LoopCounters counters,
         final TouchedOutboxes touched,
+        final GameMessages messages,
         final RoomLoopSettings settings)
     {
+        this.messages = messages;
         this.links = links;
         this.rooms = rooms;
         this.resumes = resumes;
         this.detachedSeats = detachedSeats;
         this.counters = counters;
         this.touched = touched;
-        this.tickRateHz = settings.tickRateHz();
         this.resumeGraceNs = settings.resumeGraceMs() * 1_000_000L;
     }
 
@@ -92,29 +95,76 @@ final class Membership
             counters.recordsOrphaned++;
             return;
         }
-        final Player player = new Player(link.sessionId(), link.remoteAddress(), link.playerId());
-        final Connection c = new Connection(link, player, room, nowNs);
+        final Player player = new Player(link.sessionId(), link.remoteAddress(), link.playerId(), link.claims());
+        if (room.closeRequestCode != 0)
+        {
+            room.handle.releaseSeat();
+            link.close(CloseCodes.ROOM_CLOSED, "room closing: " + room.closeRequestReason);
+            return;
+        }
+        final Admission admission;
         try
         {
-            room.logic.onJoin(room.world, player);
+            admission = room.logic.onJoinAttempt(room.control, new JoinRequest(player, link.joinOptions()));
+            if (admission == null)
+            {
+                throw new IllegalStateException("onJoinAttempt returned null, not an Admission");
+            }
         }
         catch (final RuntimeException ex)
         {
-            room.handle.releaseSeat();
-            link.close(CloseCodes.INTERNAL_ERROR, "game failed to add the player");
-            failRoom(room, "onJoin", ex, nowNs);
+            refuseAfterGameError(room, link, player, "onJoinAttempt", ex);
             return;
         }
+        if (!admission.accepted())
+        {
+            room.handle.releaseSeat();
+            counters.joinsRefused++;
+            link.close(admission.code(), admission.reason());
+            LOG.info("join refused by the game: session={} player=\"{}\" room=\"{}\" code={} reason=\"{}\" remote={}",
+                link.sessionId(), LogSafe.escape(player.playerId()), LogSafe.escape(room.handle.id()),
+                admission.code(), LogSafe.escape(admission.reason()), link.remoteAddress());
+            return;
+        }
+        final Connection c = new Connection(link, player, room, nowNs);
+        c.welcomePending = true;
         room.add(c);
+        try
+        {
+            room.logic.onJoin(room.control, player);
+        }
+        catch (final RuntimeException ex)
+        {
+            room.remove(c, nowNs);
+            refuseAfterGameError(room, link, player, "onJoin", ex);
+            return;
+        }
+        room.everJoined = true;
         byConnectionId.put(connectionId, c);
         byPlayerKey.put(c.playerKey, c);
         resumes.put(c.resumeToken, new ResumeRegistry.Target(room.handle, c.playerKey));
         counters.joins++;
         room.handle.publish(room.tick, room.connectionCount);
         sendWelcome(c, false);
+        messages.flushAfterWelcome(c);
         LOG.info("player joined: session={} player=\"{}\" room=\"{}\" entity={} remote={}",
             link.sessionId(), LogSafe.escape(player.playerId()), LogSafe.escape(room.handle.id()), player.entityId(),
             link.remoteAddress());
+    }
+
+    /**
+     * The game failed while admitting one player: that player is refused with 1011, the room plays on.
+     */
+    private void refuseAfterGameError(
+        final Room room, final ClientLink link, final Player player, final String callback, final RuntimeException ex)
+    {
+        room.handle.releaseSeat();
+        counters.gameErrors++;
+        counters.joinsRefused++;
+        LOG.error("game logic failed, player refused: room=\"{}\" type={} callback={} session={} player=\"{}\" " +
+            "remote={}", LogSafe.escape(room.handle.id()), room.handle.type(), callback, player.sessionId(),
+            LogSafe.escape(player.playerId()), player.remoteAddress(), ex);
+        link.close(CloseCodes.INTERNAL_ERROR, "game failed to add the player in " + callback);
     }
 
     private void releaseSeatOf(final int roomKey)
@@ -135,7 +185,7 @@ final class Membership
             .setRoomId(room.handle.id())
             .setRoomType(room.handle.type())
             .setEntityId(c.player.entityId())
-            .setTickRateHz(tickRateHz)
+            .setTickRateHz(room.tickRateHz)
             .setServerTick(room.tick)
             .setSchema(room.schemaProto)
             .setProtocolVersion(ProtocolVersion.CURRENT)
@@ -186,6 +236,15 @@ final class Membership
         resumes.put(c.resumeToken, new ResumeRegistry.Target(c.room.handle, c.playerKey));
         counters.resumes++;
         sendWelcome(c, true);
+        try
+        {
+            c.room.logic.onResume(c.room.control, c.player);
+        }
+        catch (final RuntimeException ex)
+        {
+            failRoom(c.room, "onResume", ex, nowNs, c.player);
+            return;
+        }
         LOG.info("player resumed: session={} player=\"{}\" room=\"{}\" entity={} ackedTick={} lastInputSeq={} remote={}",
             c.player.sessionId(), LogSafe.escape(c.player.playerId()), LogSafe.escape(c.room.handle.id()),
             c.player.entityId(), c.ackedTick, c.lastInputSeq, link.remoteAddress());
@@ -196,10 +255,10 @@ final class Membership
         for (int i = room.connectionCount - 1; i >= 0; i--)
         {
             final Connection c = room.connections[i];
-            if (c.link == null && nowNs - c.detachedSinceNs > resumeGraceNs)
+            if (c.link == null && (c.kicked || nowNs - c.detachedSinceNs > resumeGraceNs))
             {
-                LOG.info("resume grace over: session={} room=\"{}\"", c.player.sessionId(),
-                    LogSafe.escape(room.handle.id()));
+                LOG.info("resume grace over: session={} room=\"{}\" kicked={}", c.player.sessionId(),
+                    LogSafe.escape(room.handle.id()), c.kicked);
                 removeConnection(c, 0, nowNs);
             }
         }
@@ -224,6 +283,14 @@ final class Membership
                 c.holdsDetachedSeat = true;
                 c.detachedSinceNs = nowNs;
                 counters.detaches++;
+                try
+                {
+                    c.room.logic.onDetach(c.room.control, c.player);
+                }
+                catch (final RuntimeException ex)
+                {
+                    failRoom(c.room, "onDetach", ex, nowNs, c.player);
+                }
                 return;
             }
             counters.detachesRefused++;
@@ -267,11 +334,11 @@ final class Membership
         {
             try
             {
-                room.logic.onLeave(room.world, c.player);
+                room.logic.onLeave(room.control, c.player, closeCode == CloseCodes.NORMAL);
             }
             catch (final RuntimeException ex)
             {
-                failRoom(room, "onLeave", ex, nowNs);
+                failRoom(room, "onLeave", ex, nowNs, c.player);
             }
         }
         room.handle.publish(room.tick, room.connectionCount);
@@ -279,11 +346,13 @@ final class Membership
             c.player.sessionId(), LogSafe.escape(room.handle.id()), closeCode, c.player.remoteAddress());
     }
 
-    void failRoom(final Room room, final String callback, final RuntimeException ex, final long nowNs)
+    void failRoom(final Room room, final String callback, final RuntimeException ex, final long nowNs,
+        final Player player)
     {
         counters.gameErrors++;
-        LOG.error("game logic failed, closing room: room=\"{}\" type={} callback={} tick={}",
-            LogSafe.escape(room.handle.id()), room.handle.type(), callback, room.tick, ex);
+        LOG.error("game logic failed, closing room: room=\"{}\" type={} callback={} tick={} session={} player=\"{}\"",
+            LogSafe.escape(room.handle.id()), room.handle.type(), callback, room.tick,
+            player == null ? "-" : player.sessionId(), player == null ? "-" : LogSafe.escape(player.playerId()), ex);
         closeRoom(room, CloseCodes.INTERNAL_ERROR, "game logic failed in " + callback, nowNs);
     }
 

@@ -3,7 +3,6 @@ package io.tickwire.server.room;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.server.game.GameLogic;
-import io.tickwire.server.game.RoomContext;
 import io.tickwire.server.game.World;
 
 import java.util.Arrays;
@@ -17,9 +16,13 @@ import java.util.Arrays;
 final class Room
 {
     final RoomHandle handle;
-    final RoomContext context;
-    final GameLogic logic;
+    final RoomControl control;
+    /** Set right after the factory created it, before anything else runs. */
+    GameLogic logic;
     final World world;
+    final int tickRateHz;
+    final long tickPeriodNs;
+    final long seed;
     final SnapshotHistory history;
     final DeltaEncoder encoder;
     final io.tickwire.protocol.v1.EntitySchema schemaProto;
@@ -30,6 +33,13 @@ final class Room
     long deadlineNs;
     long emptySinceNs;
     boolean closed;
+    /** True while inputs and onTick of the next tick run: messages are stamped with that tick. */
+    boolean inTick;
+    /** True once a player joined: operator rooms wait for their first join before the linger applies. */
+    boolean everJoined;
+    /** Non-zero once the game asked to close the room: the code its players get at the end of the tick. */
+    int closeRequestCode;
+    String closeRequestReason;
 
     /** Recent tick durations, a ring of {@link #RECENT_TICKS} entries, for the published p99. */
     static final int RECENT_TICKS = 128;
@@ -42,15 +52,16 @@ final class Room
 
     Room(
         final RoomHandle handle,
-        final RoomContext context,
-        final GameLogic logic,
+        final GameMessages messages,
         final int historyLength,
         final long nowNs,
-        final long tickPeriodNs)
+        final long seed)
     {
         this.handle = handle;
-        this.context = context;
-        this.logic = logic;
+        this.seed = seed;
+        this.tickRateHz = handle.tickRateHz();
+        this.tickPeriodNs = 1_000_000_000L / tickRateHz;
+        this.control = new RoomControl(this, messages);
         this.world = new World(handle.factory().schema(), 64);
         this.history = new SnapshotHistory(handle.factory().schema(), historyLength, 64);
         this.encoder = new DeltaEncoder(handle.factory().schema());
@@ -116,6 +127,21 @@ final class Room
             }
         }
         return false;
+    }
+
+    /**
+     * @return the connection of this player, or null when it is not in the room.
+     */
+    Connection connectionOf(final io.tickwire.server.game.Player player)
+    {
+        for (int i = 0; i < connectionCount; i++)
+        {
+            if (connections[i].player == player)
+            {
+                return connections[i];
+            }
+        }
+        return null;
     }
 
     /**

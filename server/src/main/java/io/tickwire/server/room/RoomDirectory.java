@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every live room of the server by id and by key, plus the registered room types. Event loops
- * call {@link #joinOrCreate(String)} and {@link #joinById(String)} to reserve seats; room loops
+ * call {@link #joinOrCreate(String, Map)} and {@link #joinById(String)} to reserve seats; room loops
  * call {@link #remove(RoomHandle)} when a room closes; the admin side reads it. Thread-safe.
  */
 public final class RoomDirectory
@@ -28,18 +28,23 @@ public final class RoomDirectory
     private final AtomicInteger[] roomsPerLoop;
     private final int maxRooms;
     private final int maxPlayersPerRoom;
+    private final int tickRateHz;
+    private final ConcurrentHashMap<String, Object> creationLocks = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /**
      * @param types             room types by name.
      * @param loopCount         number of room loops.
      * @param maxRooms          most rooms at once.
-     * @param maxPlayersPerRoom seats per room.
+     * @param maxPlayersPerRoom seats per room of types that do not declare theirs.
+     * @param tickRateHz        tick rate of rooms whose type does not declare one.
      */
     public RoomDirectory(
-        final Map<String, GameLogicFactory> types, final int loopCount, final int maxRooms, final int maxPlayersPerRoom)
+        final Map<String, GameLogicFactory> types, final int loopCount, final int maxRooms, final int maxPlayersPerRoom,
+        final int tickRateHz)
     {
         this.types = Map.copyOf(types);
+        this.tickRateHz = tickRateHz;
         this.maxRooms = maxRooms;
         this.maxPlayersPerRoom = maxPlayersPerRoom;
         this.roomsPerLoop = new AtomicInteger[loopCount];
@@ -67,12 +72,16 @@ public final class RoomDirectory
     }
 
     /**
-     * Reserve a seat in a room of the type with a free seat, creating a room when none has one.
+     * Reserve a seat in a room of the type created with the same options, creating a room when none has a
+     * free seat. Rooms fill fullest first, and creating a room is serialised per type with a re-check, so
+     * joiners arriving at the same instant on several event loops fill one room before another opens.
+     * Locked rooms are skipped.
      *
-     * @param type room type name.
+     * @param type    room type name.
+     * @param options the join's options: the new room's, and the key rooms are matched by.
      * @return the handle with a seat reserved, or why not.
      */
-    public JoinResult joinOrCreate(final String type)
+    public JoinResult joinOrCreate(final String type, final Map<String, String> options)
     {
         final GameLogicFactory factory = types.get(type);
         if (factory == null)
@@ -80,24 +89,84 @@ public final class RoomDirectory
             return JoinResult.refused(CloseCodes.INVALID_JOIN, "unknown room type: type=" + type + ", known=" +
                 types.keySet());
         }
-        for (final RoomHandle handle : byId.values())
+        RoomHandle handle = reserveFullestFirst(type, options);
+        if (handle != null)
         {
-            if (handle.type().equals(type) && handle.tryReserveSeat())
+            return JoinResult.joined(handle);
+        }
+        final String invalid = factory.validateOptions(options);
+        if (invalid != null)
+        {
+            return JoinResult.refused(CloseCodes.INVALID_ROOM_OPTIONS, "room options refused: type=" + type + ", " +
+                invalid);
+        }
+        synchronized (creationLock(type))
+        {
+            // Another event loop may have opened a room while this one waited: fill it first.
+            handle = reserveFullestFirst(type, options);
+            if (handle != null)
             {
                 return JoinResult.joined(handle);
             }
+            final RoomHandle created = create(type, factory, null, options, RoomHandle.LINGER);
+            if (created == null)
+            {
+                return JoinResult.refused(CloseCodes.ROOM_FULL, "no room of type " + type + " has a free seat and " +
+                    "the server is at its room limit: maxRooms=" + maxRooms);
+            }
+            if (!created.tryReserveSeat())
+            {
+                return JoinResult.refused(CloseCodes.ROOM_FULL, "room filled up before the join: room=" + created.id());
+            }
+            return JoinResult.joined(created);
         }
-        final RoomHandle created = create(type, factory, null);
-        if (created == null)
+    }
+
+    /**
+     * Join-or-create with no options.
+     *
+     * @param type room type name.
+     * @return the handle with a seat reserved, or why not.
+     */
+    public JoinResult joinOrCreate(final String type)
+    {
+        return joinOrCreate(type, Map.of());
+    }
+
+    private Object creationLock(final String type)
+    {
+        return creationLocks.computeIfAbsent(type, t -> new Object());
+    }
+
+    /**
+     * The fullest unlocked room of the type with these options that has a free seat, its seat reserved; on a
+     * lost race for the last seat, the next fullest.
+     */
+    private RoomHandle reserveFullestFirst(final String type, final Map<String, String> options)
+    {
+        while (true)
         {
-            return JoinResult.refused(CloseCodes.ROOM_FULL, "no room of type " + type + " has a free seat and " +
-                "the server is at its room limit: maxRooms=" + maxRooms);
+            RoomHandle best = null;
+            int bestSeats = -1;
+            for (final RoomHandle handle : byId.values())
+            {
+                final int taken = handle.seatsTaken();
+                if (taken > bestSeats && taken < handle.maxPlayers() && !handle.isLocked() && !handle.isRetired() &&
+                    handle.type().equals(type) && handle.options().equals(options))
+                {
+                    best = handle;
+                    bestSeats = taken;
+                }
+            }
+            if (best == null)
+            {
+                return null;
+            }
+            if (best.tryReserveSeat())
+            {
+                return best;
+            }
         }
-        if (!created.tryReserveSeat())
-        {
-            return JoinResult.refused(CloseCodes.ROOM_FULL, "room filled up before the join: room=" + created.id());
-        }
-        return JoinResult.joined(created);
     }
 
     /**
@@ -124,7 +193,7 @@ public final class RoomDirectory
     }
 
     /**
-     * Create an empty room of a type (for operators; joins create rooms by themselves).
+     * Create an empty room of a type with no options that lingers as usual (for tests).
      *
      * @param type   room type name.
      * @param roomId wanted id, or null for a generated one.
@@ -133,10 +202,53 @@ public final class RoomDirectory
     public RoomHandle create(final String type, final String roomId)
     {
         final GameLogicFactory factory = types.get(type);
-        return factory == null ? null : create(type, factory, roomId);
+        return factory == null ? null : create(type, factory, roomId, Map.of(), RoomHandle.LINGER);
     }
 
-    private RoomHandle create(final String type, final GameLogicFactory factory, final String wantedId)
+    /**
+     * Create an empty room of a type for an operator. The options must be valid for the type
+     * ({@link GameLogicFactory#validateOptions}).
+     *
+     * @param type       room type name.
+     * @param roomId     wanted id, or null for a generated one.
+     * @param options    the room's options.
+     * @param emptyTtlMs how long it waits for its first player ({@link RoomHandle#UNTIL_FIRST_JOIN}: as long as
+     *                   it takes); after its first player it lingers as usual.
+     * @return the handle, or why not: {@link CloseCodes#INVALID_JOIN} unknown type,
+     * {@link CloseCodes#INVALID_ROOM_OPTIONS}, {@link CloseCodes#ALREADY_JOINED} id taken,
+     * {@link CloseCodes#ROOM_FULL} room limit.
+     */
+    public JoinResult create(final String type, final String roomId, final Map<String, String> options,
+        final long emptyTtlMs)
+    {
+        final GameLogicFactory factory = types.get(type);
+        if (factory == null)
+        {
+            return JoinResult.refused(CloseCodes.INVALID_JOIN, "unknown room type: type=" + type + ", known=" +
+                types.keySet());
+        }
+        final String invalid = factory.validateOptions(options);
+        if (invalid != null)
+        {
+            return JoinResult.refused(CloseCodes.INVALID_ROOM_OPTIONS, "room options refused: type=" + type + ", " +
+                invalid);
+        }
+        if (roomId != null && byId.containsKey(roomId))
+        {
+            return JoinResult.refused(CloseCodes.ALREADY_JOINED, "room id taken: id=" + roomId);
+        }
+        final RoomHandle handle = create(type, factory, roomId, options, emptyTtlMs);
+        if (handle == null)
+        {
+            return roomId != null && byId.containsKey(roomId) ?
+                JoinResult.refused(CloseCodes.ALREADY_JOINED, "room id taken: id=" + roomId) :
+                JoinResult.refused(CloseCodes.ROOM_FULL, "room limit reached: maxRooms=" + maxRooms);
+        }
+        return JoinResult.joined(handle);
+    }
+
+    private RoomHandle create(final String type, final GameLogicFactory factory, final String wantedId,
+        final Map<String, String> options, final long emptyTtlMs)
     {
         while (true)
         {
@@ -152,11 +264,14 @@ public final class RoomDirectory
         }
         final String id = wantedId != null ? wantedId : type + "-" + HexFormat.of().toHexDigits(random.nextInt());
         final int loop = leastLoadedLoop();
-        final RoomHandle handle = new RoomHandle(nextKey.getAndIncrement(), id, type, factory, loop, maxPlayersPerRoom);
+        final int seats = factory.maxPlayers() > 0 ? factory.maxPlayers() : maxPlayersPerRoom;
+        final int tickRate = factory.tickRateHz() > 0 ? factory.tickRateHz() : tickRateHz;
+        final RoomHandle handle = new RoomHandle(
+            nextKey.getAndIncrement(), id, type, factory, loop, seats, tickRate, options, emptyTtlMs);
         if (byId.putIfAbsent(id, handle) != null)
         {
             roomCount.decrementAndGet();
-            return wantedId != null ? null : create(type, factory, null);
+            return wantedId != null ? null : create(type, factory, null, options, emptyTtlMs);
         }
         roomsPerLoop[loop].incrementAndGet();
         byKey.put(handle.key(), handle);

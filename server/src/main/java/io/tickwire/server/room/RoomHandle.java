@@ -2,6 +2,7 @@ package io.tickwire.server.room;
 
 import io.tickwire.server.game.GameLogicFactory;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,7 +20,12 @@ public final class RoomHandle
     private final GameLogicFactory factory;
     private final int loopIndex;
     private final int maxPlayers;
+    private final int tickRateHz;
+    private final Map<String, String> options;
+    private final long emptyTtlMs;
     private final AtomicInteger seats = new AtomicInteger();
+    private volatile boolean locked;
+    private volatile Map<String, String> metadata = Map.of();
     private volatile int currentTick;
     private volatile int players;
     private volatile boolean started;
@@ -33,7 +39,10 @@ public final class RoomHandle
         final String type,
         final GameLogicFactory factory,
         final int loopIndex,
-        final int maxPlayers)
+        final int maxPlayers,
+        final int tickRateHz,
+        final Map<String, String> options,
+        final long emptyTtlMs)
     {
         this.key = key;
         this.id = id;
@@ -41,6 +50,65 @@ public final class RoomHandle
         this.factory = factory;
         this.loopIndex = loopIndex;
         this.maxPlayers = maxPlayers;
+        this.tickRateHz = tickRateHz;
+        this.options = Map.copyOf(options);
+        this.emptyTtlMs = emptyTtlMs;
+    }
+
+    /**
+     * @return ticks per second of this room (its type's, or the server's).
+     */
+    public int tickRateHz()
+    {
+        return tickRateHz;
+    }
+
+    /**
+     * @return the options the room was created with; immutable.
+     */
+    public Map<String, String> options()
+    {
+        return options;
+    }
+
+    /**
+     * @return how long the room stays open without players before its first join, in milliseconds:
+     * {@link #UNTIL_FIRST_JOIN} for operator rooms without a TTL, {@link #LINGER} for the server's linger.
+     */
+    public long emptyTtlMs()
+    {
+        return emptyTtlMs;
+    }
+
+    /** {@link #emptyTtlMs()}: the room closes when empty past the server's linger. */
+    public static final long LINGER = -1;
+    /** {@link #emptyTtlMs()}: the room waits for its first join however long it takes, then lingers as usual. */
+    public static final long UNTIL_FIRST_JOIN = Long.MAX_VALUE;
+
+    /**
+     * @return true while the game keeps the room out of join-or-create.
+     */
+    public boolean isLocked()
+    {
+        return locked;
+    }
+
+    void locked(final boolean locked)
+    {
+        this.locked = locked;
+    }
+
+    /**
+     * @return the metadata the game set; immutable, replaced as a whole on each change.
+     */
+    public Map<String, String> metadata()
+    {
+        return metadata;
+    }
+
+    void metadata(final Map<String, String> metadata)
+    {
+        this.metadata = metadata;
     }
 
     /**

@@ -41,7 +41,6 @@ public final class RoomLoop implements Agent
 
     private final int index;
     private final NanoClock clock;
-    private final long tickPeriodNs;
     private final int maxCatchUpTicks;
     private final ManyToOneRingBuffer inbound;
     private final LoopCounters counters;
@@ -50,6 +49,7 @@ public final class RoomLoop implements Agent
     private final Membership membership;
     private final SnapshotSender sender;
     private final TouchedOutboxes touched = new TouchedOutboxes();
+    private final GameMessages messages;
     private final MessageHandler recordHandler = this::onRecord;
     private final UnsafeBuffer inputView = new UnsafeBuffer(new byte[0]);
     private long nowNs;
@@ -82,12 +82,12 @@ public final class RoomLoop implements Agent
         this.clock = clock;
         this.counters = counters;
         this.observer = observer;
-        this.tickPeriodNs = settings.tickPeriodNs();
         this.maxCatchUpTicks = settings.maxCatchUpTicks();
         this.inbound = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(settings.ringCapacityBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
-        this.rooms = new LoopRooms(index, directory, settings, counters);
-        this.membership = new Membership(links, rooms, resumes, detachedSeats, counters, touched, settings);
+        this.messages = new GameMessages(counters, touched);
+        this.rooms = new LoopRooms(index, directory, settings, counters, messages);
+        this.membership = new Membership(links, rooms, resumes, detachedSeats, counters, touched, messages, settings);
         this.sender = new SnapshotSender(settings.slowClientTimeoutMs() * 1_000_000L,
             settings.ackTimeoutMs() * 1_000_000L, counters, observer, touched);
         this.nowNs = clock.nanoTime();
@@ -153,6 +153,7 @@ public final class RoomLoop implements Agent
 
     private int runDueTick(final Room room)
     {
+        final long tickPeriodNs = room.tickPeriodNs;
         final long latenessNs = nowNs - room.deadlineNs;
         if (latenessNs >= maxCatchUpTicks * tickPeriodNs)
         {
@@ -187,19 +188,29 @@ public final class RoomLoop implements Agent
         {
             return;
         }
-        final int tick = room.tick + 1;
-        if (!applyQueuedInputs(room))
+        if (room.closeRequestCode != 0)
         {
+            membership.closeRoom(room, room.closeRequestCode, room.closeRequestReason, nowNs);
             return;
         }
+        final int tick = room.tick + 1;
+        room.inTick = true;
         try
         {
-            room.logic.onTick(room.world, tick);
+            if (!applyQueuedInputs(room))
+            {
+                return;
+            }
+            room.logic.onTick(room.control, tick);
         }
         catch (final RuntimeException ex)
         {
-            membership.failRoom(room, "onTick", ex, nowNs);
+            membership.failRoom(room, "onTick", ex, nowNs, null);
             return;
+        }
+        finally
+        {
+            room.inTick = false;
         }
         room.tick = tick;
         membership.expireDetached(room, nowNs);
@@ -207,6 +218,10 @@ public final class RoomLoop implements Agent
         room.world.captureInto(state, tick, (nowNs - room.startNs) / 1_000_000L);
         room.handle.publish(tick, room.connectionCount);
         sender.send(room, state, nowNs);
+        if (room.closeRequestCode != 0)
+        {
+            membership.closeRoom(room, room.closeRequestCode, room.closeRequestReason, nowNs);
+        }
     }
 
     private void onRecord(final int msgTypeId, final MutableDirectBuffer buffer, final int offset, final int length)
@@ -215,6 +230,9 @@ public final class RoomLoop implements Agent
         {
             case InboundRecords.INPUT:
                 onInput(buffer, offset, length);
+                break;
+            case InboundRecords.MESSAGE:
+                onMessage(buffer, offset, length);
                 break;
             case InboundRecords.ACK:
                 onAck(buffer, offset);
@@ -271,6 +289,30 @@ public final class RoomLoop implements Agent
     }
 
     /**
+     * A game message: handed to the game at once, in arrival order. A failing game closes the room.
+     */
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Connection c = membership.connection(buffer.getLong(offset + InboundRecords.CONNECTION_ID_OFFSET));
+        if (c == null || c.closing || c.room.closed)
+        {
+            counters.recordsOrphaned++;
+            return;
+        }
+        final Room room = c.room;
+        counters.messagesIn++;
+        try
+        {
+            room.logic.onMessage(room.control, c.player, buffer.getInt(offset + InboundRecords.MESSAGE_TYPE_OFFSET),
+                buffer, offset + InboundRecords.MESSAGE_PAYLOAD_OFFSET, length - InboundRecords.MESSAGE_PAYLOAD_OFFSET);
+        }
+        catch (final RuntimeException ex)
+        {
+            membership.failRoom(room, "onMessage", ex, nowNs, c.player);
+        }
+    }
+
+    /**
      * Give each player's oldest queued input to the game: one input per player per tick, so the
      * server steps a player exactly as a client predicting one input per tick does, however the
      * inputs were bunched or spread by the network.
@@ -286,12 +328,12 @@ public final class RoomLoop implements Agent
                 final int length = c.pollInput(inputView);
                 try
                 {
-                    room.logic.onInput(room.world, c.player, c.lastInputSeq, inputView, 0, length);
+                    room.logic.onInput(room.control, c.player, c.lastInputSeq, inputView, 0, length);
                     counters.inputsApplied++;
                 }
                 catch (final RuntimeException ex)
                 {
-                    membership.failRoom(room, "onInput", ex, nowNs);
+                    membership.failRoom(room, "onInput", ex, nowNs, c.player);
                     return false;
                 }
             }
@@ -348,5 +390,7 @@ public final class RoomLoop implements Agent
     public void onClose()
     {
         closeAll(CloseCodes.GOING_AWAY, "server shutting down");
+        // Closed rooms are removed (and their games disposed) here: no duty cycle follows.
+        rooms.removeClosedAndIdle(nowNs);
     }
 }

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.v1.Ack;
 import io.tickwire.protocol.v1.ClientMessage;
+import io.tickwire.protocol.v1.GameMessage;
 import io.tickwire.protocol.v1.Input;
 import io.tickwire.protocol.v1.Pong;
 import io.tickwire.protocol.v1.ServerMessage;
@@ -71,6 +72,8 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private final UnsafeBuffer payloadScratch;
     private final byte[] payloadBytes;
     private final RateLimiter inputLimiter;
+    private final RateLimiter messageLimiter;
+    private final UnsafeBuffer messageScratch = new UnsafeBuffer(new byte[0]);
     private Session session;
     private String remoteHost = "-";
 
@@ -81,6 +84,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         this.limits = limits;
         this.admission = new JoinAdmission(server);
         this.inputLimiter = new RateLimiter(limits.maxInputsPerSecond(), System.nanoTime());
+        this.messageLimiter = new RateLimiter(limits.maxMessagesPerSecond(), System.nanoTime());
         this.payloadBytes = new byte[server.maxInputPayload()];
         this.payloadScratch = new UnsafeBuffer(payloadBytes);
     }
@@ -213,6 +217,9 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             case PING:
                 onPing(message.getPing().getClientTime());
                 break;
+            case MESSAGE:
+                onMessage(message.getMessage());
+                break;
             case LEAVE:
                 session.closeWith(CloseCodes.NORMAL, "left: " + message.getLeave().getReason());
                 break;
@@ -275,6 +282,52 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         {
             server.counters().inputsDropped.increment();
         }
+    }
+
+    /**
+     * A game message: reliable, so never dropped; whatever would drop one closes the connection instead
+     * (too large 1009, over the rate 1008, the room loop's ring full 4008).
+     */
+    private void onMessage(final GameMessage message)
+    {
+        final RoomHandle room = session.room();
+        if (room == null)
+        {
+            reject(CloseCodes.NOT_JOINED, "message before join: type=" + message.getType());
+            return;
+        }
+        if (message.getType() == 0)
+        {
+            reject(CloseCodes.INVALID_PAYLOAD, "message type 0 is reserved: types start at 1");
+            return;
+        }
+        final int length = message.getPayload().size();
+        if (length > limits.maxMessageBytes())
+        {
+            server.counters().messageCloses.increment();
+            reject(CloseCodes.MESSAGE_TOO_BIG, "message too large: type=" + message.getType() + ", length=" + length +
+                ", max=" + limits.maxMessageBytes());
+            return;
+        }
+        if (messageLimiter.acquire(System.nanoTime()) != RateLimiter.ALLOWED)
+        {
+            server.counters().messageCloses.increment();
+            reject(CloseCodes.POLICY_VIOLATION, "message rate exceeded: maxMessagesPerSecond=" +
+                messageLimiter.ratePerSecond());
+            return;
+        }
+        final byte[] bytes = scratch(length);
+        message.getPayload().copyTo(bytes, 0);
+        messageScratch.wrap(bytes, 0, Math.max(length, 0));
+        if (!InboundRecords.offerMessage(server.loop(room.loopIndex()).inbound(), session.connectionId(),
+            message.getType(), messageScratch, length))
+        {
+            server.counters().messageCloses.increment();
+            reject(CloseCodes.SERVER_OVERLOADED, "server overloaded: room loop " + room.loopIndex() +
+                " inbound ring full, message not delivered");
+            return;
+        }
+        server.counters().messagesIn.increment();
     }
 
     private void onAck(final Ack ack)

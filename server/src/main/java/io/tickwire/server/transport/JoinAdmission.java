@@ -91,7 +91,7 @@ final class JoinAdmission
         }
         final RoomDirectory directory = server.directory();
         final JoinResult result = hasId ? directory.joinById(join.getRoomId()) :
-            directory.joinOrCreate(join.getRoomType());
+            directory.joinOrCreate(join.getRoomType(), join.getOptionsMap());
         if (!result.isJoined())
         {
             return new Outcome(result.closeCode(), result.reason());
@@ -114,7 +114,9 @@ final class JoinAdmission
                 return new Outcome(CloseCodes.TICKET_REJECTED, ex.getMessage());
             }
             session.playerId(ticket.playerId());
+            session.claims(ticket.claims());
         }
+        session.joinOptions(join.getOptionsMap());
         if (!InboundRecords.offerJoin(server.loop(handle.loopIndex()).inbound(), session.connectionId(), handle.key()))
         {
             directory.abandonSeat(handle);

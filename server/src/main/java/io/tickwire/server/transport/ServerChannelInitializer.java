@@ -64,7 +64,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         final LimitSettings limits = options.limits();
         this.outboundBudget = new OutboundBudget(limits.maxOutboundBytes(), server.counters());
         this.sessionLimits = new SessionLimits(limits.maxInputsPerSecond(), limits.maxPingsPerSecond(),
-            limits.joinTimeoutMs(), limits.closeGraceMs());
+            limits.joinTimeoutMs(), limits.closeGraceMs(), limits.maxMessageBytes(), limits.maxMessagesPerSecond());
         this.protocolConfig = webSocketProtocolConfig(options.transport().webSocketPath(),
             limits.maxFrameLength(), limits.handshakeTimeoutMs(), options.transport().webSocketCompression());
         this.upgradeGuard = new WebSocketUpgradeGuard(

@@ -58,6 +58,8 @@ public final class Session implements ClientLink
     private CloseListener closeListener;
     private volatile RoomHandle room;
     private volatile String playerId;
+    private volatile java.util.Map<String, String> joinOptions = java.util.Map.of();
+    private volatile java.util.Map<String, String> claims = java.util.Map.of();
     private volatile int closeCode;
     private volatile String closeReason = "client closed";
     private boolean joinOffered;
@@ -163,6 +165,28 @@ public final class Session implements ClientLink
     void playerId(final String playerId)
     {
         this.playerId = playerId;
+    }
+
+    @Override
+    public java.util.Map<String, String> joinOptions()
+    {
+        return joinOptions;
+    }
+
+    void joinOptions(final java.util.Map<String, String> options)
+    {
+        this.joinOptions = java.util.Map.copyOf(options);
+    }
+
+    @Override
+    public java.util.Map<String, String> claims()
+    {
+        return claims;
+    }
+
+    void claims(final java.util.Map<String, String> claims)
+    {
+        this.claims = claims;
     }
 
     boolean joinOffered()

@@ -50,6 +50,10 @@ public final class TransportCounters
     public final LongAdder joinTimeouts = new LongAdder();
     /** Upgrade requests refused before the handshake: not version 13 (426) or a malformed key (400). */
     public final LongAdder upgradesRefused = new LongAdder();
+    /** Game messages from clients handed to a room loop's ring. */
+    public final LongAdder messagesIn = new LongAdder();
+    /** Connections closed for a game message: too large (1009), too many per second (1008), ring full (4008). */
+    public final LongAdder messageCloses = new LongAdder();
 
     /**
      * Close codes disconnects are counted by: a fixed set, so metric tags stay bounded. Code 0

@@ -163,26 +163,26 @@ final class EncodeLedger
         }
 
         @Override
-        public void onStart(final World world)
+        public void onCreate(final RoomContext room, final java.util.Map<String, String> options)
         {
-            delegate.onStart(world);
+            delegate.onCreate(room, options);
         }
 
         @Override
-        public void onJoin(final World world, final Player player)
+        public void onJoin(final RoomContext room, final Player player)
         {
-            delegate.onJoin(world, player);
+            delegate.onJoin(room, player);
         }
 
         @Override
-        public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
+        public void onInput(final RoomContext room, final Player player, final int seq, final DirectBuffer payload,
             final int offset, final int length)
         {
-            delegate.onInput(world, player, seq, payload, offset, length);
+            delegate.onInput(room, player, seq, payload, offset, length);
         }
 
         @Override
-        public void onTick(final World world, final int tick)
+        public void onTick(final RoomContext room, final int tick)
         {
             final TickwireServer s = server.get();
             final RoomHandle handle = s == null ? null : s.room(roomId);
@@ -190,13 +190,13 @@ final class EncodeLedger
             {
                 encodesBeforeTick.put(tick, s.loop(handle.loopIndex()).counters().encodes);
             }
-            delegate.onTick(world, tick);
+            delegate.onTick(room, tick);
         }
 
         @Override
-        public void onLeave(final World world, final Player player)
+        public void onLeave(final RoomContext room, final Player player, final boolean consented)
         {
-            delegate.onLeave(world, player);
+            delegate.onLeave(room, player, consented);
         }
     }
 }

@@ -140,19 +140,19 @@ public final class RecordingGame implements GameLogic
     }
 
     @Override
-    public void onStart(final World world)
+    public void onCreate(final RoomContext room, final java.util.Map<String, String> options)
     {
-        delegate.onStart(world);
+        delegate.onCreate(room, options);
     }
 
     @Override
-    public void onJoin(final World world, final Player player)
+    public void onJoin(final RoomContext room, final Player player)
     {
-        delegate.onJoin(world, player);
+        delegate.onJoin(room, player);
     }
 
     @Override
-    public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
+    public void onInput(final RoomContext room, final Player player, final int seq, final DirectBuffer payload,
         final int offset, final int length)
     {
         final List<Integer> seqs = inputs.computeIfAbsent(player.sessionId(), k -> new ArrayList<>());
@@ -160,13 +160,14 @@ public final class RecordingGame implements GameLogic
         {
             seqs.add(seq);
         }
-        delegate.onInput(world, player, seq, payload, offset, length);
+        delegate.onInput(room, player, seq, payload, offset, length);
     }
 
     @Override
-    public void onTick(final World world, final int tick)
+    public void onTick(final RoomContext room, final int tick)
     {
-        delegate.onTick(world, tick);
+        delegate.onTick(room, tick);
+        final World world = room.world();
         final WorldState copy = new WorldState(schema, world.entityCount());
         world.captureInto(copy, tick, 0);
         states.put(tick, copy);
@@ -174,8 +175,8 @@ public final class RecordingGame implements GameLogic
     }
 
     @Override
-    public void onLeave(final World world, final Player player)
+    public void onLeave(final RoomContext room, final Player player, final boolean consented)
     {
-        delegate.onLeave(world, player);
+        delegate.onLeave(room, player, consented);
     }
 }

@@ -71,7 +71,7 @@ class RoomLoopTest
                 return new RecordingGame(context.roomId().equals(failingRoomId));
             }
         };
-        directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4);
+        directory = new RoomDirectory(Map.of("test", factory), 1, 10, 4, TICK_RATE_HZ);
         final RoomLoopSettings settings = new RoomLoopSettings(
             TICK_RATE_HZ, HISTORY_LENGTH, MAX_CATCH_UP_TICKS, LINGER_MS, 5_000, 10_000, 64 * 1024, 10_000, 16);
         loop = new RoomLoop(0, settings, directory, links, new ResumeRegistry(),
@@ -306,18 +306,18 @@ class RoomLoopTest
         }
 
         @Override
-        public void onJoin(final World world, final Player player)
+        public void onJoin(final RoomContext room, final Player player)
         {
         }
 
         @Override
-        public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
+        public void onInput(final RoomContext room, final Player player, final int seq, final DirectBuffer payload,
             final int offset, final int length)
         {
         }
 
         @Override
-        public void onTick(final World world, final int tick)
+        public void onTick(final RoomContext room, final int tick)
         {
             if (failAtTick2 && tick == 2)
             {
@@ -325,7 +325,7 @@ class RoomLoopTest
             }
             ticks.add(tick);
             tickTimesNs.add(clock.nanoTime());
-            changeWorld(world, tick);
+            changeWorld(room.world(), tick);
             if (tick == slowTick)
             {
                 clock.advance(slowTickExtraNs);
@@ -333,7 +333,7 @@ class RoomLoopTest
         }
 
         @Override
-        public void onLeave(final World world, final Player player)
+        public void onLeave(final RoomContext room, final Player player, final boolean consented)
         {
         }
 

@@ -97,6 +97,12 @@ public final class ArenaGame implements GameLogic
             }
 
             @Override
+            public String type()
+            {
+                return TYPE;
+            }
+
+            @Override
             public GameLogic create(final RoomContext context)
             {
                 return new ArenaGame(context, npcCount);
@@ -117,8 +123,9 @@ public final class ArenaGame implements GameLogic
     }
 
     @Override
-    public void onStart(final World world)
+    public void onCreate(final RoomContext room, final java.util.Map<String, String> options)
     {
+        final World world = room.world();
         npcIds = new int[npcCount];
         npcX = new double[npcCount];
         npcY = new double[npcCount];
@@ -143,8 +150,9 @@ public final class ArenaGame implements GameLogic
     }
 
     @Override
-    public void onJoin(final World world, final Player player)
+    public void onJoin(final RoomContext room, final Player player)
     {
+        final World world = room.world();
         final int id = world.createEntity();
         world.setInt(id, KIND, KIND_PLAYER);
         world.setDouble(id, X, (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.5);
@@ -156,7 +164,7 @@ public final class ArenaGame implements GameLogic
 
     @Override
     public void onInput(
-        final World world, final Player player, final int seq, final DirectBuffer payload, final int offset,
+        final RoomContext room, final Player player, final int seq, final DirectBuffer payload, final int offset,
         final int length)
     {
         if (length < INPUT_LENGTH)
@@ -172,8 +180,9 @@ public final class ArenaGame implements GameLogic
     }
 
     @Override
-    public void onTick(final World world, final int tick)
+    public void onTick(final RoomContext room, final int tick)
     {
+        final World world = room.world();
         for (int i = 0, size = players.size(); i < size; i++)
         {
             stepPlayer(world, players.get(i));
@@ -232,10 +241,10 @@ public final class ArenaGame implements GameLogic
     }
 
     @Override
-    public void onLeave(final World world, final Player player)
+    public void onLeave(final RoomContext room, final Player player, final boolean consented)
     {
         players.remove(player);
-        world.destroyEntity(player.entityId());
+        room.world().destroyEntity(player.entityId());
     }
 
     private static final class PlayerIntent

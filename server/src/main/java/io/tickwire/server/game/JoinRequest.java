@@ -1,0 +1,23 @@
+package io.tickwire.server.game;
+
+import java.util.Map;
+
+/**
+ * What a player asking to join brings: the player (id and claims from its verified ticket) and the options
+ * of its {@code Join}. Immutable.
+ *
+ * @param player  the player, not yet in the room.
+ * @param options the options of the player's {@code Join}; for the player that created the room these
+ *                are also the room's options.
+ */
+public record JoinRequest(Player player, Map<String, String> options)
+{
+    /**
+     * @throws NullPointerException when an argument is null.
+     */
+    public JoinRequest
+    {
+        java.util.Objects.requireNonNull(player, "player");
+        options = Map.copyOf(options);
+    }
+}
