@@ -23,6 +23,12 @@ export interface JoinRequest {
   ticket?: string;
   /** Resume a player of an earlier session (its latest `resumeToken`). */
   resumeToken?: string;
+  /**
+   * Room options (`Join.options`): a join by type creates its room with them and only joins rooms
+   * created with equal ones; the game sees them in `onJoinAttempt`. The room type may refuse them
+   * (close 4015), the game may refuse the player (4100-4199).
+   */
+  options?: Readonly<Record<string, string>>;
 }
 
 /** Counters of one session (Java's `ClientStats`). */
@@ -39,6 +45,14 @@ export interface ClientStats {
   inputsRefused: number;
   pingsSent: number;
   pongsReceived: number;
+  /** Game messages written (`RoomSession.send`). */
+  messagesSent: number;
+  /** Game messages received from the room. */
+  messagesReceived: number;
+  /** Poll mode: queued snapshots overwritten by a newer one (more than `pollQueueSnapshots` waited). */
+  pollCoalesced: number;
+  /** Poll mode: pongs and errors dropped (more than 1024 waited). */
+  pollDropped: number;
   disconnects: number;
   reconnectAttempts: number;
   reconnects: number;
@@ -75,7 +89,7 @@ export class ClientConnection<S> implements LinkHandler {
   readonly stats: ClientStats = {
     snapshotsReceived: 0, fullSnapshots: 0, deltaSnapshots: 0, staleSnapshots: 0, baselineMisses: 0,
     protocolErrors: 0, acksSent: 0, inputsSent: 0, inputsResent: 0, inputsRefused: 0, pingsSent: 0,
-    pongsReceived: 0, disconnects: 0, reconnectAttempts: 0, reconnects: 0, bytesIn: 0, bytesOut: 0,
+    pongsReceived: 0, messagesSent: 0, messagesReceived: 0, pollCoalesced: 0, pollDropped: 0, disconnects: 0, reconnectAttempts: 0, reconnects: 0, bytesIn: 0, bytesOut: 0,
   };
   readonly dispatcher: EventDispatcher<S>;
   readonly journal: InputJournal;
@@ -103,7 +117,7 @@ export class ClientConnection<S> implements LinkHandler {
     private readonly request: JoinRequest,
     session: () => S,
   ) {
-    this.dispatcher = new EventDispatcher(session);
+    this.dispatcher = new EventDispatcher(session, options.deliveryMode);
     this.journal = new InputJournal(options.maxPendingInputs);
     this.reconnector = new Reconnector(options.reconnect, options.now, options.random);
   }
@@ -151,7 +165,7 @@ export class ClientConnection<S> implements LinkHandler {
       this.send(WireCodec.join(this.joinedInfo.roomId, '', '', this.resumeToken));
     } else {
       this.send(WireCodec.join(this.request.roomId ?? '', this.request.roomType ?? '', this.request.ticket ?? '',
-        this.request.resumeToken ?? ''));
+        this.request.resumeToken ?? '', this.request.options ?? {}));
     }
   }
 
@@ -189,6 +203,16 @@ export class ClientConnection<S> implements LinkHandler {
         this.lastRttMs = receivedMs - sentMs;
         this.clock.onPong(sentMs, receivedMs, uint64ToNumber(pong?.serverTimeNs), pong?.serverTick ?? 0);
         this.dispatcher.pong(this.lastRttMs, pong?.serverTick ?? 0);
+        break;
+      }
+      case 'message': {
+        const m = message.message;
+        if (!link.welcomed) {
+          this.protocolError(link, `message before Welcome: type=${m?.type ?? 0}`);
+          return;
+        }
+        this.stats.messagesReceived++;
+        this.dispatcher.message(m?.type ?? 0, m?.payload ?? new Uint8Array(0), m?.tick ?? 0);
         break;
       }
       case 'error': {
@@ -300,6 +324,7 @@ export class ClientConnection<S> implements LinkHandler {
     this.resumeToken = welcome.resumeToken ?? '';
     this.tracker = new SnapshotTracker(schema, this.options.retainedStates);
     this.mirror = new EntityMirror(schema);
+    this.dispatcher.bind(this.mirror, schema, this.options.pollQueueSnapshots, this.stats);
     this.clock = new ServerClock(1000 / tickRateHz);
     this.journal.onProcessed(welcome.lastInputSeq ?? 0);
     this.startPing();
@@ -359,7 +384,9 @@ export class ClientConnection<S> implements LinkHandler {
     const processed = snapshot.lastInputSeq ?? 0;
     this.journal.onProcessed(processed);
     const newest = tracker.newest as typeof previous & object;
-    (this.mirror as EntityMirror).onApplied(newest);
+    if (this.dispatcher.deliveryMode !== 'poll') {
+      (this.mirror as EntityMirror).onApplied(newest);
+    }
     this.lastAckedTick = tick;
     if (this.options.autoAck) {
       this.ack(tick);
@@ -369,7 +396,7 @@ export class ClientConnection<S> implements LinkHandler {
     }
     this.interpolator?.onState(newest, receivedMs);
     this.predictor?.onServerState(newest, processed);
-    if (!this.dispatcher.isEmpty) {
+    if (this.dispatcher.wantsSnapshots) {
       const info: SnapshotInfo = {
         tick,
         baselineTick,
@@ -408,6 +435,19 @@ export class ClientConnection<S> implements LinkHandler {
     }
     this.flushInputs();
     return seq;
+  }
+
+  /**
+   * Write a game message now, behind every input and message written before it.
+   *
+   * @returns false when the session is not open (reconnecting or closed): nothing is sent or kept.
+   */
+  sendMessage(type: number, payload: Uint8Array): boolean {
+    if (!this.isOpen || !this.send(WireCodec.message(type, payload))) {
+      return false;
+    }
+    this.stats.messagesSent++;
+    return true;
   }
 
   private flushInputs(): void {
@@ -507,7 +547,7 @@ export class ClientConnection<S> implements LinkHandler {
         resolve();
         return;
       }
-      this.dispatcher.add({ onClosed: () => resolve() });
+      this.dispatcher.onClosedNow(resolve);
       if (this.closing) {
         return;
       }

@@ -1,3 +1,4 @@
+import type { DeliveryMode } from './eventDispatcher.js';
 import type { WebSocketFactory } from './link.js';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './reconnector.js';
 
@@ -28,6 +29,10 @@ export interface ClientOptionsInit {
   /** A connection that hears nothing for this long is dropped as lost (and resumed). */
   silenceTimeoutMs?: number;
   reconnect?: Partial<ReconnectPolicy>;
+  /** `poll`: listeners run only inside `session.poll()` (or `client.poll()`), see {@link DeliveryMode}. */
+  deliveryMode?: DeliveryMode;
+  /** Poll mode: snapshots queued for `poll()` before the newest queued one is overwritten instead. */
+  pollQueueSnapshots?: number;
 }
 
 /** Resolved, validated, frozen options. */
@@ -47,6 +52,8 @@ export const DEFAULT_MAX_EXTRAPOLATION_MS = 250;
 export const DEFAULT_MISPREDICTION_TOLERANCE_SLOTS = 0;
 export const DEFAULT_MAX_PENDING_INPUTS = 256;
 export const DEFAULT_SILENCE_TIMEOUT_MS = 3000;
+export const DEFAULT_DELIVERY_MODE: DeliveryMode = 'callbacks';
+export const DEFAULT_POLL_QUEUE_SNAPSHOTS = 64;
 
 function defaultNow(): () => number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -82,8 +89,11 @@ export function clientOptions(init: ClientOptionsInit): ClientOptions {
     maxPendingInputs: init.maxPendingInputs ?? DEFAULT_MAX_PENDING_INPUTS,
     silenceTimeoutMs: init.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS,
     reconnect,
+    deliveryMode: init.deliveryMode ?? DEFAULT_DELIVERY_MODE,
+    pollQueueSnapshots: init.pollQueueSnapshots ?? DEFAULT_POLL_QUEUE_SNAPSHOTS,
   };
-  const positive: (keyof typeof o)[] = ['connectTimeoutMs', 'pingIntervalMs', 'initialPingIntervalMs', 'maxPendingInputs'];
+  const positive: (keyof typeof o)[] = ['connectTimeoutMs', 'pingIntervalMs', 'initialPingIntervalMs', 'maxPendingInputs',
+    'pollQueueSnapshots'];
   for (const k of positive) {
     if (!(Number(o[k]) > 0)) {
       throw new RangeError(`${k} must be positive: ${k}=${String(o[k])}`);
@@ -95,6 +105,9 @@ export function clientOptions(init: ClientOptionsInit): ClientOptions {
     if (!(Number(o[k]) >= 0)) {
       throw new RangeError(`${k} must not be negative: ${k}=${String(o[k])}`);
     }
+  }
+  if (o.deliveryMode !== 'callbacks' && o.deliveryMode !== 'poll') {
+    throw new RangeError(`deliveryMode must be 'callbacks' or 'poll': deliveryMode=${String(o.deliveryMode)}`);
   }
   if (!(o.retainedStates >= 2)) {
     throw new RangeError(`retainedStates too small: retainedStates=${o.retainedStates}, min=2`);

@@ -25,7 +25,20 @@ export const CloseCodes = {
   TICKET_REJECTED: 4011,
   RESUME_REJECTED: 4012,
   SESSION_REPLACED: 4013,
+  /** No `Join` within the server's join timeout after the handshake. */
+  JOIN_TIMEOUT: 4014,
+  /** The room type refused the options of a join by type that would create a room. */
+  INVALID_ROOM_OPTIONS: 4015,
+  /** The lowest code a game may use to refuse a join or kick a player (the reason says why). */
+  GAME_MIN: 4100,
+  /** The highest code a game may use. */
+  GAME_MAX: 4199,
 } as const;
+
+/** True for a code in the game-defined range 4100-4199 (a refusal or kick by the game; final). */
+export function isGameDefined(code: number): boolean {
+  return code >= CloseCodes.GAME_MIN && code <= CloseCodes.GAME_MAX;
+}
 
 /** A failed join or a session that ended, with the close code (Java's `TickwireException`). */
 export class TickwireError extends Error {

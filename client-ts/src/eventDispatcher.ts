@@ -1,4 +1,14 @@
+import type { EntityMirror } from './entityMirror.js';
+import { PollQueue, type PollCounters } from './pollQueue.js';
+import type { EntitySchema } from './schema.js';
 import type { WorldState } from './worldState.js';
+
+/**
+ * Where listener callbacks run (Java's `DeliveryMode`): `callbacks` (default) in the socket's message
+ * handler as events happen; `poll` queued until the game loop calls `session.poll()`, which runs them
+ * there, in order, with the mirror showing the snapshot being delivered.
+ */
+export type DeliveryMode = 'callbacks' | 'poll';
 
 /** What one applied snapshot carried (Java's `SnapshotInfo`). */
 export interface SnapshotInfo {
@@ -18,8 +28,9 @@ export interface SnapshotInfo {
 
 /**
  * Callbacks of a session (Java's `SessionListener`); implement the ones you need. They run in the
- * WebSocket's message handler, after the mirror was updated; an exception thrown by one is reported
- * to `console.error` and does not stop the others.
+ * WebSocket's message handler, after the mirror was updated (with `deliveryMode: 'poll'`: inside
+ * `session.poll()`, in the same order); an exception thrown by one is reported to `console.error` and
+ * does not stop the others.
  */
 export interface SessionListener<S = unknown> {
   /** A snapshot was applied; the mirror holds its state. */
@@ -31,6 +42,15 @@ export interface SessionListener<S = unknown> {
   /** An entity is gone since the previous applied snapshot. */
   onEntityRemoved?(session: S, entityId: number): void;
   onPong?(session: S, rttMs: number, serverTick: number): void;
+  /**
+   * A game message from the room: reliable and ordered (each message the room sent this player while
+   * connected arrives once, in the order sent; messages sent while the player was detached are lost),
+   * in line with the snapshots: a message the game sent during tick `t` arrives before the snapshot of
+   * tick `t`. `type` is game-defined (at least 1); `payload` is this message's own array, shared by the
+   * session's listeners (do not modify); `tick` is the server tick the message belongs to. Never
+   * dropped in poll mode.
+   */
+  onMessage?(session: S, type: number, payload: Uint8Array, tick: number): void;
   /** An `Error` from the server, or a snapshot that could not be applied (code 0). */
   onError?(session: S, code: number, message: string): void;
   /** The connection ended; `willReconnect` says whether the session tries to resume. */
@@ -42,13 +62,48 @@ export interface SessionListener<S = unknown> {
 }
 
 /**
- * Delivers a session's events to its listeners, and works out the entity events of a snapshot by
- * one merge walk over the previous and the new state (only when some listener wants them).
+ * Delivers a session's events to its listeners, at once or through the {@link PollQueue} in poll mode,
+ * and works out the entity events of a snapshot by one merge walk over the previous and the new state
+ * (only when some listener wants them; in poll mode between the states a poll actually delivers).
+ * Either way one session's events reach the listeners in the order they happened.
  */
 export class EventDispatcher<S> {
   private readonly listeners: SessionListener<S>[] = [];
+  private readonly closeHooks: (() => void)[] = [];
+  private pollQueue: PollQueue<SessionListener<S>> | null = null;
+  private mirror: EntityMirror | null = null;
 
-  constructor(private readonly session: () => S) {}
+  constructor(private readonly session: () => S, readonly deliveryMode: DeliveryMode = 'callbacks') {}
+
+  /**
+   * Bind a joined session's mirror, once, before its first snapshot. In poll mode the mirror then
+   * follows the polled snapshots, and events queue from here on.
+   */
+  bind(mirror: EntityMirror, schema: EntitySchema, maxPolledSnapshots: number, counters: PollCounters): void {
+    this.mirror = mirror;
+    if (this.deliveryMode === 'poll') {
+      this.pollQueue = new PollQueue(schema, maxPolledSnapshots, counters);
+    }
+  }
+
+  /** Run the queued events here and now (poll mode); returns how many were delivered. */
+  poll(): number {
+    if (this.pollQueue === null) {
+      throw new Error(`poll() needs deliveryMode 'poll': deliveryMode=${this.deliveryMode}`);
+    }
+    return this.pollQueue.poll((previous, next, info) => this.deliverSnapshot(previous, next, info),
+      (call) => this.each((l, s) => call(l), this.session()));
+  }
+
+  /** Events waiting for {@link poll}. */
+  get queued(): number {
+    return this.pollQueue === null ? 0 : this.pollQueue.size;
+  }
+
+  /** Run `hook` when the session closes, at once even in poll mode (the SDK's own bookkeeping). */
+  onClosedNow(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
 
   add(listener: SessionListener<S>): void {
     this.listeners.push(listener);
@@ -67,34 +122,74 @@ export class EventDispatcher<S> {
     return this.listeners.length === 0;
   }
 
+  /** True when an applied snapshot goes anywhere: to the poll queue, or to some listener. */
+  get wantsSnapshots(): boolean {
+    return this.pollQueue !== null || this.listeners.length > 0;
+  }
+
+  /**
+   * A snapshot was applied; `previous` and `newest` are the tracker's states, valid during the call.
+   * In callbacks mode the connection has already shown `newest` in the mirror.
+   */
   snapshot(previous: WorldState | null, newest: WorldState, info: SnapshotInfo): void {
+    if (this.pollQueue !== null) {
+      this.pollQueue.offerSnapshot(newest, info);
+      return;
+    }
     if (this.listeners.length === 0) {
       return;
     }
+    this.deliverSnapshot(previous, newest, info);
+  }
+
+  private deliverSnapshot(previous: WorldState | null, next: WorldState, info: SnapshotInfo): void {
+    if (this.pollQueue !== null) {
+      this.mirror?.onApplied(next);
+    }
     if (this.listeners.some((l) => l.onEntityAdded || l.onEntityChanged || l.onEntityRemoved)) {
-      this.diff(previous, newest);
+      this.diff(previous, next);
     }
     this.each((l, s) => l.onSnapshot?.(s, info));
   }
 
   pong(rttMs: number, serverTick: number): void {
-    this.each((l, s) => l.onPong?.(s, rttMs, serverTick));
+    this.route(true, (l, s) => l.onPong?.(s, rttMs, serverTick));
+  }
+
+  message(type: number, payload: Uint8Array, tick: number): void {
+    this.route(false, (l, s) => l.onMessage?.(s, type, payload, tick));
   }
 
   error(code: number, message: string): void {
-    this.each((l, s) => l.onError?.(s, code, message));
+    this.route(true, (l, s) => l.onError?.(s, code, message));
   }
 
   disconnected(code: number, reason: string, willReconnect: boolean): void {
-    this.each((l, s) => l.onDisconnected?.(s, code, reason, willReconnect));
+    this.route(false, (l, s) => l.onDisconnected?.(s, code, reason, willReconnect));
   }
 
   reconnected(): void {
-    this.each((l, s) => l.onReconnected?.(s));
+    this.route(false, (l, s) => l.onReconnected?.(s));
   }
 
   closed(code: number, reason: string): void {
-    this.each((l, s) => l.onClosed?.(s, code, reason));
+    for (const hook of this.closeHooks.splice(0)) {
+      try {
+        hook();
+      } catch (e) {
+        console.error('tickwire: close hook threw', e);
+      }
+    }
+    this.route(false, (l, s) => l.onClosed?.(s, code, reason));
+  }
+
+  /** Deliver now, or queue for the next poll (`droppable`: pongs and errors, capped in the queue). */
+  private route(droppable: boolean, call: (listener: SessionListener<S>, session: S) => void): void {
+    if (this.pollQueue === null) {
+      this.each(call);
+      return;
+    }
+    this.pollQueue.offer(droppable, (l) => call(l, this.session()));
   }
 
   private diff(previous: WorldState | null, next: WorldState): void {
@@ -127,8 +222,7 @@ export class EventDispatcher<S> {
     }
   }
 
-  private each(call: (listener: SessionListener<S>, session: S) => void): void {
-    const session = this.session();
+  private each(call: (listener: SessionListener<S>, session: S) => void, session: S = this.session()): void {
     for (const l of this.listeners.slice()) {
       try {
         call(l, session);

@@ -30,7 +30,8 @@ export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze
 /**
  * Losses that reconnect: no close frame (1006: reset, dead path, silence), and the server's ack and
  * idle timeouts (4007, 4010), after which it keeps the player for its grace period. Any other code
- * is the server's decision and final.
+ * is the server's decision and final, notably 4009 (room closed), 4013 (resumed elsewhere), 4014
+ * (join timeout), 4015 (room options refused) and the game's refusals and kicks (4100-4199).
  */
 export function reconnectsOn(closeCode: number): boolean {
   return closeCode === CloseCodes.ABNORMAL_CLOSURE || closeCode === CloseCodes.ACK_TIMEOUT ||

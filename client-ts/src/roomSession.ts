@@ -8,12 +8,9 @@ import type { EntitySchema } from './schema.js';
 import type { ServerClock } from './serverClock.js';
 
 /**
- * A joined room (Java's `RoomSession`): the mirror of its state, inputs and acks out, listeners,
- * time sync, interpolation and prediction. It outlives lost connections: the SDK resumes the same
- * player by itself, keeping this object, its mirror, retained states and predictor.
- * <p>
- * Reliable typed messages (chat, game events) are not in protocol v1; when they are, they will
- * arrive as a listener callback and leave through a `send` method here, next to {@link sendInput}.
+ * A joined room (Java's `RoomSession`): the mirror of its state, inputs, game messages and acks out,
+ * listeners, time sync, interpolation and prediction. It outlives lost connections: the SDK resumes
+ * the same player by itself, keeping this object, its mirror, retained states and predictor.
  */
 export class RoomSession {
   /** @internal */
@@ -86,6 +83,42 @@ export class RoomSession {
    */
   sendInput(payload: Uint8Array): number {
     return this.connection.sendInput(payload);
+  }
+
+  /**
+   * Send a game message to the room: reliable and ordered while the connection lives (the server hands
+   * each one to the game's `onMessage` once, in the order sent). Separate from inputs: not one per tick,
+   * not replayed by prediction, not kept across a reconnection. The server closes the connection for a
+   * payload over its `--max-message-bytes` (default 1024: 1009) or more than `--max-messages-per-second`
+   * (default 30: 1008).
+   *
+   * @param type game-defined, an integer from 1 to 2^32 - 1 (the wire's uint32).
+   * @param payload written before this returns; the caller may reuse the array.
+   * @returns true when written; false when the session is not open (reconnecting or closed): nothing sent.
+   * @throws RangeError when `type` is not an integer in [1, 2^32 - 1].
+   */
+  send(type: number, payload: Uint8Array): boolean {
+    if (!Number.isInteger(type) || type < 1 || type > 0xffffffff) {
+      throw new RangeError(`message type must be an integer in [1, 4294967295]: type=${type}`);
+    }
+    return this.connection.sendMessage(type, payload);
+  }
+
+  /**
+   * Run the queued listener callbacks here, in order (`deliveryMode: 'poll'`); call it once per frame.
+   * During a callback and after the poll the mirror shows the snapshot delivered (after the poll: the
+   * newest one delivered). Events a callback causes wait for the next poll.
+   *
+   * @returns events delivered (snapshots, messages, pongs, errors, connection events).
+   * @throws Error in `callbacks` mode, or when called from inside a polled callback.
+   */
+  poll(): number {
+    return this.connection.dispatcher.poll();
+  }
+
+  /** Poll mode: events waiting for {@link poll}. */
+  get queuedEvents(): number {
+    return this.connection.dispatcher.queued;
   }
 
   /** Ack a tick by hand (with `autoAck: false`). */

@@ -17,20 +17,25 @@ import { RoomSession } from './roomSession.js';
 export class TickwireClient {
   readonly options: ClientOptions;
   private readonly sessions = new Set<RoomSession>();
+  /** Poll mode: sessions with events to poll, closed ones until their last events (the close) are polled. */
+  private readonly polled = new Set<RoomSession>();
   private closed = false;
 
   constructor(options: ClientOptionsInit | string) {
     this.options = clientOptions(typeof options === 'string' ? { url: options } : options);
   }
 
-  /** Join or create a room of `roomType`. */
-  joinByType(roomType: string, ticket?: string): Promise<RoomSession> {
-    return this.join({ roomType, ticket });
+  /**
+   * Join or create a room of `roomType`; with `options`, only a room created with equal options (a new
+   * one is created with them).
+   */
+  joinByType(roomType: string, ticket?: string, options?: Readonly<Record<string, string>>): Promise<RoomSession> {
+    return this.join({ roomType, ticket, options });
   }
 
-  /** Join the room `roomId`. */
-  joinById(roomId: string, ticket?: string): Promise<RoomSession> {
-    return this.join({ roomId, ticket });
+  /** Join the room `roomId`; its game sees `options` in `onJoinAttempt`. */
+  joinById(roomId: string, ticket?: string, options?: Readonly<Record<string, string>>): Promise<RoomSession> {
+    return this.join({ roomId, ticket, options });
   }
 
   async join(request: JoinRequest): Promise<RoomSession> {
@@ -47,8 +52,30 @@ export class TickwireClient {
     session = new RoomSession(connection, joined);
     const s = session;
     this.sessions.add(s);
-    s.addListener({ onClosed: () => this.sessions.delete(s) });
+    if (this.options.deliveryMode === 'poll') {
+      this.polled.add(s);
+    }
+    connection.dispatcher.onClosedNow(() => this.sessions.delete(s));
     return s;
+  }
+
+  /**
+   * Poll every session of this client (`deliveryMode: 'poll'`), see {@link RoomSession.poll}.
+   *
+   * @returns events delivered.
+   */
+  poll(): number {
+    if (this.options.deliveryMode !== 'poll') {
+      throw new Error(`poll() needs deliveryMode 'poll': deliveryMode=${this.options.deliveryMode}`);
+    }
+    let delivered = 0;
+    for (const s of [...this.polled]) {
+      delivered += s.poll();
+      if (!this.sessions.has(s) && s.queuedEvents === 0) {
+        this.polled.delete(s);
+      }
+    }
+    return delivered;
   }
 
   /** Leave every room. */

@@ -29,6 +29,7 @@ export type Snapshot = tickwire.v1.ISnapshot;
 export type Welcome = tickwire.v1.IWelcome;
 export type Pong = tickwire.v1.IPong;
 export type ServerError = tickwire.v1.IError;
+export type GameMessage = tickwire.v1.IGameMessage;
 export type WireEntitySchema = tickwire.v1.IEntitySchema;
 
 /**
@@ -47,9 +48,11 @@ export const WireCodec = {
     return tickwire.v1.EntitySchema.decode(bytes);
   },
 
-  join(roomId: string, roomType: string, ticket: string, resumeToken: string): Uint8Array {
-    return ClientMessage.encode({ join: { roomId, roomType, protocolVersion: PROTOCOL_VERSION, ticket, resumeToken } })
-      .finish();
+  /** `options`: room options (`Join.options`), written in the map's iteration order. */
+  join(roomId: string, roomType: string, ticket: string, resumeToken: string,
+    options: Readonly<Record<string, string>> = {}): Uint8Array {
+    return ClientMessage.encode({ join: { roomId, roomType, protocolVersion: PROTOCOL_VERSION, ticket, resumeToken,
+      options: { ...options } } }).finish();
   },
 
   input(seq: number, payload: Uint8Array, ackTick: number): Uint8Array {
@@ -63,6 +66,11 @@ export const WireCodec = {
   /** `clientTimeUs`: the client clock in whole microseconds, echoed in `Pong`. */
   ping(clientTimeUs: number): Uint8Array {
     return ClientMessage.encode({ ping: { clientTime: clientTimeUs } }).finish();
+  },
+
+  /** A game message (`ClientMessage.message`); the server ignores `tick` from a client, so none is written. */
+  message(type: number, payload: Uint8Array): Uint8Array {
+    return ClientMessage.encode({ message: { type, payload } }).finish();
   },
 
   leave(reason: string): Uint8Array {

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TickwireClient, type WebSocketLike } from '../src/index.js';
+import { TickwireClient } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
+import { ScriptedSocket } from './support/scriptedSocket.js';
 
 /**
  * The session's connection logic against a scripted socket that plays recorded frames (the arena-110
@@ -13,36 +14,6 @@ const VECTORS = fileURLToPath(new URL('../../../protocol/src/test/resources/conf
 const arena = (JSON.parse(readFileSync(VECTORS, 'utf8')) as { cases: { name: string; schema: string;
   frames: { frame: string; tick: number; baselineTick: number; note: string; error?: string; ids?: number[] }[] }[] })
   .cases.find((c) => c.name === 'arena-110')!;
-
-class ScriptedSocket implements WebSocketLike {
-  binaryType = 'arraybuffer';
-  readyState = 0;
-  onopen: ((event: unknown) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  readonly sent: tickwire.v1.ClientMessage[] = [];
-
-  constructor() {
-    setTimeout(() => {
-      this.readyState = 1;
-      this.onopen?.({});
-    }, 0);
-  }
-
-  send(data: Uint8Array): void {
-    this.sent.push(tickwire.v1.ClientMessage.decode(data));
-  }
-
-  close(code?: number, reason?: string): void {
-    this.readyState = 3;
-    setTimeout(() => this.onclose?.({ code: code ?? 1000, reason: reason ?? '' }), 0);
-  }
-
-  deliver(bytes: Uint8Array): void {
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-  }
-}
 
 const frames = arena.frames.filter((f) => f.error === undefined);
 const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
