@@ -84,11 +84,26 @@ export interface RoomInfo {
   type: string;
   players: number;
   tick: number;
+  /** Room options it was created with (`Join.options` or `POST /rooms`). */
+  options: Record<string, string>;
 }
 
 export async function rooms(adminUrl: string): Promise<RoomInfo[]> {
   const response = await fetch(`${adminUrl}/rooms`);
   return ((await response.json()) as { rooms: RoomInfo[] }).rooms;
+}
+
+/** Sum of one Prometheus counter over its labels, from the admin `/metrics`. */
+export async function counter(adminUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^(\S+?)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (m !== null && m[1] === name) {
+      sum += Number(m[3]);
+    }
+  }
+  return sum;
 }
 
 /** Poll `condition` every 10 ms until true; throws `what` after `timeoutMs`. */
