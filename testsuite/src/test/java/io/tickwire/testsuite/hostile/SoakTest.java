@@ -77,6 +77,7 @@ class SoakTest
             final URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
 
             final AtomicLong snapshots = new AtomicLong();
+            final AtomicLong newestTick = new AtomicLong();
             try (TickwireClient client = new TickwireClient(ClientOptions.builder().uri(uri).build()))
             {
                 final RoomSession bystander = client.joinByType("arena").get(10, TimeUnit.SECONDS);
@@ -86,14 +87,17 @@ class SoakTest
                     public void onSnapshot(final RoomSession session, final SnapshotInfo info)
                     {
                         snapshots.incrementAndGet();
+                        newestTick.set(info.tick());
                     }
                 });
                 final List<Long> heapAfterRound = new ArrayList<>();
                 final List<Double> bystanderHz = new ArrayList<>();
+                final List<Double> roomTickHz = new ArrayList<>();
                 final long endNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
                 while (System.nanoTime() - endNs < 0)
                 {
                     final long before = snapshots.get();
+                    final long tickBefore = newestTick.get();
                     final long roundStartNs = System.nanoTime();
                     final long roundEndNs = roundStartNs + TimeUnit.MILLISECONDS.toNanos(ROUND_MS);
                     final List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
@@ -107,10 +111,13 @@ class SoakTest
                     {
                         task.get(ROUND_MS + 30_000, TimeUnit.MILLISECONDS);
                     }
-                    bystanderHz.add((snapshots.get() - before) * 1e9 / (System.nanoTime() - roundStartNs));
+                    final long roundNs = System.nanoTime() - roundStartNs;
+                    bystanderHz.add((snapshots.get() - before) * 1e9 / roundNs);
+                    roomTickHz.add((newestTick.get() - tickBefore) * 1e9 / roundNs);
                     heapAfterRound.add(heapUsedAfterGc(server.pid()));
-                    System.out.printf("soak round %d: server heap after GC %,d KB, bystander %.1f Hz%n",
-                        heapAfterRound.size(), heapAfterRound.get(heapAfterRound.size() - 1) / 1024,
+                    System.out.printf("soak round %d: server heap after GC %,d KB, bystander room %.1f ticks/s, " +
+                        "bystander received %.1f snapshots/s%n", heapAfterRound.size(),
+                        heapAfterRound.get(heapAfterRound.size() - 1) / 1024, roomTickHz.get(roomTickHz.size() - 1),
                         bystanderHz.get(bystanderHz.size() - 1));
                 }
                 assertTrue(server.isAlive(), "server still running");
@@ -119,8 +126,13 @@ class SoakTest
                 final long last = heapAfterRound.get(heapAfterRound.size() - 1);
                 assertTrue(last - first < ALLOWED_GROWTH_BYTES,
                     "retained heap grew from " + first + " to " + last + " B over " + heapAfterRound.size() + " rounds");
-                final double slowest = bystanderHz.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-                assertTrue(slowest >= 24.0, "bystander kept its rate in every round: slowest " + slowest + " Hz");
+                // The room's own rate is the server's job: its ticks, as the bystander's snapshots number them.
+                final double slowestRoom = roomTickHz.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+                assertTrue(slowestRoom >= 27.0, "bystander room kept its tick rate in every round: slowest " +
+                    slowestRoom + " ticks/s");
+                // What the bystander received also depends on its own share of a box the flooders saturate.
+                final double slowestReceived = bystanderHz.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+                assertTrue(slowestReceived >= 15.0, "bystander never stalled: slowest round " + slowestReceived + " Hz");
             }
         }
         finally
