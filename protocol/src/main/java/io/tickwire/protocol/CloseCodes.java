@@ -56,6 +56,12 @@ public final class CloseCodes
     public static final int SESSION_REPLACED = 4013;
     /** No {@code Join} within the join timeout after the WebSocket handshake. */
     public static final int JOIN_TIMEOUT = 4014;
+    /**
+     * The server is draining (scaled down, updated, or drained by an operator): the room is not
+     * lost to the game, this server is. Rejoin through the matchmaker, which sends the player to a
+     * server that is not draining; do not retry this server's URL.
+     */
+    public static final int SERVER_DRAINING = 4015;
 
     private CloseCodes()
     {
