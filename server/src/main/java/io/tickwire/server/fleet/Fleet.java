@@ -120,6 +120,14 @@ public final class Fleet implements TickwireServer.ShutdownListener
         return registry;
     }
 
+    /**
+     * @return the Agones lifecycle, or null when not on Agones.
+     */
+    public AgonesLifecycle agones()
+    {
+        return agones;
+    }
+
     @Override
     public void onDraining()
     {
