@@ -43,6 +43,8 @@ public final class Matchmaker
     public static final int MAX_PLAYER_ID_LENGTH = 128;
 
     private static final long READY_POLL_MS = 5;
+    private static final String MARK_DRAINING_IF_PRESENT =
+        "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'draining', '1') end";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedisConnector redisConnector;
@@ -189,6 +191,9 @@ public final class Matchmaker
             {
                 if (receivers == 0)
                 {
+                    // Nobody listens on its channel: the server died within its entry TTL. Mark it draining so no
+                    // matchmaker picks it again; a live server's next heartbeat would set it back.
+                    redis.eval(MARK_DRAINING_IF_PRESENT, ScriptOutputType.STATUS, new String[]{ FleetKeys.server(serverId) });
                     redis.del(FleetKeys.room(roomId), FleetKeys.room(roomId) + ":res");
                     redis.zrem(FleetKeys.rooms(), roomId);
                     redis.zrem(FleetKeys.PREFIX + "open:" + roomType, roomId);

@@ -95,7 +95,11 @@ public final class MatchmakerServer implements AutoCloseable
         this.redis = new RedisConnector(redisClient, uri);
         redis.connection().whenComplete((c, ex) ->
         {
-            if (ex != null)
+            if (ex == null)
+            {
+                io.tickwire.server.fleet.redis.FleetScripts.loadAll(c.async());
+            }
+            else
             {
                 LOG.warn("redis unreachable at start: redis={}:{} error={}; answering 503 until it is up",
                     uri.getHost(), uri.getPort(), ex.getMessage());

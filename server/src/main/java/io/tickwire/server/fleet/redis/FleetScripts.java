@@ -56,6 +56,20 @@ public enum FleetScripts
     }
 
     /**
+     * Load every script into Redis's script cache, so that a burst of first calls does not each fall
+     * back to sending the whole script.
+     *
+     * @param redis connection's async commands.
+     */
+    public static void loadAll(final io.lettuce.core.api.async.RedisAsyncCommands<String, String> redis)
+    {
+        for (final FleetScripts script : values())
+        {
+            redis.scriptLoad(script.source);
+        }
+    }
+
+    /**
      * Run the script asynchronously, falling back to the full script when Redis does not know it.
      *
      * @param redis connection's async commands.

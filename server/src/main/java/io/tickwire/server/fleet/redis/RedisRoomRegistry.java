@@ -62,6 +62,7 @@ public final class RedisRoomRegistry implements AutoCloseable
     private long outageSinceNs;
     private long lastOutageLogNs;
     private long failedHeartbeats;
+    private boolean outageLogged;
     private Map<String, String> reportedRooms = new HashMap<>();
     private Set<String> reportedArrivals = new HashSet<>();
 
@@ -207,12 +208,12 @@ public final class RedisRoomRegistry implements AutoCloseable
         reportedArrivals = arrivals;
         if (!registered)
         {
-            if (outageSinceNs != 0)
+            if (outageSinceNs != 0 && outageLogged)
             {
                 LOG.info("redis directory reachable again after {} ms: server={} re-registered with {} rooms",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageSinceNs), serverId, current.size());
             }
-            else
+            else if (outageSinceNs == 0)
             {
                 LOG.info("registered in redis directory: server={} url={} redis={} rooms={} ttlMs={}",
                     serverId, publicUrl, redisTarget, current.size(), entryTtlMs);
@@ -227,21 +228,22 @@ public final class RedisRoomRegistry implements AutoCloseable
     {
         failedHeartbeats++;
         final long nowNs = System.nanoTime();
-        if (registered || outageSinceNs == 0)
+        final boolean newOutage = registered || outageSinceNs == 0;
+        if (newOutage)
         {
             outageSinceNs = nowNs;
-            lastOutageLogNs = nowNs;
             registered = false;
-            LOG.warn("redis directory unreachable: redis={} server={} error={}; rooms keep running, " +
-                "matchmakers cannot place players here until it is back; retrying every heartbeat",
-                redisTarget, serverId, ex.getMessage());
+            outageLogged = false;
         }
-        else if (nowNs - lastOutageLogNs - OUTAGE_LOG_PERIOD_NS >= 0)
+        if (lastOutageLogNs == 0 || nowNs - lastOutageLogNs - OUTAGE_LOG_PERIOD_NS >= 0)
         {
             lastOutageLogNs = nowNs;
-            LOG.warn("redis directory still unreachable: redis={} server={} for {} ms, failedHeartbeats={} error={}",
-                redisTarget, serverId, TimeUnit.NANOSECONDS.toMillis(nowNs - outageSinceNs), failedHeartbeats,
-                ex.getMessage());
+            outageLogged = true;
+            LOG.warn("redis directory unreachable: redis={} server={} for {} ms, failedHeartbeats={} error={}; " +
+                "rooms keep running, matchmakers cannot place players here until it is back; retrying every " +
+                "heartbeat (logged at most every {} s)", redisTarget, serverId,
+                TimeUnit.NANOSECONDS.toMillis(nowNs - outageSinceNs), failedHeartbeats, ex.getMessage(),
+                TimeUnit.NANOSECONDS.toSeconds(OUTAGE_LOG_PERIOD_NS));
         }
     }
 
