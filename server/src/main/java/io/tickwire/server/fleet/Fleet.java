@@ -51,11 +51,12 @@ public final class Fleet implements TickwireServer.ShutdownListener
     private final String serverId;
     private final String publicUrl;
 
-    private Fleet(final TickwireServer server, final FleetSettings settings)
+    private Fleet(final TickwireServer server, final FleetSettings settings, final long emptyBeforeReadyMs)
     {
         final FleetServer view = view(server);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tickwire-fleet", true));
-        this.agones = settings.agonesEnabled() ? new AgonesLifecycle(new AgonesSdk(settings.agonesSdkHttpPort()), view) :
+        this.agones = settings.agonesEnabled() ? new AgonesLifecycle(new AgonesSdk(settings.agonesSdkHttpPort()), view,
+            emptyBeforeReadyMs) :
             null;
         this.serverId = settings.serverId() != null ? settings.serverId() : generatedId();
         this.publicUrl = settings.publicUrl() != null ? settings.publicUrl() : defaultPublicUrl(server);
@@ -73,11 +74,16 @@ public final class Fleet implements TickwireServer.ShutdownListener
      */
     public static Fleet start(final TickwireServer server, final FleetSettings settings)
     {
+        return start(server, settings, AgonesLifecycle.DEFAULT_EMPTY_BEFORE_READY_MS);
+    }
+
+    static Fleet start(final TickwireServer server, final FleetSettings settings, final long emptyBeforeReadyMs)
+    {
         if (!settings.redisEnabled() && !settings.agonesEnabled())
         {
             return null;
         }
-        final Fleet fleet = new Fleet(server, settings);
+        final Fleet fleet = new Fleet(server, settings, emptyBeforeReadyMs);
         server.shutdownBehaviour(fleet, CloseCodes.SERVER_DRAINING, DRAIN_REASON);
         if (fleet.registry != null)
         {

@@ -68,6 +68,14 @@ class AgonesLifecycleTest
             final String path = exchange.getRequestURI().getPath();
             final String method = exchange.getRequestMethod();
             calls.add(method + " " + path + (body.isEmpty() || "{}".equals(body) ? "" : " " + body));
+            if ("POST".equals(method) && "/ready".equals(path))
+            {
+                state = "Ready";
+            }
+            else if ("POST".equals(method) && "/allocate".equals(path))
+            {
+                state = "Allocated";
+            }
             final String reply;
             if ("GET".equals(method) && "/gameserver".equals(path))
             {
@@ -107,47 +115,58 @@ class AgonesLifecycleTest
             .maxRooms(10).maxPlayersPerRoom(4).ticketSecret(SECRET).shutdownTimeoutMs(3_000)
             .roomType(ArenaGame.TYPE, ArenaGame.factory(1)).build());
         final Fleet fleet = Fleet.start(server, new FleetSettings(null, null, "gs-1", 100, 1_000,
-            sidecar.getAddress().getPort()));
+            sidecar.getAddress().getPort()), 0);
         assertEquals("ws://203.0.113.7:7234/ws", fleet.publicUrl(), "public URL from the GameServer's address");
         awaitTrue(() -> calls.contains("POST /ready"), 10_000, () -> "Ready sent: " + calls);
         assertEquals("PUT /alpha/player/capacity {\"count\":40}", calls.get(calls.indexOf("POST /ready") - 1),
             "capacity set before Ready: " + calls);
         awaitTrue(() -> calls.contains("POST /health"), 10_000, () -> "Health sent: " + calls);
 
-        state = "Allocated";
-        awaitTrue(() -> "Allocated".equals(fleet.agones().state()), 10_000, () -> "allocation noticed: " + calls);
+        awaitTrue(() -> "Ready".equals(fleet.agones().state()), 10_000, () -> "Ready noticed: " + calls);
+        assertTrue(callsStartingWith("POST /allocate").isEmpty(), "no players, not allocated: " + calls);
 
         final JoinTickets tickets = JoinTickets.ofSecret(SECRET);
-        final TickwireClient alice = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
-        final TickwireClient bob = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
+        final TickwireClient alice = client();
+        final TickwireClient bob = client();
+        final TickwireClient carol = client();
         try
         {
-            final RoomSession aliceSession = alice.join(JoinRequest.byType(ArenaGame.TYPE).ticket(
-                tickets.mintForType("alice", ArenaGame.TYPE, Instant.now().plusSeconds(30)))).get(5, TimeUnit.SECONDS);
-            bob.join(JoinRequest.byType(ArenaGame.TYPE).ticket(
-                tickets.mintForType("bob", ArenaGame.TYPE, Instant.now().plusSeconds(30)))).get(5, TimeUnit.SECONDS);
+            join(alice, tickets, "alice");
+            join(bob, tickets, "bob");
             awaitTrue(() -> calls.contains("POST /alpha/player/connect {\"playerID\":\"alice\"}") &&
-                calls.contains("POST /alpha/player/connect {\"playerID\":\"bob\"}"), 10_000, () -> "players connected: " + calls);
+                calls.contains("POST /alpha/player/connect {\"playerID\":\"bob\"}"), 10_000,
+                () -> "players connected: " + calls);
             awaitTrue(() -> calls.contains("PUT /metadata/label {\"key\":\"players\",\"value\":\"2\"}") &&
                 calls.contains("PUT /metadata/label {\"key\":\"rooms\",\"value\":\"1\"}"), 10_000, () -> "labels: " + calls);
+            awaitTrue(() -> "Allocated".equals(fleet.agones().state()), 10_000,
+                () -> "marked itself Allocated with players: " + calls);
+            assertEquals(1, callsStartingWith("POST /allocate").size(), calls.toString());
 
             bob.close();
             awaitTrue(() -> calls.contains("POST /alpha/player/disconnect {\"playerID\":\"bob\"}"),
                 10_000, () -> "bob disconnected: " + calls);
             assertEquals(1, callsStartingWith("POST /alpha/player/connect {\"playerID\":\"alice\"}").size(),
                 "alice connected once: " + calls);
+            alice.close();
+            awaitTrue(() -> callsStartingWith("POST /ready").size() == 2, 10_000,
+                () -> "empty again: marked itself Ready for the Fleet to scale down: " + calls);
+            assertTrue(calls.indexOf("POST /alpha/player/disconnect {\"playerID\":\"alice\"}") <
+                calls.lastIndexOf("POST /ready"), calls.toString());
 
-            final CompletableFuture<Integer> aliceClosed = new CompletableFuture<>();
-            aliceSession.addListener(new SessionListener()
+            final RoomSession carolSession = join(carol, tickets, "carol");
+            awaitTrue(() -> callsStartingWith("POST /allocate").size() == 2, 10_000,
+                () -> "allocated again for carol: " + calls);
+            final CompletableFuture<Integer> carolClosed = new CompletableFuture<>();
+            carolSession.addListener(new SessionListener()
             {
                 @Override
                 public void onClosed(final RoomSession s, final int code, final String reason)
                 {
-                    aliceClosed.complete(code);
+                    carolClosed.complete(code);
                 }
             });
             server.close();
-            assertEquals(CloseCodes.SERVER_DRAINING, aliceClosed.get(5, TimeUnit.SECONDS));
+            assertEquals(CloseCodes.SERVER_DRAINING, carolClosed.get(5, TimeUnit.SECONDS));
             assertEquals("POST /shutdown", calls.get(calls.size() - 1), "Shutdown is the last call: " + calls);
             assertEquals(1, callsStartingWith("POST /shutdown").size());
             assertTrue(calls.indexOf("POST /ready") < calls.indexOf("POST /health"), calls.toString());
@@ -156,6 +175,19 @@ class AgonesLifecycleTest
         {
             alice.close();
             bob.close();
+            carol.close();
         }
+    }
+
+    private TickwireClient client()
+    {
+        return new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
+    }
+
+    private static RoomSession join(final TickwireClient client, final JoinTickets tickets, final String player)
+        throws Exception
+    {
+        return client.join(JoinRequest.byType(ArenaGame.TYPE).ticket(
+            tickets.mintForType(player, ArenaGame.TYPE, Instant.now().plusSeconds(30)))).get(5, TimeUnit.SECONDS);
     }
 }

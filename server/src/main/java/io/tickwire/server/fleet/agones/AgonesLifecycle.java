@@ -15,7 +15,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Drives one GameServer through its Agones lifecycle: {@link #start()} marks it Ready (the server
  * is listening by then) and sets the player capacity; every {@link #sync()} sends Health, notices
- * allocation (by polling {@code GET /gameserver}), reports players who joined or left
+ * allocation (by polling {@code GET /gameserver}), marks the GameServer Allocated itself once it has
+ * a player and Ready again once it has been empty for {@code emptyBeforeReadyMs} (players come
+ * through the Redis matchmaker, not the Agones allocator, so this is what keeps a Fleet scale-down
+ * away from servers with players and lets a {@code Buffer} FleetAutoscaler count empty spares),
+ * reports players who joined or left
  * ({@code /alpha/player/connect|disconnect}, by the player id of their join ticket) and keeps the
  * labels {@code rooms} and {@code players} current; {@link #shutdown()} asks Agones to delete the
  * GameServer after a drain. A failed call is logged (at most once per
@@ -39,15 +43,22 @@ public final class AgonesLifecycle
     private boolean ready;
     private long lastErrorLogNs;
     private boolean errorLogged;
+    private final long emptyBeforeReadyNs;
+    private long emptySinceNs;
+
+    /** How long an Allocated server must be empty before it marks itself Ready again. */
+    public static final long DEFAULT_EMPTY_BEFORE_READY_MS = 30_000;
 
     /**
-     * @param sdk    the sidecar client.
-     * @param server the server whose rooms and players are reported.
+     * @param sdk                the sidecar client.
+     * @param server             the server whose rooms and players are reported.
+     * @param emptyBeforeReadyMs how long an Allocated server must be empty before it marks itself Ready.
      */
-    public AgonesLifecycle(final AgonesSdk sdk, final FleetServer server)
+    public AgonesLifecycle(final AgonesSdk sdk, final FleetServer server, final long emptyBeforeReadyMs)
     {
         this.sdk = sdk;
         this.server = server;
+        this.emptyBeforeReadyNs = TimeUnit.MILLISECONDS.toNanos(emptyBeforeReadyMs);
     }
 
     /**
@@ -152,6 +163,30 @@ public final class AgonesLifecycle
             {
                 sdk.setLabel("players", playersValue);
                 playersLabel = playersValue;
+            }
+            final long nowNs = System.nanoTime();
+            if (seats > 0)
+            {
+                emptySinceNs = 0;
+                if ("Ready".equals(state))
+                {
+                    sdk.allocate();
+                    LOG.info("agones: first player: GameServer marked Allocated");
+                }
+            }
+            else if ("Allocated".equals(state))
+            {
+                if (emptySinceNs == 0)
+                {
+                    emptySinceNs = nowNs;
+                }
+                if (nowNs - emptySinceNs - emptyBeforeReadyNs >= 0)
+                {
+                    sdk.ready();
+                    emptySinceNs = 0;
+                    LOG.info("agones: empty for {} ms: GameServer marked Ready again",
+                        TimeUnit.NANOSECONDS.toMillis(emptyBeforeReadyNs));
+                }
             }
             errorLogged = false;
         }

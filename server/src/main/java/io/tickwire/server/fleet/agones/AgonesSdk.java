@@ -13,7 +13,7 @@ import java.time.Duration;
 /**
  * A client for the Agones SDK sidecar's REST API (the gRPC-gateway of {@code sdk.proto} and
  * {@code alpha.proto} as of Agones 1.57): {@code POST /ready}, {@code POST /health},
- * {@code POST /shutdown}, {@code GET /gameserver}, {@code PUT /metadata/label},
+ * {@code POST /allocate}, {@code POST /shutdown}, {@code GET /gameserver}, {@code PUT /metadata/label},
  * {@code PUT /metadata/annotation}, {@code POST /alpha/player/connect},
  * {@code POST /alpha/player/disconnect}, {@code PUT /alpha/player/capacity}. Every call is
  * synchronous with a short timeout and throws {@link AgonesException} on anything but 2xx.
@@ -41,6 +41,12 @@ public final class AgonesSdk
     public void ready()
     {
         call("POST", "/ready", "{}");
+    }
+
+    /** Mark the GameServer Allocated (in use): a Fleet scale-down then leaves it alone. */
+    public void allocate()
+    {
+        call("POST", "/allocate", "{}");
     }
 
     /** The health ping; Agones marks the GameServer Unhealthy when these stop. */
