@@ -239,4 +239,58 @@ class MatchmakerTest
         assertEquals(503, reason.httpStatus());
         assertTrue(reason.getMessage().contains("redis"), reason.getMessage());
     }
+
+    private long opsSinceReset(final List<String> exclude)
+    {
+        return RedisProcess.total(redis.commandCalls(), exclude);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldCostABoundedNumberOfRedisOperationsPerJoinAndPerHeartbeat() throws Exception
+    {
+        final List<String> notOurs = List.of("info", "config|resetstat");
+        final DirectoryFleetServer server = new DirectoryFleetServer(1_000, 16);
+        final RedisRoomRegistry registry = register(server, "s1");
+        final Matchmaker matchmaker = matchmaker(15_000);
+        final RedisCommands<String, String> r = redis.redis();
+        for (int i = 0; i < 16; i++)
+        {
+            matchmaker.joinOrCreate(ArenaGame.TYPE, "warm-up-" + i).get(5, TimeUnit.SECONDS);
+        }
+
+        r.configResetstat();
+        final Placement opener = matchmaker.joinOrCreate(ArenaGame.TYPE, "opener").get(5, TimeUnit.SECONDS);
+        assertTrue(opener.createdRoom());
+        final Map<String, Long> openCalls = redis.commandCalls();
+        final long readyPolls = openCalls.getOrDefault("hget", 0L);
+        final long openOps = RedisProcess.total(openCalls, notOurs) - readyPolls;
+
+        r.configResetstat();
+        final int joins = 14;
+        for (int i = 0; i < joins; i++)
+        {
+            assertEquals(opener.roomId(), matchmaker.joinOrCreate(ArenaGame.TYPE, "p" + i).get(5, TimeUnit.SECONDS).roomId());
+        }
+        final double joinOps = opsSinceReset(notOurs) / (double)joins;
+
+        r.configResetstat();
+        assertTrue(registry.heartbeat());
+        final long heartbeatOps = opsSinceReset(notOurs);
+        final int rooms = server.directory.roomCount();
+        for (int i = 0; i < 50; i++)
+        {
+            server.directory.create(ArenaGame.TYPE, "extra-" + i);
+        }
+        assertTrue(registry.heartbeat());
+        r.configResetstat();
+        assertTrue(registry.heartbeat());
+        final double perRoomOps = (opsSinceReset(notOurs) - heartbeatOps) / 50.0;
+        System.out.printf("redis ops (commandstats, script call included): join into an open room %.1f; join that " +
+                "opens a room %d + %d ready polls; heartbeat %d with %d rooms, %.1f per further room%n",
+            joinOps, openOps, readyPolls, heartbeatOps, rooms, perRoomOps);
+        assertTrue(joinOps <= 20, "a join is a constant number of operations, not a scan: " + joinOps);
+        assertTrue(perRoomOps <= 8, "a heartbeat costs a constant number of operations per room: " + perRoomOps);
+        assertTrue(openOps <= 40, "opening a room: " + openOps);
+    }
 }

@@ -34,13 +34,20 @@ local function reserveIn(rid, sid, url, ready, created)
   return {'ok', rid, sid, url, ready, created}
 end
 
+-- Candidates are ranked by free seats (fewest first); among rooms with as few free seats as the best
+-- one, up to four are compared by their server's load. Stale entries (expired room or server,
+-- draining server, no seat left) are dropped from the index on the way.
 for _ = 1, 8 do
-  local candidates = redis.call('ZRANGEBYSCORE', open, 1, '+inf', 'LIMIT', 0, 16)
+  local candidates = redis.call('ZRANGEBYSCORE', open, 1, '+inf', 'WITHSCORES', 'LIMIT', 0, 4)
   if #candidates == 0 then
     break
   end
   local best, bestFree, bestLoad, bestServer
-  for _, rid in ipairs(candidates) do
+  for c = 1, #candidates, 2 do
+    local rid = candidates[c]
+    if best ~= nil and tonumber(candidates[c + 1]) > bestFree then
+      break
+    end
     local rkey = p .. 'room:' .. rid
     local r = redis.call('HMGET', rkey, 'server', 'max', 'taken', 'ready')
     local s = r[1] and liveServer(r[1])
@@ -52,6 +59,9 @@ for _ = 1, 8 do
       if free <= 0 then
         redis.call('ZREM', open, rid)
       else
+        if free ~= tonumber(candidates[c + 1]) then
+          redis.call('ZADD', open, free, rid)
+        end
         local load = tonumber(s[3]) or 0
         if best == nil or free < bestFree or (free == bestFree and load < bestLoad) then
           best, bestFree, bestLoad, bestServer = rid, free, load, {r[1], s[1], r[4]}
