@@ -273,6 +273,8 @@ class MatchmakerTest
             assertEquals(opener.roomId(), matchmaker.joinOrCreate(ArenaGame.TYPE, "p" + i).get(5, TimeUnit.SECONDS).roomId());
         }
         final double joinOps = opsSinceReset(notOurs) / (double)joins;
+        final String joinScriptStats = java.util.Arrays.stream(r.info("commandstats").split("\r?\n"))
+            .filter(l -> l.startsWith("cmdstat_evalsha")).findFirst().orElse("");
 
         r.configResetstat();
         assertTrue(registry.heartbeat());
@@ -289,8 +291,50 @@ class MatchmakerTest
         System.out.printf("redis ops (commandstats, script call included): join into an open room %.1f; join that " +
                 "opens a room %d + %d ready polls; heartbeat %d with %d rooms, %.1f per further room%n",
             joinOps, openOps, readyPolls, heartbeatOps, rooms, perRoomOps);
+        System.out.println("redis time per join script (commandstats): " + joinScriptStats);
         assertTrue(joinOps <= 20, "a join is a constant number of operations, not a scan: " + joinOps);
         assertTrue(perRoomOps <= 8, "a heartbeat costs a constant number of operations per room: " + perRoomOps);
         assertTrue(openOps <= 40, "opening a room: " + openOps);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldPlaceThreeHundredSimultaneousJoinsWithoutOverbooking() throws Exception
+    {
+        final List<DirectoryFleetServer> servers = List.of(new DirectoryFleetServer(100, 16),
+            new DirectoryFleetServer(100, 16), new DirectoryFleetServer(100, 16));
+        for (int i = 0; i < servers.size(); i++)
+        {
+            register(servers.get(i), "s" + i);
+        }
+        final Matchmaker matchmaker = matchmaker(15_000);
+        for (int i = 0; i < 50; i++)
+        {
+            status(matchmaker.joinById("warm-up-" + i, "w"));
+        }
+        final int players = 300;
+        final Map<String, Integer> perRoom = new HashMap<>();
+        for (int burst = 0; burst < 2; burst++)
+        {
+            final long[] latencyNs = new long[players];
+            final List<CompletableFuture<Placement>> joins = new ArrayList<>();
+            final long startNs = System.nanoTime();
+            for (int i = 0; i < players; i++)
+            {
+                final int index = i;
+                joins.add(matchmaker.joinOrCreate(ArenaGame.TYPE, "p" + burst + "-" + i)
+                    .whenComplete((p, ex) -> latencyNs[index] = System.nanoTime() - startNs));
+            }
+            for (final CompletableFuture<Placement> join : joins)
+            {
+                perRoom.merge(join.get(20, TimeUnit.SECONDS).roomId(), 1, Integer::sum);
+            }
+            java.util.Arrays.sort(latencyNs);
+            System.out.printf("matchmaker in-process, burst %d: %d simultaneous joins, 3 servers: p50=%.1f ms " +
+                    "p99=%.1f ms max=%.1f ms, %d rooms%n", burst, players, latencyNs[players / 2] / 1e6,
+                latencyNs[players * 99 / 100] / 1e6, latencyNs[players - 1] / 1e6, perRoom.size());
+            assertEquals(((burst + 1) * players + 15) / 16, perRoom.size(), "every room filled first: " + perRoom);
+        }
+        perRoom.values().forEach(n -> assertTrue(n <= 16, perRoom.toString()));
     }
 }

@@ -111,7 +111,10 @@ class FleetProcessTest
             "--room-loops", "1", "--max-players", Integer.toString(SEATS), "--tick-rate", "20", "--arena-npcs", "4",
             "--redis-url", redis.url(), "--server-id", id, "--ticket-secret", SECRET,
             "--fleet-heartbeat-ms", "250", "--fleet-entry-ttl-ms", Long.toString(ENTRY_TTL_MS),
-            "--shutdown-timeout-ms", "5000", "--log-level", "WARN");
+            "--shutdown-timeout-ms", "5000", "--log-level", "WARN",
+            // Five JVMs and 300 clients share this machine's two cores with other builds: do not close clients for
+            // acking late while starved of CPU (the default 10 s was hit under a load average of 13).
+            "--ack-timeout-ms", "30000", "--slow-client-timeout-ms", "30000");
         processes.add(process);
         return process;
     }
@@ -262,6 +265,15 @@ class FleetProcessTest
         clientGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         System.out.println("fleet test: processes from " + (FleetProcess.freshJar() != null ? "shaded jar" : "class path"));
 
+        // Warm up the matchmaker's request path (HTTP, JSON, Lua, Lettuce) without taking seats: join-by-id of a
+        // room that does not exist answers 404 through the same code.
+        final List<CompletableFuture<Integer>> warmUp = new ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            warmUp.add(matchmaker.requestJoinById("warm-up-" + i, null).handle((p, ex) -> ex == null ? 200 : 404));
+        }
+        CompletableFuture.allOf(warmUp.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+
         // Idle heartbeats: Redis operations per heartbeat of a server with no rooms.
         Thread.sleep(500);
         r.configResetstat();
@@ -338,22 +350,28 @@ class FleetProcessTest
 
         // kill -9 s1: its rooms leave the directory within the TTL; its players rejoin elsewhere.
         final List<String> s1Rooms = perRoom.keySet().stream().filter(room -> url1.equals(roomServer.get(room))).toList();
-        final int s1Players = (int)players.values().stream().filter(p -> url1.equals(p.url)).count();
+        final List<Player> onS1 = players.values().stream().filter(p -> url1.equals(p.url)).toList();
+        final int s1Players = onS1.size();
+        final Map<Player, Integer> lostBefore = new HashMap<>();
+        players.values().forEach(p -> lostBefore.put(p, p.lostCloses.get()));
         final long killNs = System.nanoTime();
         s1.kill9();
         await(() -> s1Rooms.stream().allMatch(room -> r.exists(FleetKeys.room(room)) == 0) &&
             r.exists(FleetKeys.server("s1")) == 0, ENTRY_TTL_MS + 3_000, () -> "s1's entries expire");
         final long goneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs);
         await(() -> allSettledOn(List.of(url2, url3)), 60_000, () -> "s1's players rejoined on s2/s3");
-        assertEquals(s1Players, players.values().stream().mapToInt(p -> p.lostCloses.get()).sum(),
+        assertTrue(onS1.stream().allMatch(p -> p.lostCloses.get() > lostBefore.get(p)),
             () -> "every player of the killed server noticed and rejoined; closes: " + closes.stream().limit(40).toList());
 
         // SIGTERM s2: it drains, its players are told 4015 and rejoin on s3; it exits 0.
-        final int s2Players = (int)players.values().stream().filter(p -> url2.equals(p.url)).count();
+        final List<Player> onS2 = players.values().stream().filter(p -> url2.equals(p.url)).toList();
+        final int s2Players = onS2.size();
         assertEquals(0, s2.terminate(20_000), "s2 exits 0 after draining: " + s2.output());
         await(() -> allSettledOn(List.of(url3)), 60_000, () -> "s2's players rejoined on s3");
+        assertTrue(onS2.stream().allMatch(p -> p.drainedCloses.get() == 1),
+            () -> "every player of the drained server was told 4015 once; closes: " + closes.stream().limit(40).toList());
         assertEquals(s2Players, players.values().stream().mapToInt(p -> p.drainedCloses.get()).sum(),
-            "every player of the drained server was told 4015");
+            "only the drained server's players were told 4015");
         assertEquals(0, r.exists(FleetKeys.server("s2")), "s2 left the directory on exit");
         for (final Player p : players.values())
         {
