@@ -240,6 +240,18 @@ class MatchmakerTest
         assertTrue(reason.getMessage().contains("redis"), reason.getMessage());
     }
 
+    private static long usedMemoryBytes(final RedisCommands<String, String> r)
+    {
+        for (final String line : r.info("memory").split("\r?\n"))
+        {
+            if (line.startsWith("used_memory:"))
+            {
+                return Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no used_memory in INFO memory");
+    }
+
     private long opsSinceReset(final List<String> exclude)
     {
         return RedisProcess.total(redis.commandCalls(), exclude);
@@ -284,14 +296,20 @@ class MatchmakerTest
         {
             server.directory.create(ArenaGame.TYPE, "extra-" + i);
         }
+        final long memoryBeforeBytes = usedMemoryBytes(r);
         assertTrue(registry.heartbeat());
+        final long bytesPerRoom = (usedMemoryBytes(r) - memoryBeforeBytes) / 50;
         r.configResetstat();
         assertTrue(registry.heartbeat());
         final double perRoomOps = (opsSinceReset(notOurs) - heartbeatOps) / 50.0;
+        final String heartbeatScriptStats = java.util.Arrays.stream(r.info("commandstats").split("\r?\n"))
+            .filter(l -> l.startsWith("cmdstat_evalsha")).findFirst().orElse("");
         System.out.printf("redis ops (commandstats, script call included): join into an open room %.1f; join that " +
                 "opens a room %d + %d ready polls; heartbeat %d with %d rooms, %.1f per further room%n",
             joinOps, openOps, readyPolls, heartbeatOps, rooms, perRoomOps);
         System.out.println("redis time per join script (commandstats): " + joinScriptStats);
+        System.out.println("redis time per heartbeat script with " + server.directory.roomCount() + " rooms: " +
+            heartbeatScriptStats + "; memory per room entry: " + bytesPerRoom + " bytes");
         assertTrue(joinOps <= 20, "a join is a constant number of operations, not a scan: " + joinOps);
         assertTrue(perRoomOps <= 8, "a heartbeat costs a constant number of operations per room: " + perRoomOps);
         assertTrue(openOps <= 40, "opening a room: " + openOps);
