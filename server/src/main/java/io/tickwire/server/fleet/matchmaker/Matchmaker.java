@@ -44,6 +44,7 @@ public final class Matchmaker
 
     private static final long READY_POLL_MS = 5;
     private static final String MARK_DRAINING_IF_PRESENT =
+        "redis.call('ZREM', KEYS[2], ARGV[1]) " +
         "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'draining', '1') end";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -193,7 +194,8 @@ public final class Matchmaker
                 {
                     // Nobody listens on its channel: the server died within its entry TTL. Mark it draining so no
                     // matchmaker picks it again; a live server's next heartbeat would set it back.
-                    redis.eval(MARK_DRAINING_IF_PRESENT, ScriptOutputType.STATUS, new String[]{ FleetKeys.server(serverId) });
+                    redis.eval(MARK_DRAINING_IF_PRESENT, ScriptOutputType.STATUS,
+                        new String[]{ FleetKeys.server(serverId), FleetKeys.PREFIX + "load" }, serverId);
                     redis.del(FleetKeys.room(roomId), FleetKeys.room(roomId) + ":res");
                     redis.zrem(FleetKeys.rooms(), roomId);
                     redis.zrem(FleetKeys.PREFIX + "open:" + roomType, roomId);

@@ -6,6 +6,8 @@ package io.tickwire.server.fleet.redis;
  *     <li>{@code <p>server:<id>}: hash {@code url, load, draining, maxRooms, maxPlayers, rooms,
  *     types, seen}; TTL = entry TTL.</li>
  *     <li>{@code <p>servers}: sorted set of server ids scored by expiry (epoch ms, Redis clock).</li>
+ *     <li>{@code <p>load}: sorted set of servers that are not draining, scored by seats taken plus
+ *     reserved (where new rooms go).</li>
  *     <li>{@code <p>room:<id>}: hash {@code server, type, max, taken, ready}; TTL = entry TTL.</li>
  *     <li>{@code <p>room:<id>:res}: sorted set of player ids with a reserved seat, scored by the
  *     reservation's expiry.</li>

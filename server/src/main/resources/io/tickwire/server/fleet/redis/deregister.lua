@@ -14,4 +14,5 @@ for _ = 1, n do
 end
 redis.call('DEL', p .. 'server:' .. sid)
 redis.call('ZREM', p .. 'servers', sid)
+redis.call('ZREM', p .. 'load', sid)
 return n

@@ -50,6 +50,11 @@ local skey = p .. 'server:' .. sid
 redis.call('HSET', skey, 'url', url, 'load', sessions + reserved, 'draining', draining, 'maxRooms', maxRooms,
   'maxPlayers', maxPlayers, 'rooms', n, 'types', ',' .. types .. ',', 'seen', now)
 redis.call('PEXPIRE', skey, ttl)
+if draining == '0' then
+  redis.call('ZADD', p .. 'load', sessions + reserved, sid)
+else
+  redis.call('ZREM', p .. 'load', sid)
+end
 redis.call('ZADD', p .. 'servers', now + ttl, sid)
 redis.call('ZREMRANGEBYSCORE', p .. 'servers', '-inf', now)
 redis.call('ZREMRANGEBYSCORE', p .. 'rooms', '-inf', now)

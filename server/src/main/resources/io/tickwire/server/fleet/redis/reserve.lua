@@ -1,6 +1,7 @@
 -- Matchmaking for one player, atomically: reserve a seat in the fullest room of the type that has
 -- one (ties: the least loaded server), or, when none has, register a new room on the least loaded
 -- server that is not draining, has the type and is below its room limit, with the seat reserved.
+-- Uses <p>load: servers that are not draining, scored by load (seats taken plus reserved).
 -- Two matchmakers running this for the last seat cannot both win: Redis runs one script at a time.
 -- ARGV: prefix, roomType, playerId, reservationTtlMs, pendingRoomTtlMs, newRoomId
 -- Returns {status, roomId, serverId, url, ready, created}; status 'ok' or 'no-server'.
@@ -24,6 +25,7 @@ local function reserveIn(rid, sid, url, ready, created)
   redis.call('ZADD', reskey, now + resTtl, pid)
   redis.call('PEXPIRE', reskey, resTtl)
   redis.call('HINCRBY', p .. 'server:' .. sid, 'load', 1)
+  redis.call('ZINCRBY', p .. 'load', 1, sid)
   local r = redis.call('HMGET', rkey, 'max', 'taken')
   local free = tonumber(r[1]) - tonumber(r[2]) - redis.call('ZCARD', reskey)
   if free > 0 then
@@ -74,16 +76,33 @@ for _ = 1, 8 do
   end
 end
 
+-- A new room goes to the least loaded server that can take it: servers by load from the 'load' index
+-- (the heartbeat sets it, every reservation adds one), first eight; only when none of those can take
+-- the type does it read every live server.
 local chosen, chosenUrl, chosenLoad, chosenMax
-for _, sid in ipairs(redis.call('ZRANGEBYSCORE', p .. 'servers', now, '+inf')) do
+local function consider(sid)
   local s = redis.call('HMGET', p .. 'server:' .. sid, 'url', 'draining', 'load', 'types', 'rooms', 'maxRooms',
     'maxPlayers')
-  if s[1] and s[2] == '0' and string.find(s[4], ',' .. rtype .. ',', 1, true) and
-      tonumber(s[5]) < tonumber(s[6]) then
+  if s[1] == false then
+    redis.call('ZREM', p .. 'load', sid)
+    return
+  end
+  if s[2] == '0' and string.find(s[4], ',' .. rtype .. ',', 1, true) and tonumber(s[5]) < tonumber(s[6]) then
     local load = tonumber(s[3])
     if chosen == nil or load < chosenLoad then
       chosen, chosenUrl, chosenLoad, chosenMax = sid, s[1], load, s[7]
     end
+  end
+end
+for _, sid in ipairs(redis.call('ZRANGE', p .. 'load', 0, 7)) do
+  consider(sid)
+  if chosen ~= nil then
+    break
+  end
+end
+if chosen == nil then
+  for _, sid in ipairs(redis.call('ZRANGEBYSCORE', p .. 'servers', now, '+inf')) do
+    consider(sid)
   end
 end
 if chosen == nil then
