@@ -97,6 +97,12 @@ public final class Fleet implements TickwireServer.ShutdownListener
             fleet.scheduler.scheduleWithFixedDelay(fleet.agones::sync, settings.heartbeatPeriodMs(),
                 Math.max(settings.heartbeatPeriodMs(), 2_000), TimeUnit.MILLISECONDS);
         }
+        final String host = URI.create(fleet.publicUrl).getHost();
+        if (fleet.registry != null && host != null && (host.startsWith("127.") || "localhost".equals(host)))
+        {
+            LOG.warn("fleet: clients will be sent to a loopback URL: publicUrl={}; set --public-url " +
+                "(TICKWIRE_PUBLIC_URL) unless the whole fleet runs on this machine", fleet.publicUrl);
+        }
         LOG.info("fleet: server={} publicUrl={} redis={} agones={}", fleet.serverId, fleet.publicUrl,
             fleet.registry != null ? "on" : "off", fleet.agones != null ? "on" : "off");
         return fleet;
