@@ -43,6 +43,7 @@ class AgonesLifecycleTest
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile String state = "Scheduled";
+    private volatile boolean playerTracking = true;
     private HttpServer sidecar;
     private TickwireServer server;
 
@@ -77,6 +78,16 @@ class AgonesLifecycleTest
                 state = "Allocated";
             }
             final String reply;
+            if (path.startsWith("/alpha/") && !playerTracking)
+            {
+                final byte[] refusal = "{\"error\":\"PlayerTracking feature gate disabled\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(400, refusal.length);
+                try (OutputStream out = exchange.getResponseBody())
+                {
+                    out.write(refusal);
+                }
+                return;
+            }
             if ("GET".equals(method) && "/gameserver".equals(path))
             {
                 reply = "{\"object_meta\":{\"name\":\"gs-1\",\"namespace\":\"default\"},\"status\":{\"state\":\"" + state +
@@ -118,8 +129,10 @@ class AgonesLifecycleTest
             sidecar.getAddress().getPort()), 0);
         assertEquals("ws://203.0.113.7:7234/ws", fleet.publicUrl(), "public URL from the GameServer's address");
         awaitTrue(() -> calls.contains("POST /ready"), 10_000, () -> "Ready sent: " + calls);
-        assertEquals("PUT /alpha/player/capacity {\"count\":40}", calls.get(calls.indexOf("POST /ready") - 1),
-            "capacity set before Ready: " + calls);
+        awaitTrue(() -> calls.contains("PUT /alpha/player/capacity {\"count\":40}"), 10_000,
+            () -> "capacity set: " + calls);
+        assertEquals(List.of("GET /gameserver", "POST /ready"), calls.subList(0, 2),
+            "the address read, then Ready once listening: " + calls);
         awaitTrue(() -> calls.contains("POST /health"), 10_000, () -> "Health sent: " + calls);
 
         awaitTrue(() -> "Ready".equals(fleet.agones().state()), 10_000, () -> "Ready noticed: " + calls);
@@ -189,5 +202,33 @@ class AgonesLifecycleTest
     {
         return client.join(JoinRequest.byType(ArenaGame.TYPE).ticket(
             tickets.mintForType(player, ArenaGame.TYPE, Instant.now().plusSeconds(30)))).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldKeepTheLifecycleGoingWhenPlayerTrackingIsDisabled() throws Exception
+    {
+        playerTracking = false;
+        startSidecar();
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+            .maxPlayersPerRoom(4).ticketSecret(SECRET).shutdownTimeoutMs(3_000)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(1)).build());
+        final Fleet fleet = Fleet.start(server, new FleetSettings(null, null, "gs-2", 100, 1_000,
+            sidecar.getAddress().getPort()), 0);
+        final TickwireClient dave = client();
+        try
+        {
+            join(dave, JoinTickets.ofSecret(SECRET), "dave");
+            awaitTrue(() -> "Allocated".equals(fleet.agones().state()) &&
+                calls.contains("PUT /metadata/label {\"key\":\"players\",\"value\":\"1\"}"), 10_000,
+                () -> "Ready, allocation and labels without player tracking: " + calls);
+            assertTrue(calls.contains("POST /ready") && calls.contains("POST /health"), calls.toString());
+        }
+        finally
+        {
+            dave.close();
+        }
+        server.close();
+        assertEquals("POST /shutdown", calls.get(calls.size() - 1), calls.toString());
     }
 }

@@ -41,6 +41,7 @@ public final class AgonesLifecycle
     private String roomsLabel;
     private String playersLabel;
     private boolean ready;
+    private boolean capacitySet;
     private long lastErrorLogNs;
     private boolean errorLogged;
     private final long emptyBeforeReadyNs;
@@ -97,13 +98,31 @@ public final class AgonesLifecycle
     {
         try
         {
-            sdk.setPlayerCapacity((long)server.maxRooms() * server.maxPlayersPerRoom());
             sdk.ready();
             ready = true;
             LOG.info("agones: GameServer marked Ready");
         }
         catch (final RuntimeException ex)
         {
+            logFailure(ex);
+        }
+        setCapacity();
+    }
+
+    private void setCapacity()
+    {
+        if (capacitySet)
+        {
+            return;
+        }
+        try
+        {
+            sdk.setPlayerCapacity((long)server.maxRooms() * server.maxPlayersPerRoom());
+            capacitySet = true;
+        }
+        catch (final RuntimeException ex)
+        {
+            // Player tracking is an Alpha feature gate; without it the rest of the lifecycle goes on.
             logFailure(ex);
         }
     }
@@ -126,26 +145,6 @@ public final class AgonesLifecycle
                 LOG.info("agones: GameServer state {} -> {}", state.isEmpty() ? "(unknown)" : state, newState);
                 state = newState;
             }
-            final Set<String> players = new HashSet<>();
-            for (final String seated : server.seatedPlayers())
-            {
-                players.add(seated.substring(seated.indexOf('\n') + 1));
-            }
-            for (final String player : players)
-            {
-                if (!connected.contains(player))
-                {
-                    sdk.playerConnect(player);
-                }
-            }
-            for (final String player : connected)
-            {
-                if (!players.contains(player))
-                {
-                    sdk.playerDisconnect(player);
-                }
-            }
-            connected = players;
             final List<RoomHandle> rooms = server.rooms();
             int seats = 0;
             for (final RoomHandle room : rooms)
@@ -189,6 +188,40 @@ public final class AgonesLifecycle
                 }
             }
             errorLogged = false;
+        }
+        catch (final RuntimeException ex)
+        {
+            logFailure(ex);
+        }
+        trackPlayers();
+    }
+
+    /** Player tracking (Alpha): separate, so that a cluster without the feature gate keeps the rest. */
+    private void trackPlayers()
+    {
+        try
+        {
+            setCapacity();
+            final Set<String> players = new HashSet<>();
+            for (final String seated : server.seatedPlayers())
+            {
+                players.add(seated.substring(seated.indexOf('\n') + 1));
+            }
+            for (final String player : players)
+            {
+                if (!connected.contains(player))
+                {
+                    sdk.playerConnect(player);
+                }
+            }
+            for (final String player : connected)
+            {
+                if (!players.contains(player))
+                {
+                    sdk.playerDisconnect(player);
+                }
+            }
+            connected = players;
         }
         catch (final RuntimeException ex)
         {
