@@ -29,6 +29,8 @@ export const CloseCodes = {
   JOIN_TIMEOUT: 4014,
   /** The room type refused the options of a join by type that would create a room. */
   INVALID_ROOM_OPTIONS: 4015,
+  /** The server is draining (fleet scale-down or update): rejoin through the matchmaker, not this URL. */
+  SERVER_DRAINING: 4016,
   /** The lowest code a game may use to refuse a join or kick a player (the reason says why). */
   GAME_MIN: 4100,
   /** The highest code a game may use. */

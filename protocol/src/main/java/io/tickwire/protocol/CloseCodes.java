@@ -71,6 +71,12 @@ public final class CloseCodes
     {
         return code >= GAME_MIN && code <= GAME_MAX;
     }
+    /**
+     * The server is draining (scaled down, updated, or drained by an operator): the room is not
+     * lost to the game, this server is. Rejoin through the matchmaker, which sends the player to a
+     * server that is not draining; do not retry this server's URL.
+     */
+    public static final int SERVER_DRAINING = 4016;
 
     private CloseCodes()
     {

@@ -2,6 +2,7 @@ package io.tickwire.server;
 
 import io.tickwire.server.config.AdminSettings;
 import io.tickwire.server.config.AuthSettings;
+import io.tickwire.server.config.FleetSettings;
 import io.tickwire.server.config.LifecycleSettings;
 import io.tickwire.server.config.LimitSettings;
 import io.tickwire.server.config.LoopSettings;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import static io.tickwire.server.config.OptionChecks.require;
 
@@ -31,7 +31,7 @@ import static io.tickwire.server.config.OptionChecks.require;
     version = "tickwire-server 0.1.0",
     description = "Authoritative game-state sync server: fixed-tick rooms, delta-compressed snapshots over WebSocket.",
     sortOptions = false,
-    subcommands = TicketCommand.class)
+    subcommands = { TicketCommand.class, io.tickwire.server.fleet.matchmaker.MatchmakerCommand.class })
 public final class Main implements Callable<Integer>
 {
     private static final int MAX_ARENA_NPCS = 100_000;
@@ -200,6 +200,31 @@ public final class Main implements Callable<Integer>
             "(env TICKWIRE_RESUME_GRACE_MS, default ${DEFAULT-VALUE}).")
     long resumeGraceMs;
 
+    @Option(names = "--redis-url", defaultValue = "${env:TICKWIRE_REDIS_URL:-}",
+        description = "Register this server and its rooms in the fleet's Redis room directory, e.g. " +
+            "redis://redis:6379 (env TICKWIRE_REDIS_URL); without it the server runs alone.")
+    String redisUrl;
+
+    @Option(names = "--public-url", defaultValue = "${env:TICKWIRE_PUBLIC_URL:-}",
+        description = "WebSocket URL matchmakers send clients to, e.g. wss://eu1.example.com:7350/ws " +
+            "(env TICKWIRE_PUBLIC_URL; default: the bound address, or the Agones GameServer address).")
+    String publicUrl;
+
+    @Option(names = "--server-id", defaultValue = "${env:TICKWIRE_SERVER_ID:-}",
+        description = "This server's id in the room directory (env TICKWIRE_SERVER_ID; default: host name + random).")
+    String serverId;
+
+    @Option(names = "--fleet-heartbeat-ms", defaultValue = "${env:TICKWIRE_FLEET_HEARTBEAT_MS:-" +
+        FleetSettings.DEFAULT_HEARTBEAT_PERIOD_MS + "}",
+        description = "How often directory entries are refreshed (env TICKWIRE_FLEET_HEARTBEAT_MS, default ${DEFAULT-VALUE}).")
+    long fleetHeartbeatMs;
+
+    @Option(names = "--fleet-entry-ttl-ms", defaultValue = "${env:TICKWIRE_FLEET_ENTRY_TTL_MS:-" +
+        FleetSettings.DEFAULT_ENTRY_TTL_MS + "}",
+        description = "How long directory entries outlive the last heartbeat (a crashed server's rooms vanish " +
+            "after this) (env TICKWIRE_FLEET_ENTRY_TTL_MS, default ${DEFAULT-VALUE}).")
+    long fleetEntryTtlMs;
+
     @Option(names = "--arena-npcs", defaultValue = "${env:TICKWIRE_ARENA_NPCS:-" + ArenaGame.DEFAULT_NPC_COUNT + "}",
         description = "NPCs per arena room (env TICKWIRE_ARENA_NPCS, default ${DEFAULT-VALUE}).")
     int arenaNpcs;
@@ -269,7 +294,22 @@ public final class Main implements Callable<Integer>
             .build();
     }
 
-    private static void setLogLevel(final String level)
+    FleetSettings toFleetSettings()
+    {
+        final String agonesPort = System.getenv("AGONES_SDK_HTTP_PORT");
+        final int agones;
+        try
+        {
+            agones = agonesPort == null || agonesPort.isBlank() ? 0 : Integer.parseInt(agonesPort.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("invalid option: AGONES_SDK_HTTP_PORT=" + agonesPort);
+        }
+        return new FleetSettings(redisUrl, publicUrl, serverId, fleetHeartbeatMs, fleetEntryTtlMs, agones);
+    }
+
+    static void setLogLevel(final String level)
     {
         final ch.qos.logback.classic.Level parsed = ch.qos.logback.classic.Level.toLevel(level, null);
         if (parsed == null || !level.equalsIgnoreCase(parsed.toString()))
@@ -288,10 +328,12 @@ public final class Main implements Callable<Integer>
     public Integer call()
     {
         final ServerOptions options;
+        final FleetSettings fleetSettings;
         try
         {
             setLogLevel(logLevel);
             options = toOptions();
+            fleetSettings = toFleetSettings();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -318,14 +360,15 @@ public final class Main implements Callable<Integer>
             options.roomTypes().keySet() + ", transport " + server.transportName() + ")");
         System.out.println("tickwire-server: admin " + (server.adminUri() == null ? "disabled" : server.adminUri() +
             " (monitor page; /metrics, /health, /ready, /rooms)"));
+        final io.tickwire.server.fleet.Fleet fleet = io.tickwire.server.fleet.Fleet.start(server, fleetSettings);
+        if (fleet != null)
+        {
+            System.out.println("tickwire-server: fleet server " + fleet.serverId() + " at " + fleet.publicUrl() +
+                " (" + fleetSettings + ")");
+        }
         System.out.flush();
 
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Runnable shutdown = () ->
-        {
-            server.close();
-            stopped.countDown();
-        };
+        final Runnable shutdown = server::close;
         // SIGTERM and SIGINT drain and exit 0; a plain shutdown hook would exit 143 after SIGTERM.
         for (final String name : new String[]{ "TERM", "INT" })
         {
@@ -334,7 +377,8 @@ public final class Main implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tickwire-shutdown-hook"));
         try
         {
-            stopped.await();
+            // Released when close() finishes, whoever started it: a signal or an admin drain.
+            server.awaitClosed();
         }
         catch (final InterruptedException ex)
         {

@@ -89,6 +89,11 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     private SslContext sslContext;
     private volatile boolean ready;
     private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private volatile ShutdownListener shutdownListener;
+    private volatile int shutdownCloseCode = CloseCodes.GOING_AWAY;
+    private volatile String shutdownReason = "server shutting down";
+    private volatile java.util.function.Supplier<String> fleetRoomsJson;
 
     private TickwireServer(final ServerOptions options)
     {
@@ -309,6 +314,77 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     }
 
     @Override
+    public boolean drain()
+    {
+        if (closed)
+        {
+            return false;
+        }
+        LOG.info("drain requested by admin");
+        final Thread drain = new Thread(this::close, "tickwire-drain");
+        drain.setDaemon(false);
+        drain.start();
+        return true;
+    }
+
+    @Override
+    public String fleetRoomsJson()
+    {
+        final java.util.function.Supplier<String> supplier = fleetRoomsJson;
+        return supplier == null ? null : supplier.get();
+    }
+
+    /**
+     * Told about a shutdown: {@link #onDraining()} runs before any client is told, so that the fleet
+     * stops sending players here first; {@link #onStopped()} runs once everything has stopped.
+     * Called on the thread that runs {@link #close()}.
+     */
+    public interface ShutdownListener
+    {
+        /** The server stops accepting players; clients are told next. May block briefly. */
+        void onDraining();
+
+        /** The server has stopped. */
+        void onStopped();
+    }
+
+    /**
+     * How a shutdown tells clients to go (a fleet tells them to rejoin through the matchmaker) and
+     * who hears about it. Call before {@link #close()}; any thread.
+     *
+     * @param listener  told about draining and stopping, or null.
+     * @param closeCode the {@link CloseCodes} value every client gets on shutdown.
+     * @param reason    the reason they get with it.
+     */
+    public void shutdownBehaviour(final ShutdownListener listener, final int closeCode, final String reason)
+    {
+        this.shutdownListener = listener;
+        this.shutdownCloseCode = closeCode;
+        this.shutdownReason = reason;
+    }
+
+    /**
+     * Serve {@code GET /fleet/rooms} on the admin port from this supplier (the fleet's room listing
+     * as JSON, or null when it cannot be read). Any thread.
+     *
+     * @param supplier the listing, called on the admin thread.
+     */
+    public void fleetRoomsJson(final java.util.function.Supplier<String> supplier)
+    {
+        this.fleetRoomsJson = supplier;
+    }
+
+    /**
+     * Wait until {@link #close()} has finished, whoever called it (a signal, an admin drain).
+     *
+     * @throws InterruptedException when interrupted while waiting.
+     */
+    public void awaitClosed() throws InterruptedException
+    {
+        stopped.await();
+    }
+
+    @Override
     public String scrapeMetrics()
     {
         return metrics.scrape();
@@ -482,13 +558,27 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
         LOG.info("shutting down: sessions={} rooms={} timeoutMs={}",
             sessions.size(), directory.roomCount(), shutdownTimeoutMs);
+        final ShutdownListener listener = shutdownListener;
+        if (listener != null)
+        {
+            try
+            {
+                listener.onDraining();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("shutdown listener failed while draining", ex);
+            }
+        }
         if (serverChannel != null)
         {
             serverChannel.close().awaitUninterruptibly();
         }
+        final int closeCode = shutdownCloseCode;
+        final String reason = shutdownReason;
         for (final Session session : sessions.sessions())
         {
-            session.closeWith(CloseCodes.GOING_AWAY, "server shutting down");
+            session.closeWith(closeCode, reason);
         }
         while (sessions.size() > 0 && System.nanoTime() - deadlineNs < 0)
         {
@@ -511,6 +601,18 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         workerGroup.shutdownGracefully(0, Math.max(100, remainingMs), TimeUnit.MILLISECONDS).awaitUninterruptibly();
         bossGroup.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         CloseHelper.closeAll(adminServer, metrics);
+        if (listener != null)
+        {
+            try
+            {
+                listener.onStopped();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("shutdown listener failed after stopping", ex);
+            }
+        }
         LOG.info("tickwire stopped");
+        stopped.countDown();
     }
 }

@@ -45,6 +45,26 @@ public interface AdminApi
     int maxPlayersPerRoom();
 
     /**
+     * Start draining: stop taking players, tell clients to rejoin elsewhere, then stop. Returns at once.
+     *
+     * @return false when the server is already stopping.
+     */
+    default boolean drain()
+    {
+        return false;
+    }
+
+    /**
+     * @return every room of the fleet as JSON ({@code {"rooms":[...]}}), or null when the server is
+     * not part of a fleet directory.
+     * @throws IllegalStateException when the directory cannot be read (Redis down), with the reason.
+     */
+    default String fleetRoomsJson()
+    {
+        return null;
+    }
+
+    /**
      * Outcome of {@link #createRoom(String, String)}.
      *
      * @param handle     the room, or null.

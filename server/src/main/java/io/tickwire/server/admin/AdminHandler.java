@@ -179,6 +179,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     return createRoom(first(params, "type"), first(params, "id"), request);
                 }
                 return methodNotAllowed(method, path);
+            case "/fleet/rooms":
+                return HttpMethod.GET.equals(method) ? fleetRooms() : methodNotAllowed(method, path);
+            case "/drain":
+                if (!HttpMethod.POST.equals(method))
+                {
+                    return methodNotAllowed(method, path);
+                }
+                final FullHttpResponse deniedDrain = authorize(request);
+                if (deniedDrain != null)
+                {
+                    return deniedDrain;
+                }
+                return api.drain() ?
+                    json(HttpResponseStatus.ACCEPTED, new Json().beginObject().field("draining", true).endObject().toString()) :
+                    json(HttpResponseStatus.CONFLICT, error("already stopping"));
             default:
                 break;
         }
@@ -209,6 +224,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return methodNotAllowed(method, path);
         }
         return json(HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
+    }
+
+    private FullHttpResponse fleetRooms()
+    {
+        try
+        {
+            final String rooms = api.fleetRoomsJson();
+            return rooms == null ?
+                json(HttpResponseStatus.NOT_FOUND, error("no fleet directory: start the server with --redis-url")) :
+                json(HttpResponseStatus.OK, rooms);
+        }
+        catch (final IllegalStateException ex)
+        {
+            return json(HttpResponseStatus.SERVICE_UNAVAILABLE, error(ex.getMessage()));
+        }
     }
 
     private FullHttpResponse createRoom(final String type, final String roomId, final FullHttpRequest request)

@@ -66,7 +66,8 @@ public final class TransportCounters
         CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, CloseCodes.INVALID_JOIN, CloseCodes.ALREADY_JOINED,
         CloseCodes.SLOW_CONSUMER, CloseCodes.ACK_TIMEOUT, CloseCodes.SERVER_OVERLOADED, CloseCodes.ROOM_CLOSED,
         CloseCodes.IDLE_TIMEOUT, CloseCodes.TICKET_REJECTED, CloseCodes.RESUME_REJECTED,
-        CloseCodes.SESSION_REPLACED, CloseCodes.JOIN_TIMEOUT };
+        CloseCodes.SESSION_REPLACED, CloseCodes.JOIN_TIMEOUT, CloseCodes.INVALID_ROOM_OPTIONS,
+        CloseCodes.SERVER_DRAINING };
 
     /** Names of {@link #DISCONNECT_CODES}, used as the {@code reason} tag. */
     public static final String[] DISCONNECT_REASONS = {
@@ -74,7 +75,7 @@ public final class TransportCounters
         "policy_violation", "message_too_big", "internal_error", "not_joined", "room_not_found", "room_full",
         "unsupported_protocol_version", "invalid_join", "already_joined", "slow_consumer", "ack_timeout",
         "server_overloaded", "room_closed", "idle_timeout", "ticket_rejected", "resume_rejected",
-        "session_replaced", "join_timeout" };
+        "session_replaced", "join_timeout", "invalid_room_options", "server_draining" };
 
     /** Disconnects by close code, indexed like {@link #DISCONNECT_CODES}; the last slot is "other". */
     public final LongAdder[] disconnects = new LongAdder[DISCONNECT_CODES.length + 1];
