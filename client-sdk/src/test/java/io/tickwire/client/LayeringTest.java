@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The SDK's layering, read from its sources: {@link TickwireClient} (0) uses {@link RoomSession} and the
+ * The SDK's layering, read from its sources: the entry points {@link TickwireClient} and
+ * {@link Matchmaker} (0, the matchmaker joins through a client) use {@link RoomSession} and the
  * classes beside it (1), which use {@link ClientConnection} (2), which uses its role classes (3), which
  * use the rest (4). Code (comments and string literals stripped) may name a class of its own layer or a
  * lower one, never a higher one; a lower class that must tell an upper one something calls an interface it
@@ -26,7 +27,7 @@ class LayeringTest
 {
     private static final Path SOURCES = Path.of("src/main/java/io/tickwire/client");
     private static final Map<String, Integer> LAYERS = Map.ofEntries(
-        Map.entry("TickwireClient", 0),
+        Map.entry("TickwireClient", 0), Map.entry("Matchmaker", 0),
         Map.entry("RoomSession", 1), Map.entry("SessionJoin", 1), Map.entry("SessionListeners", 1),
         Map.entry("SessionListener", 1),
         Map.entry("ClientConnection", 2), Map.entry("Joiner", 2), Map.entry("Connector", 2),
