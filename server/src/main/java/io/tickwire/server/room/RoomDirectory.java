@@ -77,11 +77,12 @@ public final class RoomDirectory
      * joiners arriving at the same instant on several event loops fill one room before another opens.
      * Locked rooms are skipped.
      *
-     * @param type    room type name.
-     * @param options the join's options: the new room's, and the key rooms are matched by.
+     * @param type        room type name.
+     * @param joinOptions the join's options; the type's {@link GameLogicFactory#roomOptions} among them are the
+     *                    new room's, and the key rooms are matched by.
      * @return the handle with a seat reserved, or why not.
      */
-    public JoinResult joinOrCreate(final String type, final Map<String, String> options)
+    public JoinResult joinOrCreate(final String type, final Map<String, String> joinOptions)
     {
         final GameLogicFactory factory = types.get(type);
         if (factory == null)
@@ -89,6 +90,7 @@ public final class RoomDirectory
             return JoinResult.refused(CloseCodes.INVALID_JOIN, "unknown room type: type=" + type + ", known=" +
                 types.keySet());
         }
+        final Map<String, String> options = Map.copyOf(factory.roomOptions(joinOptions));
         RoomHandle handle = reserveFullestFirst(type, options);
         if (handle != null)
         {
