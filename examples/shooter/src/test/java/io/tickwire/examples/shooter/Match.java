@@ -164,6 +164,11 @@ public final class Match implements AutoCloseable
             }
             previous = e;
         }
+        for (int i = 0; i < bots.size(); i++)
+        {
+            assertEquals(1, bots.get(i).events(ShooterMessages.MatchOver.class).size(),
+                names.get(i) + " saw the match end once: " + bots.get(i).events(ShooterMessages.MatchOver.class));
+        }
         final ShooterMessages.MatchOver over = bots.get(0).events(ShooterMessages.MatchOver.class).get(0);
         assertEquals(killLimit, Math.max(over.redKills(), over.blueKills()), over.toString());
         assertTrue(hits >= kills * (Shooter.MAX_HP / 25), "every kill took four hits: hits=" + hits + ", kills=" + kills);

@@ -267,7 +267,8 @@ final class ShooterGame implements GameLogic
         }
         for (final Projectile p : projectiles)
         {
-            if (p.active)
+            // A hit can end the match: the projectiles still in flight then stay where they are.
+            if (p.active && closeAtTick == 0)
             {
                 stepProjectile(room, p, dt);
             }
