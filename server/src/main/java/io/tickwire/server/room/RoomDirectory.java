@@ -72,7 +72,7 @@ public final class RoomDirectory
     }
 
     /**
-     * Reserve a seat in a room of the type created with the same options, creating a room when none has a
+     * Reserve a seat in a room of the type created with the same room options, creating a room when none has a
      * free seat. Rooms fill fullest first, and creating a room is serialised per type with a re-check, so
      * joiners arriving at the same instant on several event loops fill one room before another opens.
      * Locked rooms are skipped.
