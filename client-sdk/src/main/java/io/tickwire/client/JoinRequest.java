@@ -65,9 +65,10 @@ public final class JoinRequest
     }
 
     /**
-     * @param options room options: a join by type creates its room with them and only joins rooms created
-     *                with equal ones; the game sees them in {@code onJoinAttempt}. The room type may refuse
-     *                them (close 4015).
+     * @param options join options: the game sees all of them in {@code onJoinAttempt}. Those the room type
+     *                counts as room options (all, unless its factory's {@code roomOptions} picks some) are the
+     *                options a join by type creates its room with, and it only joins rooms created with equal
+     *                ones; the room type may refuse them (close 4015). The rest are the player's (a team, a name).
      * @return a copy of this request carrying the options.
      */
     public JoinRequest options(final Map<String, String> options)

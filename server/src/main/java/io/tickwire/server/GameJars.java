@@ -29,6 +29,35 @@ final class GameJars
     }
 
     /**
+     * @param folder a plugins folder.
+     * @return every {@code *.jar} file in it (not in sub-folders), by name.
+     * @throws IllegalArgumentException when the folder does not exist or holds no jar.
+     */
+    static List<Path> inFolder(final Path folder)
+    {
+        if (!Files.isDirectory(folder))
+        {
+            throw new IllegalArgumentException("invalid option: plugins-dir=" + folder + " (no such directory)");
+        }
+        final List<Path> jars;
+        try (java.util.stream.Stream<Path> files = Files.list(folder))
+        {
+            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).sorted()
+                .toList();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("invalid option: plugins-dir=" + folder + " (" + ex.getMessage() + ")");
+        }
+        if (jars.isEmpty())
+        {
+            // A deployment that forgot its game must not quietly serve the demo instead.
+            throw new IllegalArgumentException("invalid option: plugins-dir=" + folder + " (no *.jar in it)");
+        }
+        return jars;
+    }
+
+    /**
      * @param jars game jar files.
      * @return room types by name, in discovery order.
      * @throws IllegalArgumentException naming the jar or factory at fault: a missing file, a factory that

@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
 import static io.tickwire.server.config.OptionChecks.require;
 
 /**
- * {@code java -jar tickwire-server.jar}: runs a room server with the demo game {@code arena}, which
- * this launcher registers (the core registers no room type by itself).
+ * {@code java -jar tickwire-server.jar}: runs a room server with the room types of the game jars it is
+ * given ({@code --game-jar}, {@code --plugins-dir}), or else the demo game {@code arena}, which this launcher
+ * registers (the core registers no room type by itself).
  * Every option also reads an environment variable ({@code TICKWIRE_PORT} for {@code --port} and so
  * on); invalid values are refused before anything starts, with the option and value named.
  */
@@ -142,6 +143,10 @@ public final class Main implements Callable<Integer>
         description = "Game jars to load room types from (ServiceLoader of GameLogicFactory), comma-separated or repeated; without any, the demo arena runs (env TICKWIRE_GAME_JARS).")
     List<Path> gameJars = new ArrayList<>();
 
+    @Option(names = "--plugins-dir", defaultValue = "${env:TICKWIRE_PLUGINS_DIR:-}",
+        description = "Folder whose every *.jar is a game jar, loaded with the --game-jar ones (env TICKWIRE_PLUGINS_DIR).")
+    String pluginsDir;
+
     @Option(names = "--max-message-bytes", defaultValue = "${env:TICKWIRE_MAX_MESSAGE_BYTES:-" +
         LimitSettings.DEFAULT_MAX_MESSAGE_BYTES + "}",
         description = "Largest game message payload a client may send; larger closes with 1009 (env TICKWIRE_MAX_MESSAGE_BYTES, default ${DEFAULT-VALUE}).")
@@ -249,7 +254,11 @@ public final class Main implements Callable<Integer>
     {
         require(arenaNpcs >= 0 && arenaNpcs <= MAX_ARENA_NPCS, "arenaNpcs", arenaNpcs);
         final ServerOptions.Builder builder = ServerOptions.builder();
-        final List<Path> jars = gameJars.stream().filter(p -> !p.toString().isEmpty()).toList();
+        final List<Path> jars = new ArrayList<>(gameJars.stream().filter(p -> !p.toString().isEmpty()).toList());
+        if (pluginsDir != null && !pluginsDir.isEmpty())
+        {
+            jars.addAll(GameJars.inFolder(Path.of(pluginsDir)));
+        }
         if (jars.isEmpty())
         {
             builder.roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs));

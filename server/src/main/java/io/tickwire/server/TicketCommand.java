@@ -6,11 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code tickwire-server ticket}: mints a join ticket, as an operator's backend would with
- * {@link JoinTickets}. For scripts, tests and operators; backends link the protocol jar instead.
+ * {@code tickwire-server ticket}: mints a join ticket, with custom claims ({@code --claim name=alice}) if
+ * given, as an operator's backend would with {@link JoinTickets}. For scripts, tests and operators; backends link the protocol jar instead.
  */
 @Command(
     name = "ticket",
@@ -24,6 +26,11 @@ final class TicketCommand implements Callable<Integer>
 
     @Option(names = "--player", required = true, description = "Player id the ticket vouches for.")
     String player;
+
+    @Option(names = "--claim", paramLabel = "KEY=VALUE",
+        description = "A custom claim the game reads in onJoinAttempt (name, team...); repeat for more. " +
+            "A ticket with claims is v2.")
+    Map<String, String> claims = new LinkedHashMap<>();
 
     @ArgGroup(multiplicity = "1")
     Scope scope;
@@ -51,8 +58,8 @@ final class TicketCommand implements Callable<Integer>
             }
             final JoinTickets tickets = JoinTickets.ofSecret(secret);
             final Instant expiresAt = Instant.now().plusSeconds(ttlSeconds);
-            System.out.println(scope.roomId != null ? tickets.mintForRoom(player, scope.roomId, expiresAt) :
-                tickets.mintForType(player, scope.roomType, expiresAt));
+            System.out.println(scope.roomId != null ? tickets.mintForRoom(player, scope.roomId, expiresAt, claims) :
+                tickets.mintForType(player, scope.roomType, expiresAt, claims));
             return 0;
         }
         catch (final IllegalArgumentException ex)

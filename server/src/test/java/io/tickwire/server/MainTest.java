@@ -53,6 +53,36 @@ class MainTest
         assertEquals(20, options.roomTypes().get(io.tickwire.server.game.ScriptedGame.TYPE).tickRateHz());
     }
 
+    private static void writeScriptedGameJar(final Path jar) throws Exception
+    {
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/" +
+                io.tickwire.server.game.GameLogicFactory.class.getName()));
+            out.write((io.tickwire.server.game.ScriptedGame.Factory.class.getName() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void shouldLoadEveryJarOfThePluginsFolder(@TempDir final Path dir) throws Exception
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        writeScriptedGameJar(plugins.resolve("scripted-game.jar"));
+        Files.writeString(plugins.resolve("README.txt"), "not a jar");
+        final ServerOptions options = parse("--plugins-dir", plugins.toString()).toOptions();
+        assertEquals(Set.of(io.tickwire.server.game.ScriptedGame.TYPE), options.roomTypes().keySet());
+
+        final Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertEquals("invalid option: plugins-dir=" + empty + " (no *.jar in it)",
+            assertThrows(IllegalArgumentException.class, () -> parse("--plugins-dir", empty.toString()).toOptions())
+                .getMessage());
+        final Path missing = dir.resolve("missing");
+        assertEquals("invalid option: plugins-dir=" + missing + " (no such directory)",
+            assertThrows(IllegalArgumentException.class, () -> parse("--plugins-dir", missing.toString()).toOptions())
+                .getMessage());
+    }
+
     @Test
     void shouldRefuseGameJarWithoutRoomTypes(@TempDir final Path dir) throws Exception
     {

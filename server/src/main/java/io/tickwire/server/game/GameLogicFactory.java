@@ -59,6 +59,21 @@ public interface GameLogicFactory
     }
 
     /**
+     * The part of a join's options that defines a room: what a room created by the join gets as its options
+     * (and {@link #validateOptions} checks), and the key join-or-create matches rooms by. The rest are the
+     * player's own (a team, a name, a skin): {@link GameLogic#onJoinAttempt} still sees every option of the
+     * join in {@link JoinRequest#options()}, but they neither open a room of their own nor keep a player
+     * out of one. By default every option is a room option.
+     *
+     * @param joinOptions the options of a join by type; never null.
+     * @return the room options among them, never null (e.g. {@code joinOptions} filtered by key).
+     */
+    default Map<String, String> roomOptions(final Map<String, String> joinOptions)
+    {
+        return joinOptions;
+    }
+
+    /**
      * @param room the new room: its id, type, tick rate, seed, options; its actions work once
      *             {@link GameLogic#onCreate} runs.
      * @return the room's game.

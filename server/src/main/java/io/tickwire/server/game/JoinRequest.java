@@ -7,8 +7,8 @@ import java.util.Map;
  * of its {@code Join}. Immutable.
  *
  * @param player  the player, not yet in the room.
- * @param options the options of the player's {@code Join}; for the player that created the room these
- *                are also the room's options.
+ * @param options every option of the player's {@code Join}: the room options among them
+ *                ({@link GameLogicFactory#roomOptions}) and the player's own (a team, a name).
  */
 public record JoinRequest(Player player, Map<String, String> options)
 {

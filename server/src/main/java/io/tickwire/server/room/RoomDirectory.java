@@ -72,16 +72,17 @@ public final class RoomDirectory
     }
 
     /**
-     * Reserve a seat in a room of the type created with the same options, creating a room when none has a
+     * Reserve a seat in a room of the type created with the same room options, creating a room when none has a
      * free seat. Rooms fill fullest first, and creating a room is serialised per type with a re-check, so
      * joiners arriving at the same instant on several event loops fill one room before another opens.
      * Locked rooms are skipped.
      *
-     * @param type    room type name.
-     * @param options the join's options: the new room's, and the key rooms are matched by.
+     * @param type        room type name.
+     * @param joinOptions the join's options; the type's {@link GameLogicFactory#roomOptions} among them are the
+     *                    new room's, and the key rooms are matched by.
      * @return the handle with a seat reserved, or why not.
      */
-    public JoinResult joinOrCreate(final String type, final Map<String, String> options)
+    public JoinResult joinOrCreate(final String type, final Map<String, String> joinOptions)
     {
         final GameLogicFactory factory = types.get(type);
         if (factory == null)
@@ -89,6 +90,7 @@ public final class RoomDirectory
             return JoinResult.refused(CloseCodes.INVALID_JOIN, "unknown room type: type=" + type + ", known=" +
                 types.keySet());
         }
+        final Map<String, String> options = Map.copyOf(factory.roomOptions(joinOptions));
         RoomHandle handle = reserveFullestFirst(type, options);
         if (handle != null)
         {

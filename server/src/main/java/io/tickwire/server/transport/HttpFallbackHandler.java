@@ -9,34 +9,60 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tickwire.server.room.RoomDirectory;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * Answers plain HTTP requests that are not a WebSocket upgrade on the WebSocket path with 404 and
- * a hint, then closes. Stateless and {@link Sharable}; runs on event loops.
+ * Answers plain HTTP requests that are not a WebSocket upgrade, then closes: {@code GET /rooms}, the
+ * public room list ({@link PublicRoomList}), and 404 with a hint for everything else. Stateless and
+ * {@link Sharable}; runs on event loops.
  */
 @ChannelHandler.Sharable
 final class HttpFallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
     private final String webSocketPath;
+    private final RoomDirectory directory;
 
-    HttpFallbackHandler(final String webSocketPath)
+    HttpFallbackHandler(final String webSocketPath, final RoomDirectory directory)
     {
         this.webSocketPath = webSocketPath;
+        this.directory = directory;
     }
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        final byte[] body = ("Tickwire room server: connect a WebSocket to " + webSocketPath + "\n")
-            .getBytes(StandardCharsets.UTF_8);
+        if (new QueryStringDecoder(request.uri()).path().equals(PublicRoomList.PATH))
+        {
+            if (request.method().equals(HttpMethod.GET))
+            {
+                final PublicRoomList.Answer answer = PublicRoomList.answer(directory, request.uri());
+                respond(ctx, HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
+            }
+            else
+            {
+                respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                    "the room list is read-only: method=" + request.method() + ", allowed=GET\n");
+            }
+            return;
+        }
+        respond(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+            "Tickwire room server: connect a WebSocket to " + webSocketPath + "\n");
+    }
+
+    private static void respond(final ChannelHandlerContext ctx, final HttpResponseStatus status,
+        final String contentType, final String text)
+    {
+        final byte[] body = text.getBytes(StandardCharsets.UTF_8);
         final FullHttpResponse response = new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND, Unpooled.wrappedBuffer(body));
+            HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

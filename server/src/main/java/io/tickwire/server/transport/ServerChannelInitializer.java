@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * (every byte written passes it), idle timeout, HTTP codec, aggregator for the upgrade request, the
  * ping guard (rate-limited pongs, none to a connection that does not read), the WebSocket protocol
  * handler (handshake, close) behind the upgrade guard (RFC 6455 only; strict close-frame decoder), a frame aggregator for fragmented messages bounded by the frame limit,
- * the Tickwire frame handler, and a 404 fallback for other HTTP requests.
+ * the Tickwire frame handler, and the fallback for other HTTP requests (the public room list, else 404).
  * <p>
  * Runs on the event loop of each accepted channel.
  */
@@ -58,7 +58,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         this.sslContext = sslContext;
         this.waterMark = new WriteBufferWaterMark(
             options.transport().writeBufferLowWaterMark(), options.transport().writeBufferHighWaterMark());
-        this.fallback = new HttpFallbackHandler(options.transport().webSocketPath());
+        this.fallback = new HttpFallbackHandler(options.transport().webSocketPath(), server.directory());
         this.limiter = new ConnectionLimiter(
             options.limits().maxConnections(), options.limits().maxConnectionsPerAddress(), server.counters());
         final LimitSettings limits = options.limits();
