@@ -1,5 +1,6 @@
 package io.tickwire.server.fleet;
 
+import io.tickwire.server.config.LoopSettings;
 import io.tickwire.server.game.arena.ArenaGame;
 import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
@@ -26,7 +27,8 @@ final class DirectoryFleetServer implements FleetServer
     {
         this.maxRooms = maxRooms;
         this.maxPlayers = maxPlayers;
-        this.directory = new RoomDirectory(Map.of(ArenaGame.TYPE, ArenaGame.factory(0)), 1, maxRooms, maxPlayers);
+        this.directory = new RoomDirectory(Map.of(ArenaGame.TYPE, ArenaGame.factory(0)), 1, maxRooms, maxPlayers,
+            LoopSettings.DEFAULT_TICK_RATE_HZ);
     }
 
     @Override
