@@ -124,6 +124,7 @@ final class JoinAdmission
         }
         session.room(handle);
         session.joinOffered(true);
+        server.loop(handle.loopIndex()).wake();
         return ADMITTED;
     }
 
@@ -153,6 +154,7 @@ final class JoinAdmission
         }
         session.room(handle);
         session.joinOffered(true);
+        server.loop(handle.loopIndex()).wake();
         return ADMITTED;
     }
 }

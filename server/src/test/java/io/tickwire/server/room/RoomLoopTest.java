@@ -296,6 +296,24 @@ class RoomLoopTest
         assertNull(history.get(7));
     }
 
+    @Test
+    void shouldWaitForTheEarliestRoomDeadlineWhenIdle()
+    {
+        at(0);
+        assertTrue(loop.nextDeadlineNs() - (T0 + 60_000 * MS) > 0, "no rooms: nothing due for a long time");
+        startRoom();
+        at(30 * MS);
+        final RoomHandle second = directory.create("test", "room-2");
+        InboundRecords.offerCreateRoom(loop.inbound(), second.key());
+        at(30 * MS);
+        assertEquals(T0 + 100 * MS, loop.nextDeadlineNs());
+        at(100 * MS);
+        // room-1 ticked and is next due at 200; room-2 started at 30 is due at 130.
+        assertEquals(T0 + 130 * MS, loop.nextDeadlineNs());
+        at(130 * MS);
+        assertEquals(T0 + 200 * MS, loop.nextDeadlineNs());
+    }
+
     private final class RecordingGame implements GameLogic
     {
         private final boolean failAtTick2;
