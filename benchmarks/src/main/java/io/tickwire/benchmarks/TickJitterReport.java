@@ -1,0 +1,239 @@
+package io.tickwire.benchmarks;
+
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.server.ServerOptions;
+import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.GameLogicFactory;
+import io.tickwire.server.game.Player;
+import io.tickwire.server.game.RoomContext;
+import io.tickwire.server.game.World;
+import io.tickwire.server.game.arena.ArenaGame;
+import io.tickwire.server.room.LoopCounters;
+import org.agrona.DirectBuffer;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tick-start jitter: runs a real {@link TickwireServer} with one room loop hosting N arena rooms
+ * (NPCs moving, no players) and records, at the start of every {@code onTick}, when the tick began
+ * against that room's grid ({@code onStart} time + tick x period). The grid's origin is known only to
+ * within the time a duty cycle takes to start the room, so each room's figures are taken relative to
+ * its earliest tick start: the report is lateness beyond the room's best case (the best case itself is
+ * a park's wake-up slack, tens of microseconds). Prints percentiles, the ticks skipped and the
+ * process's CPU. Optional busy threads saturate the machine, to see whether
+ * the loop still wakes in time when it has to compete for a core.
+ * <p>
+ * Uses only public server API, so it runs against an older server jar too (A/B): put that jar first
+ * on the class path, e.g.
+ * {@code java -cp old-server.jar:benchmarks/target/tickwire-benchmarks.jar io.tickwire.benchmarks.TickJitterReport}.
+ * <p>
+ * Arguments (all optional, in order): rooms (100), tick rate Hz (30), seconds measured (20), busy
+ * threads (0), NPCs per room (10). The first 3 s are a warm-up and not recorded.
+ * <p>
+ * Thread: main starts the server and reads results; lateness is recorded on the room loop thread
+ * into a pre-sized array, published by the server stop.
+ */
+public final class TickJitterReport
+{
+    private static final long WARMUP_NS = TimeUnit.SECONDS.toNanos(3);
+
+    private TickJitterReport()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        final int tickRateHz = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        final int busyThreads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        final int npcs = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        final long periodNs = 1_000_000_000L / tickRateHz;
+        final long[] latenessNs = new long[rooms * tickRateHz * (seconds + 2)];
+        final int[] roomOf = new int[latenessNs.length];
+        final long[] minRawNs = new long[rooms];
+        Arrays.fill(minRawNs, Long.MAX_VALUE);
+        final int[] recorded = new int[1];
+        final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        final long measureFromNs = System.nanoTime() + WARMUP_NS;
+        final GameLogicFactory arena = ArenaGame.factory(npcs);
+        final GameLogicFactory timed = new GameLogicFactory()
+        {
+            @Override
+            public EntitySchema schema()
+            {
+                return arena.schema();
+            }
+
+            @Override
+            public GameLogic create(final RoomContext context)
+            {
+                final int room = Integer.parseInt(context.roomId().substring("timed-".length()));
+                return new TimedGame(arena.create(context), room, periodNs, measureFromNs, latenessNs, roomOf, minRawNs,
+                    recorded, started);
+            }
+        };
+        final ServerOptions options = ServerOptions.builder()
+            .host("127.0.0.1").port(0).adminPort(-1)
+            .roomLoops(1).tickRateHz(tickRateHz).maxRooms(rooms + 1).roomLingerMs(3_600_000)
+            .roomType("timed", timed)
+            .build();
+        final Thread[] burners = new Thread[busyThreads];
+        final long cpuBeforeNs;
+        final long wallBeforeNs;
+        final long skipped;
+        final long overruns;
+        try (TickwireServer server = TickwireServer.start(options))
+        {
+            for (int i = 0; i < rooms; i++)
+            {
+                // One at a time, so each room starts in a duty cycle of its own, close to the cycle's clock read.
+                server.createRoom("timed", "timed-" + i);
+                while (started.get() <= i)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            for (int i = 0; i < busyThreads; i++)
+            {
+                burners[i] = new Thread(TickJitterReport::burn, "busy-" + i);
+                burners[i].setDaemon(true);
+                burners[i].start();
+            }
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(measureFromNs - System.nanoTime()));
+            cpuBeforeNs = processCpuNs();
+            wallBeforeNs = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            long s = 0;
+            long o = 0;
+            for (final LoopCounters c : server.loopCounters())
+            {
+                s += c.ticksSkipped;
+                o += c.tickOverruns;
+            }
+            skipped = s;
+            overruns = o;
+        }
+        final double cpuPercent = 100.0 * (processCpuNs() - cpuBeforeNs) / (System.nanoTime() - wallBeforeNs);
+        final int n = Math.min(recorded[0], latenessNs.length);
+        final long[] sorted = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            sorted[i] = latenessNs[i] - minRawNs[roomOf[i]];
+        }
+        Arrays.sort(sorted);
+        System.out.printf(
+            "tick-start lateness: rooms=%d tickRateHz=%d seconds=%d busyThreads=%d npcs=%d ticks=%d%n" +
+            "  p50=%.3f ms p90=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms%n" +
+            "  ticksSkipped=%d tickOverruns=%d processCpu=%.1f %% of one core (busy threads included)%n",
+            rooms, tickRateHz, seconds, busyThreads, npcs, n,
+            ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 0.999),
+            n == 0 ? 0.0 : sorted[n - 1] / 1e6, skipped, overruns, cpuPercent);
+    }
+
+    private static double ms(final long[] sorted, final double quantile)
+    {
+        if (sorted.length == 0)
+        {
+            return 0;
+        }
+        return sorted[(int)Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] / 1e6;
+    }
+
+    private static long processCpuNs()
+    {
+        final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime();
+    }
+
+    private static void burn()
+    {
+        long x = 0;
+        while (true)
+        {
+            x += System.nanoTime() & 1;
+            if (x == Long.MIN_VALUE)
+            {
+                System.out.print("");
+            }
+        }
+    }
+
+    /**
+     * Records how late each tick starts, then runs the real game's tick. Room loop thread only.
+     */
+    private static final class TimedGame implements GameLogic
+    {
+        private final GameLogic game;
+        private final long periodNs;
+        private final long measureFromNs;
+        private final int room;
+        private final long[] latenessNs;
+        private final int[] roomOf;
+        private final long[] minRawNs;
+        private final int[] recorded;
+        private final java.util.concurrent.atomic.AtomicInteger started;
+        private long startNs;
+
+        TimedGame(final GameLogic game, final int room, final long periodNs, final long measureFromNs,
+            final long[] latenessNs, final int[] roomOf, final long[] minRawNs, final int[] recorded,
+            final java.util.concurrent.atomic.AtomicInteger started)
+        {
+            this.game = game;
+            this.room = room;
+            this.periodNs = periodNs;
+            this.measureFromNs = measureFromNs;
+            this.latenessNs = latenessNs;
+            this.roomOf = roomOf;
+            this.minRawNs = minRawNs;
+            this.recorded = recorded;
+            this.started = started;
+        }
+
+        @Override
+        public void onStart(final World world)
+        {
+            startNs = System.nanoTime();
+            game.onStart(world);
+            started.incrementAndGet();
+        }
+
+        @Override
+        public void onTick(final World world, final int tick)
+        {
+            final long nowNs = System.nanoTime();
+            final long rawNs = nowNs - (startNs + tick * periodNs);
+            if (rawNs < minRawNs[room])
+            {
+                minRawNs[room] = rawNs;
+            }
+            if (nowNs - measureFromNs >= 0 && recorded[0] < latenessNs.length)
+            {
+                roomOf[recorded[0]] = room;
+                latenessNs[recorded[0]++] = rawNs;
+            }
+            game.onTick(world, tick);
+        }
+
+        @Override
+        public void onJoin(final World world, final Player player)
+        {
+            game.onJoin(world, player);
+        }
+
+        @Override
+        public void onLeave(final World world, final Player player)
+        {
+            game.onLeave(world, player);
+        }
+
+        @Override
+        public void onInput(final World world, final Player player, final int seq, final DirectBuffer payload,
+            final int offset, final int length)
+        {
+            game.onInput(world, player, seq, payload, offset, length);
+        }
+    }
+}
