@@ -18,11 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Tick-start jitter: runs a real {@link TickwireServer} with one room loop hosting N arena rooms
  * (NPCs moving, no players) and records, at the start of every {@code onTick}, when the tick began
- * against that room's grid ({@code onStart} time + tick x period). The grid's origin is known only to
- * within the time a duty cycle takes to start the room, so each room's figures are taken relative to
- * its earliest tick start: the report is lateness beyond the room's best case (the best case itself is
- * a park's wake-up slack, tens of microseconds). Prints percentiles, the ticks skipped and the
- * process's CPU. Optional busy threads saturate the machine, to see whether
+ * against that room's grid ({@code onStart} time + tick x period; negative: early). Rooms are created
+ * one at a time, each in a duty cycle of its own, so {@code onStart} runs microseconds after the clock
+ * read the room's deadlines count from, and lateness reads that much low. Prints percentiles, the
+ * ticks skipped and the process's CPU. Optional busy threads saturate the machine, to see whether
  * the loop still wakes in time when it has to compete for a core.
  * <p>
  * Uses only public server API, so it runs against an older server jar too (A/B): put that jar first
@@ -30,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp old-server.jar:benchmarks/target/tickwire-benchmarks.jar io.tickwire.benchmarks.TickJitterReport}.
  * <p>
  * Arguments (all optional, in order): rooms (100), tick rate Hz (30), seconds measured (20), busy
- * threads (0), NPCs per room (10). The first 3 s are a warm-up and not recorded.
+ * threads (0), NPCs per room (10), the server's idle max park in ns (its default). The first 3 s are a warm-up and not recorded.
  * <p>
  * Thread: main starts the server and reads results; lateness is recorded on the room loop thread
  * into a pre-sized array, published by the server stop.
@@ -50,11 +49,9 @@ public final class TickJitterReport
         final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         final int busyThreads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         final int npcs = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        final long idleMaxParkNs = args.length > 5 ? Long.parseLong(args[5]) : 0;
         final long periodNs = 1_000_000_000L / tickRateHz;
         final long[] latenessNs = new long[rooms * tickRateHz * (seconds + 2)];
-        final int[] roomOf = new int[latenessNs.length];
-        final long[] minRawNs = new long[rooms];
-        Arrays.fill(minRawNs, Long.MAX_VALUE);
         final int[] recorded = new int[1];
         final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
         final long measureFromNs = System.nanoTime() + WARMUP_NS;
@@ -70,16 +67,18 @@ public final class TickJitterReport
             @Override
             public GameLogic create(final RoomContext context)
             {
-                final int room = Integer.parseInt(context.roomId().substring("timed-".length()));
-                return new TimedGame(arena.create(context), room, periodNs, measureFromNs, latenessNs, roomOf, minRawNs,
-                    recorded, started);
+                return new TimedGame(arena.create(context), periodNs, measureFromNs, latenessNs, recorded, started);
             }
         };
-        final ServerOptions options = ServerOptions.builder()
+        final ServerOptions.Builder builder = ServerOptions.builder()
             .host("127.0.0.1").port(0).adminPort(-1)
             .roomLoops(1).tickRateHz(tickRateHz).maxRooms(rooms + 1).roomLingerMs(3_600_000)
-            .roomType("timed", timed)
-            .build();
+            .roomType("timed", timed);
+        if (idleMaxParkNs > 0)
+        {
+            builder.idleMaxParkNs(idleMaxParkNs);
+        }
+        final ServerOptions options = builder.build();
         final Thread[] burners = new Thread[busyThreads];
         final long cpuBeforeNs;
         final long wallBeforeNs;
@@ -118,11 +117,7 @@ public final class TickJitterReport
         }
         final double cpuPercent = 100.0 * (processCpuNs() - cpuBeforeNs) / (System.nanoTime() - wallBeforeNs);
         final int n = Math.min(recorded[0], latenessNs.length);
-        final long[] sorted = new long[n];
-        for (int i = 0; i < n; i++)
-        {
-            sorted[i] = latenessNs[i] - minRawNs[roomOf[i]];
-        }
+        final long[] sorted = Arrays.copyOf(latenessNs, n);
         Arrays.sort(sorted);
         System.out.printf(
             "tick-start lateness: rooms=%d tickRateHz=%d seconds=%d busyThreads=%d npcs=%d ticks=%d%n" +
@@ -169,25 +164,18 @@ public final class TickJitterReport
         private final GameLogic game;
         private final long periodNs;
         private final long measureFromNs;
-        private final int room;
         private final long[] latenessNs;
-        private final int[] roomOf;
-        private final long[] minRawNs;
         private final int[] recorded;
         private final java.util.concurrent.atomic.AtomicInteger started;
         private long startNs;
 
-        TimedGame(final GameLogic game, final int room, final long periodNs, final long measureFromNs,
-            final long[] latenessNs, final int[] roomOf, final long[] minRawNs, final int[] recorded,
-            final java.util.concurrent.atomic.AtomicInteger started)
+        TimedGame(final GameLogic game, final long periodNs, final long measureFromNs, final long[] latenessNs,
+            final int[] recorded, final java.util.concurrent.atomic.AtomicInteger started)
         {
             this.game = game;
-            this.room = room;
             this.periodNs = periodNs;
             this.measureFromNs = measureFromNs;
             this.latenessNs = latenessNs;
-            this.roomOf = roomOf;
-            this.minRawNs = minRawNs;
             this.recorded = recorded;
             this.started = started;
         }
@@ -204,15 +192,9 @@ public final class TickJitterReport
         public void onTick(final World world, final int tick)
         {
             final long nowNs = System.nanoTime();
-            final long rawNs = nowNs - (startNs + tick * periodNs);
-            if (rawNs < minRawNs[room])
-            {
-                minRawNs[room] = rawNs;
-            }
             if (nowNs - measureFromNs >= 0 && recorded[0] < latenessNs.length)
             {
-                roomOf[recorded[0]] = room;
-                latenessNs[recorded[0]++] = rawNs;
+                latenessNs[recorded[0]++] = nowNs - (startNs + tick * periodNs);
             }
             game.onTick(world, tick);
         }
