@@ -7,8 +7,9 @@
 #   ROOMS=10 scripts/idle-cpu.sh         # 10 empty rooms ticking
 #   SERVER_JAR=/tmp/old.jar ROOMS=10 scripts/idle-cpu.sh   # the same against another build (A/B)
 #
-# Environment: SERVER_JAR (default server/target/tickwire-server.jar), ROOMS (0), SECONDS_MEASURED (20),
-# SETTLE_SECONDS (5), SERVER_JAVA_OPTS, SERVER_ARGS, JAVA. Prints one line:
+# The server starts through scripts/tickwire-server (its documented JVM flags; TICKWIRE_JVM_FLAGS= for a
+# bare java -jar). Environment: SERVER_JAR (default server/target/tickwire-server.jar), ROOMS (0),
+# SECONDS_MEASURED (20), SETTLE_SECONDS (5), SERVER_JAVA_OPTS, SERVER_ARGS, JAVA. Prints one line:
 #   idle-cpu jar=<jar> rooms=<n> seconds=<s> cpu_percent=<p> rss_mb=<m>
 set -euo pipefail
 
@@ -45,7 +46,8 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086
-"$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$server_jar" --host 127.0.0.1 --port "$port" --admin-port "$admin_port" \
+JAVA="$java_bin" TICKWIRE_SERVER_JAR="$server_jar" TICKWIRE_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" \
+    "$root/scripts/tickwire-server" --host 127.0.0.1 --port "$port" --admin-port "$admin_port" \
     --admin-token "$token" --room-linger-ms 3600000 ${SERVER_ARGS:-} >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do

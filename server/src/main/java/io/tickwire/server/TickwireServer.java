@@ -107,7 +107,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.transportName = epoll ? "epoll" : "nio";
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tickwire-accept"), ioFactory);
-        this.workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tickwire-io"), ioFactory);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(
+            options.transport().ioThreads(), new DefaultThreadFactory("tickwire-io"), ioFactory);
         this.outboundWriters = new OutboundWriters(
             workerGroup, SessionLimits.DEFAULT_OUTBOX_CAPACITY_BYTES, transportCounters);
         final RoomLoopSettings loopSettings = new RoomLoopSettings(loop.tickRateHz(), loop.snapshotHistory(),
