@@ -14,6 +14,8 @@ import org.agrona.DirectBuffer;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tick-start jitter: runs a real {@link TickwireServer} with one room loop hosting N arena rooms
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp old-server.jar:benchmarks/target/tickwire-benchmarks.jar io.tickwire.benchmarks.TickJitterReport}.
  * <p>
  * Arguments (all optional, in order): rooms (100), tick rate Hz (30), seconds measured (20), busy
- * threads (0), NPCs per room (10), the server's idle max park in ns (its default). The first 3 s are a warm-up and not recorded.
+ * threads (0), NPCs per room (10), the server's idle max park in ns (its default). The first 3 s
+ * after the rooms are up are a warm-up and not recorded.
  * <p>
  * Thread: main starts the server and reads results; lateness is recorded on the room loop thread
  * into a pre-sized array, published by the server stop.
@@ -53,8 +56,8 @@ public final class TickJitterReport
         final long periodNs = 1_000_000_000L / tickRateHz;
         final long[] latenessNs = new long[rooms * tickRateHz * (seconds + 2)];
         final int[] recorded = new int[1];
-        final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-        final long measureFromNs = System.nanoTime() + WARMUP_NS;
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicLong measureFromNs = new AtomicLong(Long.MAX_VALUE);
         final GameLogicFactory arena = ArenaGame.factory(npcs);
         final GameLogicFactory timed = new GameLogicFactory()
         {
@@ -101,7 +104,8 @@ public final class TickJitterReport
                 burners[i].setDaemon(true);
                 burners[i].start();
             }
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(measureFromNs - System.nanoTime()));
+            measureFromNs.set(System.nanoTime() + WARMUP_NS);
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(WARMUP_NS));
             cpuBeforeNs = processCpuNs();
             wallBeforeNs = System.nanoTime();
             Thread.sleep(seconds * 1000L);
@@ -139,8 +143,8 @@ public final class TickJitterReport
 
     private static long processCpuNs()
     {
-        final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void burn()
@@ -163,14 +167,14 @@ public final class TickJitterReport
     {
         private final GameLogic game;
         private final long periodNs;
-        private final long measureFromNs;
+        private final AtomicLong measureFromNs;
         private final long[] latenessNs;
         private final int[] recorded;
-        private final java.util.concurrent.atomic.AtomicInteger started;
+        private final AtomicInteger started;
         private long startNs;
 
-        TimedGame(final GameLogic game, final long periodNs, final long measureFromNs, final long[] latenessNs,
-            final int[] recorded, final java.util.concurrent.atomic.AtomicInteger started)
+        TimedGame(final GameLogic game, final long periodNs, final AtomicLong measureFromNs, final long[] latenessNs,
+            final int[] recorded, final AtomicInteger started)
         {
             this.game = game;
             this.periodNs = periodNs;
@@ -192,7 +196,7 @@ public final class TickJitterReport
         public void onTick(final World world, final int tick)
         {
             final long nowNs = System.nanoTime();
-            if (nowNs - measureFromNs >= 0 && recorded[0] < latenessNs.length)
+            if (nowNs - measureFromNs.get() >= 0 && recorded[0] < latenessNs.length)
             {
                 latenessNs[recorded[0]++] = nowNs - (startNs + tick * periodNs);
             }
