@@ -2,6 +2,7 @@ package io.tickwire.server.metrics;
 
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +35,8 @@ class MetricsDocumentationTest
     {
         final Map<String, String> exported = new TreeMap<>();
         try (TickwireServer server = TickwireServer.start(
-            ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1).build()))
+            ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+                .roomType(ArenaGame.TYPE, ArenaGame.factory(0)).build()))
         {
             final Matcher type = TYPE_LINE.matcher(server.scrapeMetrics());
             while (type.find())
