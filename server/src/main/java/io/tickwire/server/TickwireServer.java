@@ -450,7 +450,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     public boolean closeRoom(final String roomId, final int closeCode)
     {
         final RoomHandle handle = directory.byId(roomId);
-        if (handle == null || !InboundRecords.offerCloseRoom(loops[handle.loopIndex()].inbound(), handle.key(), closeCode))
+        if (handle == null ||
+            !InboundRecords.offerCloseRoom(loops[handle.loopIndex()].inbound(), handle.key(), closeCode))
         {
             return false;
         }
