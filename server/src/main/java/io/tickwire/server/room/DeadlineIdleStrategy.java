@@ -6,9 +6,9 @@ import org.agrona.concurrent.NanoClock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How a {@link RoomLoop} waits when a duty cycle found nothing to do: it parks until 1 ms before the
- * earliest tick deadline of its rooms (at most {@code maxParkNs}), then in 250 us steps up to the
- * deadline, instead of waking every few hundred microseconds all the time. Inbound work that
+ * How a {@link RoomLoop} waits when a duty cycle found nothing to do: it parks until the loop has
+ * work, {@link RoomLoop#COALESCE_NS} (1 ms) before the earliest tick deadline of its rooms (at most
+ * {@code maxParkNs}), instead of waking every few hundred microseconds to look. Inbound work that
  * cannot wait for the next tick (a join that wants its {@code Welcome}, a resume, an operator's
  * create or close) wakes it early through {@link RoomLoop#wake()}; inputs, acks and leaves wait for
  * the next tick, which is when they are used anyway.
@@ -21,14 +21,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DeadlineIdleStrategy implements IdleStrategy
 {
-    /**
-     * The last stretch before a deadline is covered by short parks, not by the long one: on a busy
-     * machine a thread coming out of a long park was measured to start its tick milliseconds later
-     * than one that has been waking every few hundred microseconds.
-     */
-    static final long PRE_WAKE_NS = 1_000_000L;
-    /** Park length within {@link #PRE_WAKE_NS} of the deadline. */
-    static final long POLL_PARK_NS = 250_000L;
     private final RoomLoop loop;
     private final NanoClock clock;
     private final long maxParkNs;
@@ -57,18 +49,11 @@ public final class DeadlineIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
-        final long waitNs = loop.nextDeadlineNs() - clock.nanoTime();
-        if (waitNs <= 0 || loop.isStopping())
+        // The loop runs a tick once it is less than COALESCE_NS away, so that is when to be back.
+        final long waitNs = Math.min(loop.nextDeadlineNs() - RoomLoop.COALESCE_NS - clock.nanoTime(), maxParkNs);
+        if (waitNs > 0 && !loop.isStopping())
         {
-            return;
-        }
-        if (waitNs > PRE_WAKE_NS)
-        {
-            LockSupport.parkNanos(Math.min(waitNs - PRE_WAKE_NS, maxParkNs));
-        }
-        else
-        {
-            LockSupport.parkNanos(Math.min(waitNs, POLL_PARK_NS));
+            LockSupport.parkNanos(waitNs);
         }
     }
 
