@@ -3,6 +3,7 @@ package io.tickwire.server.admin;
 import io.netty.util.NetUtil;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class AdminRequestGuardTest
     static void start()
     {
         server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0)
-            .adminHost("127.0.0.1").adminPort(0).roomLoops(1).build());
+            .adminHost("127.0.0.1").adminPort(0).roomLoops(1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
         adminPort = server.adminUri().getPort();
     }
 

@@ -3,6 +3,7 @@ package io.tickwire.server.e2e;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.arena.ArenaGame;
 import io.tickwire.server.transport.TransportCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class CompressionLimitTest
     void shouldClose1009WhenAFrameInflatesPastTheFrameLimit() throws Exception
     {
         server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT))
             .webSocketCompression(true).build());
         final int maxFrameLength = server.maxFrameLength();
         final long tooBig = disconnects(CloseCodes.MESSAGE_TOO_BIG);
@@ -65,6 +67,7 @@ class CompressionLimitTest
     void shouldStillInflateAFrameWithinTheLimit() throws Exception
     {
         server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
+            .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT))
             .webSocketCompression(true).build());
 
         try (RawWebSocketClient client = RawWebSocketClient.connectCompressed(server.webSocketUri()))
