@@ -12,7 +12,11 @@
 # Environment:
 #   JAVA                java to run (default: java on the PATH)
 #   SERVER_ARGS         extra server options, e.g. "--room-loops 1 --arena-npcs 32"
-#   SERVER_JAVA_OPTS    JVM options of the server, e.g. "-Xmx1g"
+#   SERVER_JAR          the server jar to run (default server/target/tickwire-server.jar), e.g. an older
+#                       build for an A/B in one sitting
+#   SERVER_JAVA_OPTS    JVM options of the server added after its default flags, e.g. "-Xmx1g"
+#   TICKWIRE_JVM_FLAGS  replaces the server's default JVM flags (scripts/tickwire-server); empty for a
+#                       bare `java -jar`
 #   LOADTEST_JAVA_OPTS  JVM options of the load test
 #   REBUILD=1           build the jars even when they exist
 #
@@ -113,7 +117,7 @@ trap 'exit 143' TERM
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/tickwire-loadtest.XXXXXX")"
 cp "$server_jar" "$run_dir/tickwire-server.jar"
 cp "$loadtest_jar" "$run_dir/tickwire-loadtest.jar"
-server_jar="${SERVER_JAR:-$root/server/target/tickwire-server.jar}"
+server_jar="$run_dir/tickwire-server.jar"
 loadtest_jar="$run_dir/tickwire-loadtest.jar"
 
 port="$(free_port)"
@@ -127,11 +131,12 @@ fi
 # shellcheck disable=SC2206 # SERVER_ARGS is a list of words on purpose
 server_args+=(${SERVER_ARGS:-})
 
-echo "loadtest.sh: starting server: java -jar server/target/tickwire-server.jar ${server_args[*]}"
+echo "loadtest.sh: starting server: scripts/tickwire-server ${server_args[*]} (jar $server_jar)"
+# The server's documented launch (scripts/tickwire-server: its JVM flags), with this jar.
 # Every bot connects from 127.0.0.1: lift the per-address connection limit of servers that have one.
-# shellcheck disable=SC2086
 TICKWIRE_MAX_CONNECTIONS_PER_ADDRESS="${TICKWIRE_MAX_CONNECTIONS_PER_ADDRESS:-100000}" \
-    "$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$server_jar" "${server_args[@]}" >"$server_log" 2>&1 &
+    JAVA="$java_bin" TICKWIRE_SERVER_JAR="$server_jar" TICKWIRE_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" \
+    "$root/scripts/tickwire-server" "${server_args[@]}" >"$server_log" 2>&1 &
 server_pid=$!
 
 for _ in $(seq 1 300); do

@@ -57,6 +57,11 @@ public final class Main implements Callable<Integer>
         description = "Room loop threads, 0 for one per core (env TICKWIRE_ROOM_LOOPS, default ${DEFAULT-VALUE}).")
     int roomLoops;
 
+    @Option(names = "--io-threads", defaultValue = "${env:TICKWIRE_IO_THREADS:-0}",
+        description = "Netty event loops for client connections, 0 for one per core (env TICKWIRE_IO_THREADS, " +
+            "default ${DEFAULT-VALUE}).")
+    int ioThreads;
+
     @Option(names = "--max-rooms", defaultValue = "${env:TICKWIRE_MAX_ROOMS:-" + LifecycleSettings.DEFAULT_MAX_ROOMS + "}",
         description = "Most rooms at once (env TICKWIRE_MAX_ROOMS, default ${DEFAULT-VALUE}).")
     int maxRooms;
@@ -273,6 +278,7 @@ public final class Main implements Callable<Integer>
             .webSocketPath(path)
             .tickRateHz(tickRateHz)
             .roomLoops(roomLoops == 0 ? LoopSettings.DEFAULT_ROOM_LOOPS : roomLoops)
+            .ioThreads(ioThreads == 0 ? TransportSettings.DEFAULT_IO_THREADS : ioThreads)
             .maxRooms(maxRooms)
             .maxPlayersPerRoom(maxPlayers)
             .roomLingerMs(roomLingerMs)

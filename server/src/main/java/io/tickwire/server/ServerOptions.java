@@ -85,6 +85,7 @@ public record ServerOptions(
         private Path tlsCertificate;
         private Path tlsPrivateKey;
         private int socketSendBufferBytes = TransportSettings.DEFAULT_SOCKET_SEND_BUFFER_BYTES;
+        private int ioThreads = TransportSettings.DEFAULT_IO_THREADS;
         private int writeBufferLowWaterMark = TransportSettings.DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
         private int writeBufferHighWaterMark = TransportSettings.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
         private int tickRateHz = LoopSettings.DEFAULT_TICK_RATE_HZ;
@@ -171,6 +172,16 @@ public record ServerOptions(
         {
             this.tlsCertificate = certificate;
             this.tlsPrivateKey = privateKey;
+            return this;
+        }
+
+        /**
+         * @param threads event loops for client channels (default: one per core).
+         * @return this.
+         */
+        public Builder ioThreads(final int threads)
+        {
+            this.ioThreads = threads;
             return this;
         }
 
@@ -435,7 +446,7 @@ public record ServerOptions(
         {
             return new ServerOptions(
                 new TransportSettings(host, port, webSocketPath, preferEpoll, webSocketCompression, tlsCertificate,
-                    tlsPrivateKey, socketSendBufferBytes, writeBufferLowWaterMark, writeBufferHighWaterMark),
+                    tlsPrivateKey, socketSendBufferBytes, writeBufferLowWaterMark, writeBufferHighWaterMark, ioThreads),
                 new LoopSettings(tickRateHz, roomLoops, ringCapacityBytes, maxCatchUpTicks, idleMaxParkNs,
                     snapshotHistory),
                 new LimitSettings(maxFrameLength, maxInputPayload, maxConnections, maxConnectionsPerAddress,

@@ -34,6 +34,7 @@ import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
 import io.tickwire.server.room.RoomLoop;
 import io.tickwire.server.room.RoomLoopSettings;
+import io.tickwire.server.room.DeadlineIdleStrategy;
 import io.tickwire.server.room.DetachedSeats;
 import io.tickwire.server.transport.ServerChannelInitializer;
 import io.tickwire.server.transport.ServerContext;
@@ -44,7 +45,6 @@ import io.tickwire.server.transport.SessionLimits;
 import io.tickwire.server.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +112,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         final IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.transportName = epoll ? "epoll" : "nio";
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tickwire-accept"), ioFactory);
-        this.workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("tickwire-io"), ioFactory);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(
+            options.transport().ioThreads(), new DefaultThreadFactory("tickwire-io"), ioFactory);
         this.outboundWriters = new OutboundWriters(
             workerGroup, SessionLimits.DEFAULT_OUTBOX_CAPACITY_BYTES, transportCounters);
         final RoomLoopSettings loopSettings = new RoomLoopSettings(loop.tickRateHz(), loop.snapshotHistory(),
@@ -177,7 +178,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         for (int i = 0; i < loops.length; i++)
         {
             runners[i] = new AgentRunner(
-                new BackoffIdleStrategy(10, 5, 1_000, options.loop().idleMaxParkNs()),
+                new DeadlineIdleStrategy(loops[i], SystemNanoClock.INSTANCE, options.loop().idleMaxParkNs()),
                 ex -> LOG.error("room loop error", ex),
                 null,
                 loops[i]);
@@ -292,6 +293,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             directory.abandonSeat(handle);
             return new CreateResult(null, 503, "server overloaded: room loop inbound ring full");
         }
+        loops[handle.loopIndex()].wake();
         return new CreateResult(handle, 201, null);
     }
 
@@ -534,8 +536,13 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     public boolean closeRoom(final String roomId, final int closeCode)
     {
         final RoomHandle handle = directory.byId(roomId);
-        return handle != null &&
-            InboundRecords.offerCloseRoom(loops[handle.loopIndex()].inbound(), handle.key(), closeCode);
+        if (handle == null ||
+            !InboundRecords.offerCloseRoom(loops[handle.loopIndex()].inbound(), handle.key(), closeCode))
+        {
+            return false;
+        }
+        loops[handle.loopIndex()].wake();
+        return true;
     }
 
     /**
@@ -595,6 +602,10 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         if (sessions.size() > 0)
         {
             LOG.warn("shutdown timeout: {} connections still open are dropped", sessions.size());
+        }
+        for (final RoomLoop loop : loops)
+        {
+            loop.stopParking();
         }
         CloseHelper.closeAll(runners);
         final long remainingMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));

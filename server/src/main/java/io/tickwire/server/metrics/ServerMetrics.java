@@ -151,6 +151,8 @@ public final class ServerMetrics implements AutoCloseable
             "Snapshot bytes handed to channels (WebSocket framing excluded)");
         loopCounter("tickwire.snapshots.skipped", loop, counters, c -> c.snapshotsSkippedUnwritable,
             "Snapshots skipped because the client's channel was not writable");
+        loopCounter("tickwire.snapshots.throttled", loop, counters, c -> c.snapshotsThrottled,
+            "Snapshots not sent to a client whose acks lag more than half the snapshot history (it gets every 2nd or 4th tick)");
         loopCounter("tickwire.outbox.full", loop, counters, c -> c.outboxFull,
             "Frames a room loop could not put in an event loop's outbox (snapshot skipped, or welcome and close)");
         loopCounter("tickwire.players.detach.refused", loop, counters, c -> c.detachesRefused,

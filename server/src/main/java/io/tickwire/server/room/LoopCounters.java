@@ -30,6 +30,8 @@ public final class LoopCounters
     public long snapshotBytesOut;
     /** Snapshots skipped because the channel was not writable. */
     public long snapshotsSkippedUnwritable;
+    /** Snapshots not sent to a client whose acks lag behind: it gets every 2nd or 4th tick, as deltas. */
+    public long snapshotsThrottled;
     /** Connections closed as slow consumers. */
     public long slowConsumerCloses;
     /** Connections closed for not acking. */

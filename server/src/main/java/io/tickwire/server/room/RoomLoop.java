@@ -13,12 +13,13 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One room loop: an Agrona {@link Agent} hosting many rooms. Each duty cycle reads the clock once,
  * drains a bounded batch of inbound records (joins, inputs, acks, leaves) from its
  * {@link ManyToOneRingBuffer}, runs one fixed tick of every room whose absolute deadline has
- * passed ({@code deadlineNs - nowNs <= 0}): each player's oldest queued input, the game tick,
+ * passed (or is less than {@link #COALESCE_NS} away): each player's oldest queued input, the game tick,
  * capture into the snapshot history, send into the event loops' {@link Outbox}es; and at the end
  * signals each outbox it wrote to once.
  * <p>
@@ -38,6 +39,16 @@ public final class RoomLoop implements Agent
 {
     /** Most records drained per duty cycle, so ticks are never starved by a flood of inputs. */
     static final int MAX_RECORDS_PER_CYCLE = 4096;
+    /**
+     * A room due within this much of now ticks in this duty cycle instead of after one more park: a
+     * park that short costs a wake-up and, on a busy machine, a freshly parked thread may wait
+     * milliseconds for its core, so rooms with nearby deadlines would queue up behind each other.
+     * Deadlines still advance by exactly one period: the rate and the grid do not change, a tick
+     * starts at most this much early.
+     */
+    static final long COALESCE_NS = 1_000_000L;
+    /** How far ahead the next deadline of a loop without rooms lies: beyond any idle park. */
+    private static final long NO_DEADLINE_NS = 3_600_000_000_000L;
 
     private final int index;
     private final NanoClock clock;
@@ -53,6 +64,9 @@ public final class RoomLoop implements Agent
     private final MessageHandler recordHandler = this::onRecord;
     private final UnsafeBuffer inputView = new UnsafeBuffer(new byte[0]);
     private long nowNs;
+    private long nextDeadlineNs;
+    private volatile Thread agentThread;
+    private volatile boolean stopping;
     private volatile int publishedRooms;
     private volatile int publishedConnections;
 
@@ -91,6 +105,7 @@ public final class RoomLoop implements Agent
         this.sender = new SnapshotSender(settings.slowClientTimeoutMs() * 1_000_000L,
             settings.ackTimeoutMs() * 1_000_000L, counters, observer, touched);
         this.nowNs = clock.nanoTime();
+        this.nextDeadlineNs = nowNs + NO_DEADLINE_NS;
     }
 
     @Override
@@ -131,19 +146,72 @@ public final class RoomLoop implements Agent
         return publishedConnections;
     }
 
+    /**
+     * Wake the loop now instead of at its next tick deadline: for inbound records that cannot wait
+     * for the next tick (join, resume, create, close). Any thread, after the record was offered.
+     * Cheap, but not free: do not call it for inputs or acks.
+     */
+    public void wake()
+    {
+        final Thread thread = agentThread;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Stop parking: the loop is about to be closed, and its runner should not wait for a park to end
+     * to see that. Any thread.
+     */
+    public void stopParking()
+    {
+        stopping = true;
+        wake();
+    }
+
+    /**
+     * @return true once {@link #stopParking()} was called.
+     */
+    boolean isStopping()
+    {
+        return stopping;
+    }
+
+    /**
+     * @return the earliest tick deadline of this loop's rooms as of the last duty cycle, in the
+     * loop clock's nanoseconds; an hour after the last cycle with no rooms. Agent thread only.
+     */
+    long nextDeadlineNs()
+    {
+        return nextDeadlineNs;
+    }
+
+    @Override
+    public void onStart()
+    {
+        agentThread = Thread.currentThread();
+    }
+
     @Override
     public int doWork()
     {
         nowNs = clock.nanoTime();
         int work = inbound.read(recordHandler, MAX_RECORDS_PER_CYCLE);
+        long nextNs = nowNs + NO_DEADLINE_NS;
         for (int i = 0; i < rooms.count(); i++)
         {
             final Room room = rooms.at(i);
-            if (room.deadlineNs - nowNs <= 0)
+            if (room.deadlineNs - nowNs < COALESCE_NS)
             {
                 work += runDueTick(room);
             }
+            if (room.deadlineNs - nextNs < 0)
+            {
+                nextNs = room.deadlineNs;
+            }
         }
+        nextDeadlineNs = nextNs;
         work += rooms.removeClosedAndIdle(nowNs);
         touched.signalAll();
         publishedRooms = rooms.count();

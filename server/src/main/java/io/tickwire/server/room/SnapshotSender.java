@@ -18,7 +18,8 @@ import java.util.Arrays;
  * once per distinct baseline, not once per client); each frame is the connection's few bytes of
  * its own (envelope tag and length, {@code last_input_seq}) followed by a copy of the body,
  * written straight into the {@link Outbox} of the connection's event loop. Unwritable connections
- * are skipped: the next delta against their ack is still correct.
+ * are skipped: the next delta against their ack is still correct. A client whose acks lag more than
+ * half the history gets a snapshot only every 2nd or 4th tick ({@link #sendStride}).
  * <p>
  * Thread: the owning room loop. The path (diff, size, encode into a reused buffer through a reused
  * {@link CodedOutputStream}, copy into the outbox) allocates nothing in steady state.
@@ -95,6 +96,15 @@ final class SnapshotSender
                     continue;
                 }
                 c.unwritableSinceNs = 0;
+                if (c.ackedTick != 0)
+                {
+                    final int stride = sendStride(room.tick - c.ackedTick, room.history.capacity());
+                    if (stride > 1 && Integer.remainderUnsigned(room.tick, stride) != 0)
+                    {
+                        counters.snapshotsThrottled++;
+                        continue;
+                    }
+                }
 
                 final WorldState baseline = room.history.get(c.ackedTick);
                 final int baselineTick = baseline == null ? 0 : baseline.tick();
@@ -159,6 +169,26 @@ final class SnapshotSender
             bodyCount = 0;
             bodiesEnd = 0;
         }
+    }
+
+    /**
+     * Every how many ticks a client gets a snapshot, from how far its acks lag: a client that cannot
+     * keep up gets fewer snapshots rather than bigger ones. Past half the history it gets every 2nd
+     * tick, past three quarters every 4th, so its acked baseline stays in the history (deltas) instead
+     * of falling out of it (a full snapshot every tick, which makes it fall further behind). Once it
+     * acks a recent tick it is back to every tick.
+     *
+     * @param ackLagTicks   room tick minus the client's acked tick.
+     * @param historyLength snapshots the room keeps.
+     * @return 1, 2 or 4.
+     */
+    static int sendStride(final int ackLagTicks, final int historyLength)
+    {
+        if (ackLagTicks > historyLength * 3 / 4)
+        {
+            return 4;
+        }
+        return ackLagTicks > historyLength / 2 ? 2 : 1;
     }
 
     private int encodeBody(final DeltaEncoder encoder, final WorldState baseline, final WorldState current)

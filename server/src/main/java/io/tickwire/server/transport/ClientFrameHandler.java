@@ -66,11 +66,22 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
     };
 
+    /**
+     * One input payload buffer per event loop thread: the payload is copied out of the parsed message
+     * and into the ring within one {@link #channelRead0}, so a connection needs none of its own.
+     */
+    private static final FastThreadLocal<UnsafeBuffer> PAYLOAD_SCRATCH = new FastThreadLocal<>()
+    {
+        @Override
+        protected UnsafeBuffer initialValue()
+        {
+            return new UnsafeBuffer(new byte[1024]);
+        }
+    };
+
     private final ServerContext server;
     private final SessionLimits limits;
     private final JoinAdmission admission;
-    private final UnsafeBuffer payloadScratch;
-    private final byte[] payloadBytes;
     private final RateLimiter inputLimiter;
     private final RateLimiter messageLimiter;
     private final UnsafeBuffer messageScratch = new UnsafeBuffer(new byte[0]);
@@ -85,8 +96,6 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         this.admission = new JoinAdmission(server);
         this.inputLimiter = new RateLimiter(limits.maxInputsPerSecond(), System.nanoTime());
         this.messageLimiter = new RateLimiter(limits.maxMessagesPerSecond(), System.nanoTime());
-        this.payloadBytes = new byte[server.maxInputPayload()];
-        this.payloadScratch = new UnsafeBuffer(payloadBytes);
     }
 
     @Override
@@ -258,10 +267,10 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         final int length = input.getPayload().size();
-        if (length > payloadBytes.length)
+        if (length > server.maxInputPayload())
         {
             reject(CloseCodes.POLICY_VIOLATION, "input payload too large: length=" + length + ", max=" +
-                payloadBytes.length);
+                server.maxInputPayload());
             return;
         }
         switch (inputLimiter.acquire(System.nanoTime()))
@@ -276,9 +285,15 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 server.counters().inputsRateLimited.increment();
                 return;
         }
-        input.getPayload().copyTo(payloadBytes, 0);
+        UnsafeBuffer payload = PAYLOAD_SCRATCH.get();
+        if (payload.capacity() < length)
+        {
+            payload = new UnsafeBuffer(new byte[length]);
+            PAYLOAD_SCRATCH.set(payload);
+        }
+        input.getPayload().copyTo(payload.byteArray(), 0);
         if (!InboundRecords.offerInput(server.loop(room.loopIndex()).inbound(), session.connectionId(),
-            input.getSeq(), input.getAckTick(), payloadScratch, length))
+            input.getSeq(), input.getAckTick(), payload, length))
         {
             server.counters().inputsDropped.increment();
         }

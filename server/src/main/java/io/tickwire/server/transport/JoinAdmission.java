@@ -124,6 +124,7 @@ final class JoinAdmission
         }
         session.room(handle);
         session.joinOffered(true);
+        server.loop(handle.loopIndex()).wake();
         return ADMITTED;
     }
 
@@ -151,6 +152,7 @@ final class JoinAdmission
         }
         session.room(handle);
         session.joinOffered(true);
+        server.loop(handle.loopIndex()).wake();
         return ADMITTED;
     }
 

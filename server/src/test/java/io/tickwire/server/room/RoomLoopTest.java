@@ -207,6 +207,46 @@ class RoomLoopTest
         assertEquals(0, session.closeCode(), "still open");
     }
 
+    /**
+     * A client that acked tick 1 and then nothing: with an 8-deep history it gets every tick while its
+     * lag is at most 4, every 2nd tick past 4, every 4th past 6, and each of those is still a delta
+     * against tick 1 while tick 1 is in the history. An ack of a recent tick brings it back to every tick.
+     */
+    @Test
+    void shouldSendFewerSnapshotsToAClientWhoseAcksLag()
+    {
+        startRoom();
+        final RoomHandle handle = directory.byId("room-1");
+        final RecordingLinks.RecordingLink session = links.open();
+        assertTrue(InboundRecords.offerJoin(loop.inbound(), session.connectionId(), handle.key()));
+        loop.doWork();
+        assertTrue(readMessage(session).hasWelcome());
+        at(PERIOD_NS);
+        assertTrue(readMessage(session).hasSnapshot());
+        assertTrue(InboundRecords.offerAck(loop.inbound(), session.connectionId(), 1, 0));
+        final List<Integer> sent = new ArrayList<>();
+        for (int tick = 2; tick <= 16; tick++)
+        {
+            at(tick * PERIOD_NS);
+            final ServerMessage message = session.poll();
+            if (message != null)
+            {
+                sent.add(message.getSnapshot().getTick());
+                if (tick <= 8)
+                {
+                    assertEquals(1, message.getSnapshot().getBaselineTick(), "still a delta at tick " + tick);
+                }
+            }
+        }
+        assertEquals(List.of(2, 3, 4, 5, 6, 8, 12, 16), sent);
+        assertEquals(15 - sent.size(), loop.counters().snapshotsThrottled);
+        assertTrue(InboundRecords.offerAck(loop.inbound(), session.connectionId(), 16, 0));
+        at(17 * PERIOD_NS);
+        final Snapshot caughtUp = readMessage(session).getSnapshot();
+        assertEquals(17, caughtUp.getTick(), "back to every tick");
+        assertEquals(16, caughtUp.getBaselineTick());
+    }
+
     @Test
     void shouldCloseEmptyRoomAfterLinger()
     {
@@ -294,6 +334,24 @@ class RoomLoopTest
         assertNotNull(history.get(3));
         assertEquals(6, history.get(6).tick());
         assertNull(history.get(7));
+    }
+
+    @Test
+    void shouldWaitForTheEarliestRoomDeadlineWhenIdle()
+    {
+        at(0);
+        assertTrue(loop.nextDeadlineNs() - (T0 + 60_000 * MS) > 0, "no rooms: nothing due for a long time");
+        startRoom();
+        at(30 * MS);
+        final RoomHandle second = directory.create("test", "room-2");
+        InboundRecords.offerCreateRoom(loop.inbound(), second.key());
+        at(30 * MS);
+        assertEquals(T0 + 100 * MS, loop.nextDeadlineNs());
+        at(100 * MS);
+        // room-1 ticked and is next due at 200; room-2 started at 30 is due at 130.
+        assertEquals(T0 + 130 * MS, loop.nextDeadlineNs());
+        at(130 * MS);
+        assertEquals(T0 + 200 * MS, loop.nextDeadlineNs());
     }
 
     private final class RecordingGame implements GameLogic
