@@ -343,6 +343,9 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         server.counters().messagesIn.increment();
+        // Messages are handed to the game as they arrive, not at the next tick: wake a parked loop
+        // (bounded by the message rate limit per connection).
+        server.loop(room.loopIndex()).wake();
     }
 
     private void onAck(final Ack ack)
