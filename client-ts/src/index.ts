@@ -1,10 +1,12 @@
 /**
  * Tickwire client SDK for browsers and Node: the same concepts and names as the Java SDK
- * (client-sdk/). {@link TickwireClient} joins a room and resolves a {@link RoomSession}, whose
+ * (client-sdk/). {@link TickwireClient} joins a room (or {@link Matchmaker}, through a fleet's matchmaker) and resolves a {@link RoomSession}, whose
  * {@link EntityMirror} is bit-exact with the server's state.
  */
 export { TickwireClient } from './tickwireClient.js';
 export { RoomSession } from './roomSession.js';
+export { Matchmaker, MatchmakerError, DEFAULT_MATCHMAKER_TIMEOUT_MS } from './matchmaker.js';
+export type { MatchmakerOptions, MatchmakerJoin, Placement, MakeClientOptions } from './matchmaker.js';
 export type { ClientOptions, ClientOptionsInit } from './clientOptions.js';
 export * from './clientOptions.js';
 export type { JoinRequest, ClientStats, Joined } from './clientConnection.js';

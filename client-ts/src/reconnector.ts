@@ -1,4 +1,5 @@
 import { CloseCodes } from './closeCodes.js';
+import type { Matchmaker } from './matchmaker.js';
 
 /** How a session resumes after a lost connection (Java's `ReconnectPolicy`). */
 export interface ReconnectPolicy {
@@ -31,7 +32,8 @@ export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze
  * Losses that reconnect: no close frame (1006: reset, dead path, silence), and the server's ack and
  * idle timeouts (4007, 4010), after which it keeps the player for its grace period. Any other code
  * is the server's decision and final, notably 4009 (room closed), 4013 (resumed elsewhere), 4014
- * (join timeout), 4015 (room options refused) and the game's refusals and kicks (4100-4199).
+ * (join timeout), 4015 (room options refused), 4016 (server draining: the caller rejoins through the
+ * {@link Matchmaker}, since this server's URL is going away) and the game's refusals and kicks (4100-4199).
  */
 export function reconnectsOn(closeCode: number): boolean {
   return closeCode === CloseCodes.ABNORMAL_CLOSURE || closeCode === CloseCodes.ACK_TIMEOUT ||
