@@ -108,19 +108,20 @@ class MixedTickRatesTest
         assertEquals(30, tickTimesNs.get("fast").size(), () -> "fast ticks: " + tickTimesNs.get("fast"));
         for (int i = 0; i < 20; i++)
         {
-            // Deadlines are whole periods from the start, rounded up to the next millisecond the test steps.
-            assertEquals(ceilMs(50_000_000L * (i + 1)), tickTimesNs.get("slow").get(i), "slow tick " + (i + 1));
+            // Deadlines are whole periods from the start; a tick runs at the first millisecond the test
+            // steps that is less than RoomLoop.COALESCE_NS before its deadline (nearby deadlines share a wake-up).
+            assertEquals(dueMs(50_000_000L * (i + 1)), tickTimesNs.get("slow").get(i), "slow tick " + (i + 1));
         }
         for (int i = 0; i < 30; i++)
         {
-            assertEquals(ceilMs(1_000_000_000L * (i + 1) / 30), tickTimesNs.get("fast").get(i), "fast tick " + (i + 1));
+            assertEquals(dueMs((i + 1) * (1_000_000_000L / 30)), tickTimesNs.get("fast").get(i), "fast tick " + (i + 1));
         }
         assertEquals(0, loop.counters().tickOverruns);
         assertEquals(0, loop.counters().ticksSkipped);
     }
 
-    private static long ceilMs(final long ns)
+    private static long dueMs(final long deadlineNs)
     {
-        return (ns + MS - 1) / MS * MS;
+        return ((deadlineNs - RoomLoop.COALESCE_NS) / MS + 1) * MS;
     }
 }
