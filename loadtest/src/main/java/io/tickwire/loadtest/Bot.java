@@ -11,7 +11,8 @@ import io.tickwire.client.SnapshotInfo;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.client.TickwireException;
 import io.tickwire.protocol.CloseCodes;
-import io.tickwire.protocol.arena.ArenaInput;
+import io.tickwire.loadtest.spi.BotBehaviour;
+import io.tickwire.loadtest.spi.BotContext;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,7 @@ import java.util.function.LongConsumer;
 
 /**
  * One bot: a real {@link TickwireClient} on one event loop of the swarm's shared group. It joins, sends
- * inputs at the configured rate with its {@link Behaviour}, lets the SDK ack every snapshot, pings the
+ * inputs at the configured rate with its {@link BotBehaviour}, lets the SDK ack every snapshot, pings the
  * server periodically, and records what it sees into {@link SwarmMetrics} and its own counters.
  * <p>
  * Threads: {@link #start} and {@link #stop} are called by the control thread; everything else (SDK
@@ -29,15 +30,12 @@ import java.util.function.LongConsumer;
  * fields below. The control thread reads {@link #state()}, {@link #roomId()} and {@link #stats()} while
  * the bot runs, and the per-bot results once the event loops have terminated.
  */
-final class Bot implements SessionListener
+final class Bot implements SessionListener, BotContext
 {
     static final int NOT_STARTED = 0;
     static final int JOINING = 1;
     static final int JOINED = 2;
     static final int FAILED = 3;
-
-    private static final double MAX_TURN_RATE_RAD_PER_S = 0.6;
-    private static final double TURN_CHANGE_PER_INPUT = 0.05;
 
     private final int index;
     private final EventLoop loop;
@@ -48,6 +46,7 @@ final class Bot implements SessionListener
     private final SplittableRandom random;
     private final InputLatencyTracker inputs = new InputLatencyTracker();
     private final LongConsumer inputRttSink = this::onInputRtt;
+    private final BotBehaviour behaviour;
 
     private volatile int state = NOT_STARTED;
     private volatile String roomId;
@@ -73,8 +72,8 @@ final class Bot implements SessionListener
     private long inputRttMaxNanos;
     private long pongs;
     private long errors;
-    private double heading;
-    private double turnRateRadPerS;
+    private long messagesSent;
+    private long messagesReceived;
 
     Bot(
         final int index,
@@ -91,8 +90,7 @@ final class Bot implements SessionListener
         this.metrics = metrics;
         this.swarm = swarm;
         this.random = new SplittableRandom(config.seed() * 1_000_003L + index);
-        this.heading = random.nextDouble() * 2 * Math.PI;
-        this.turnRateRadPerS = (random.nextDouble() * 2 - 1) * MAX_TURN_RATE_RAD_PER_S;
+        this.behaviour = config.behaviour().create(this);
     }
 
     /**
@@ -158,10 +156,11 @@ final class Bot implements SessionListener
         final long pingPeriodNanos = config.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(
             this::onPingTimer, random.nextLong(pingPeriodNanos), pingPeriodNanos, TimeUnit.NANOSECONDS);
+        behaviour.onJoined();
         final double rate = config.inputRateHz();
-        if (rate > 0 && config.behaviour() != Behaviour.IDLE)
+        final int perTimer = rate > 0 ? behaviour.inputsPerSlot(rate) : 0;
+        if (perTimer > 0)
         {
-            final int perTimer = config.behaviour() == Behaviour.BURST ? Behaviour.burstSize(rate) : 1;
             final long periodNanos = Math.max(1, Math.round(perTimer * 1e9 / rate));
             inputTask = loop.scheduleAtFixedRate(
                 this::onInputTimer, random.nextLong(periodNanos), periodNanos, TimeUnit.NANOSECONDS);
@@ -174,34 +173,59 @@ final class Bot implements SessionListener
         {
             return;
         }
-        if (config.behaviour() == Behaviour.BURST)
-        {
-            heading = random.nextDouble() * 2 * Math.PI;
-            final int count = Behaviour.burstSize(config.inputRateHz());
-            for (int i = 0; i < count; i++)
-            {
-                sendInput();
-            }
-        }
-        else
-        {
-            final double dtSeconds = 1.0 / config.inputRateHz();
-            turnRateRadPerS += (random.nextDouble() * 2 - 1) * TURN_CHANGE_PER_INPUT;
-            turnRateRadPerS = Math.max(-MAX_TURN_RATE_RAD_PER_S, Math.min(MAX_TURN_RATE_RAD_PER_S, turnRateRadPerS));
-            heading += turnRateRadPerS * dtSeconds;
-            sendInput();
-        }
+        behaviour.onInputSlot();
     }
 
-    private void sendInput()
+    @Override
+    public int sendInput(final byte[] payload)
     {
-        final int seq = session.sendInput(ArenaInput.encode(Math.cos(heading), Math.sin(heading)));
+        if (session == null || closed)
+        {
+            return -1;
+        }
+        final int seq = session.sendInput(payload);
         final long before = inputs.expired();
         inputs.onSent(seq, System.nanoTime());
         if (inputs.expired() != before)
         {
             metrics.recordInputsExpired(inputs.expired() - before);
         }
+        return seq;
+    }
+
+    @Override
+    public boolean send(final int type, final byte[] payload)
+    {
+        if (session == null || closed || !session.send(type, payload))
+        {
+            return false;
+        }
+        messagesSent++;
+        return true;
+    }
+
+    @Override
+    public int botIndex()
+    {
+        return index;
+    }
+
+    @Override
+    public SplittableRandom random()
+    {
+        return random;
+    }
+
+    @Override
+    public double inputRateHz()
+    {
+        return config.inputRateHz();
+    }
+
+    @Override
+    public RoomSession session()
+    {
+        return session;
     }
 
     private void onPingTimer()
@@ -244,6 +268,20 @@ final class Bot implements SessionListener
             measuredSnapshots++;
         }
         inputs.onProcessed(info.lastInputSeq(), receiveNanos, inputRttSink);
+        if (!closed)
+        {
+            behaviour.onSnapshot(info);
+        }
+    }
+
+    @Override
+    public void onMessage(final RoomSession s, final int type, final byte[] payload, final int tick)
+    {
+        messagesReceived++;
+        if (!swarm.isStopping() && !closed)
+        {
+            behaviour.onMessage(type, payload, tick);
+        }
     }
 
     @Override
@@ -394,7 +432,9 @@ final class Bot implements SessionListener
             inputRttCount == 0 ? Double.NaN : inputRttSumNanos / 1e6 / inputRttCount,
             inputRttCount == 0 ? Double.NaN : inputRttMaxNanos / 1e6,
             pongs,
-            errors);
+            errors,
+            messagesSent,
+            messagesReceived);
     }
 
     /**
@@ -413,6 +453,8 @@ final class Bot implements SessionListener
      * @param maxInputRttMs   largest input round trip, NaN without one.
      * @param pongs           pongs received.
      * @param errors          errors and unexpected disconnects seen after joining.
+     * @param messagesSent    game messages the behaviour sent.
+     * @param messagesReceived game messages received.
      */
     record BotResult(
         int index,
@@ -426,7 +468,9 @@ final class Bot implements SessionListener
         double meanInputRttMs,
         double maxInputRttMs,
         long pongs,
-        long errors)
+        long errors,
+        long messagesSent,
+        long messagesReceived)
     {
     }
 }

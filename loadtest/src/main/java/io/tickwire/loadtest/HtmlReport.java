@@ -82,7 +82,7 @@ final class HtmlReport
         h.append("<h1>Tickwire load test <span class=\"badge ").append(badge).append("\">")
             .append(escape(v.status().toUpperCase(Locale.ROOT))).append("</span></h1>\n");
         h.append("<p class=\"sub\">").append(escape(c.url().toString())).append(" &middot; ").append(c.bots())
-            .append(" bots &middot; ").append(escape(c.behaviour().cliName())).append(", ")
+            .append(" bots &middot; ").append(escape(c.behaviour().name())).append(", ")
             .append(TextSummary.trim(c.inputRateHz())).append(" inputs/s &middot; ")
             .append(escape(c.roomIds().isEmpty() ? "room type " + c.roomType() +
                 (c.playersPerRoom() > 0 ? ", " + c.playersPerRoom() + " per room" : "") : "room ids " + c.roomIds()))
@@ -242,7 +242,7 @@ final class HtmlReport
         row(h, "--players-per-room", c.playersPerRoom() == 0 ? "off" : Integer.toString(c.playersPerRoom()));
         row(h, "--ramp-up", c.rampUpPerSecond() == 0 ? "all at once" : TextSummary.trim(c.rampUpPerSecond()) + "/s");
         row(h, "--input-rate", TextSummary.trim(c.inputRateHz()) + "/s");
-        row(h, "--behaviour", c.behaviour().cliName());
+        row(h, "--behaviour", c.behaviour().name());
         row(h, "--ping-interval", Durations.format(c.pingInterval()));
         row(h, "--threads", Integer.toString(c.threads()));
         row(h, "environment", r.environment());

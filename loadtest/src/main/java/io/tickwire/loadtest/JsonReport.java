@@ -65,7 +65,8 @@ final class JsonReport
         j.field("playersPerRoom", c.playersPerRoom());
         j.field("rampUpPerSecond", c.rampUpPerSecond());
         j.field("inputRateHz", c.inputRateHz());
-        j.field("behaviour", c.behaviour().cliName());
+        j.field("behaviour", c.behaviour().name());
+        j.field("tickets", c.tickets().describe());
         j.field("pingIntervalSeconds", c.pingInterval().toMillis() / 1000.0);
         j.field("threads", c.threads());
         j.field("connectTimeoutMs", c.connectTimeoutMs());
@@ -202,6 +203,21 @@ final class JsonReport
             j.endObject();
         }
         j.endArray();
+
+        j.name("messages").beginObject();
+        j.field("sent", r.messagesSent());
+        j.field("received", r.messagesReceived());
+        j.name("perBot").beginArray();
+        for (final Bot.BotResult one : r.allBots())
+        {
+            j.beginObject();
+            j.field("bot", one.index());
+            j.field("sent", one.messagesSent());
+            j.field("received", one.messagesReceived());
+            j.endObject();
+        }
+        j.endArray();
+        j.endObject();
 
         j.name("warnings").beginArray();
         for (final String warning : r.warnings())

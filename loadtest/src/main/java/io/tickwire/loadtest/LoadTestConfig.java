@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
+import io.tickwire.loadtest.spi.BotBehaviourFactory;
+
 /**
  * Everything a load test run is configured with: immutable, built with {@link #builder()} and validated
  * once in {@link Builder#build()} with messages that name the option and the value. Defaults are the
@@ -49,7 +51,8 @@ public final class LoadTestConfig
     private final int playersPerRoom;
     private final double rampUpPerSecond;
     private final double inputRateHz;
-    private final Behaviour behaviour;
+    private final BotBehaviourFactory behaviour;
+    private final TicketSource tickets;
     private final Duration pingInterval;
     private final int threads;
     private final int connectTimeoutMs;
@@ -72,6 +75,7 @@ public final class LoadTestConfig
         this.rampUpPerSecond = b.rampUpPerSecond;
         this.inputRateHz = b.inputRateHz;
         this.behaviour = b.behaviour;
+        this.tickets = b.tickets;
         this.pingInterval = b.pingInterval;
         this.threads = b.threads;
         this.connectTimeoutMs = b.connectTimeoutMs;
@@ -147,16 +151,22 @@ public final class LoadTestConfig
         return rampUpPerSecond;
     }
 
-    /** @return inputs per second per bot (mean rate for {@link Behaviour#BURST}). */
+    /** @return inputs per second per bot (mean rate for the {@code burst} behaviour). */
     public double inputRateHz()
     {
         return inputRateHz;
     }
 
-    /** @return how bots send inputs. */
-    public Behaviour behaviour()
+    /** @return what each bot does in its room: the arena's {@code walk} unless chosen otherwise. */
+    public BotBehaviourFactory behaviour()
     {
         return behaviour;
+    }
+
+    /** @return where each bot's join ticket comes from. */
+    TicketSource tickets()
+    {
+        return tickets;
     }
 
     /** @return time between two pings of a bot. */
@@ -214,7 +224,7 @@ public final class LoadTestConfig
             Durations.format(warmup) + ", out=" + outDir +
             ", " + (roomIds.isEmpty() ? "roomType=" + roomType : "roomIds=" + roomIds) + ", playersPerRoom=" +
             playersPerRoom + ", rampUp=" + rampUpPerSecond + "/s, inputRate=" + inputRateHz + "/s, behaviour=" +
-            behaviour.cliName() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads;
+            behaviour.name() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads;
     }
 
     /**
@@ -232,7 +242,8 @@ public final class LoadTestConfig
         private int playersPerRoom;
         private double rampUpPerSecond = DEFAULT_RAMP_UP_PER_SECOND;
         private double inputRateHz = DEFAULT_INPUT_RATE_HZ;
-        private Behaviour behaviour = Behaviour.WALK;
+        private BotBehaviourFactory behaviour = BotBehaviours.builtIn(BotBehaviours.DEFAULT);
+        private TicketSource tickets = TicketSource.none();
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int threads = Runtime.getRuntime().availableProcessors();
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
@@ -316,10 +327,17 @@ public final class LoadTestConfig
             return this;
         }
 
-        /** @param behaviour input behaviour. @return this. */
-        public Builder behaviour(final Behaviour behaviour)
+        /** @param behaviour what each bot does, a built-in one or a game's. @return this. */
+        public Builder behaviour(final BotBehaviourFactory behaviour)
         {
             this.behaviour = behaviour;
+            return this;
+        }
+
+        /** @param tickets where each bot's join ticket comes from. @return this. */
+        Builder tickets(final TicketSource tickets)
+        {
+            this.tickets = tickets;
             return this;
         }
 
@@ -406,6 +424,7 @@ public final class LoadTestConfig
             require(inputRateHz >= 0 && inputRateHz <= MAX_INPUT_RATE_HZ,
                 "--input-rate must be in [0, " + MAX_INPUT_RATE_HZ + "] inputs per second: inputRate=" + inputRateHz);
             Objects.requireNonNull(behaviour, "behaviour");
+            Objects.requireNonNull(tickets, "tickets");
             Objects.requireNonNull(pingInterval, "pingInterval");
             require(pingInterval.toMillis() >= 10, "--ping-interval must be at least 10ms: pingInterval=" +
                 pingInterval);

@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -86,10 +88,33 @@ public final class LoadTestMain implements Callable<Integer>
         description = "Inputs per second per bot (default ${DEFAULT-VALUE}).")
     double inputRate;
 
-    @Option(names = "--behaviour", defaultValue = "walk", converter = BehaviourConverter.class, paramLabel = "<b>",
-        description = "walk: steer in a slowly turning direction; idle: no inputs; burst: inputs in bursts every " +
-            Behaviour.BURST_PERIOD_MS + " ms at the same mean rate (default ${DEFAULT-VALUE}).")
-    Behaviour behaviour;
+    @Option(names = "--behaviour", defaultValue = BotBehaviours.DEFAULT, paramLabel = "<name>",
+        description = "What each bot does. Built in, for the arena: walk: steer in a slowly turning direction; " +
+            "idle: no inputs; burst: inputs in bursts every " + BotBehaviours.BURST_PERIOD_MS + " ms at the same " +
+            "mean rate. Or a game's behaviour from a --bot-jar (default ${DEFAULT-VALUE}).")
+    String behaviour;
+
+    @Option(names = "--bot-jar", paramLabel = "<jar>",
+        description = "A jar with bot behaviours for your game (BotBehaviourFactory in META-INF/services); repeat " +
+            "for more.")
+    List<Path> botJars;
+
+    @Option(names = "--ticket-secret", paramLabel = "<secret>",
+        description = "The server's ticket secret: mint a join ticket per bot (player bot-N, the room type or id " +
+            "it joins).")
+    String ticketSecret;
+
+    @Option(names = "--ticket-claim", paramLabel = "<key=value>",
+        description = "A claim every minted ticket carries (name, team...); repeat for more.")
+    Map<String, String> ticketClaims = new LinkedHashMap<>();
+
+    @Option(names = "--ticket-ttl", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "<time>",
+        description = "Lifetime of a minted ticket from its bot's start (default ${DEFAULT-VALUE}).")
+    Duration ticketTtl;
+
+    @Option(names = "--ticket-file", paramLabel = "<file>",
+        description = "Tickets from your backend, one a line: bot N takes line N+1; needs at least one per bot.")
+    Path ticketFile;
 
     @Option(names = "--ping-interval", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "<time>",
         description = "Each bot pings the server this often to measure RTT (default ${DEFAULT-VALUE}).")
@@ -166,7 +191,8 @@ public final class LoadTestMain implements Callable<Integer>
             .playersPerRoom(playersPerRoom)
             .rampUpPerSecond(rampUp)
             .inputRateHz(inputRate)
-            .behaviour(behaviour)
+            .behaviour(BotBehaviours.select(behaviour, botJars == null ? List.of() : botJars))
+            .tickets(tickets())
             .pingInterval(pingInterval)
             .connectTimeoutMs(connectTimeoutMs)
             .seed(seed)
@@ -179,6 +205,23 @@ public final class LoadTestMain implements Callable<Integer>
             b.threads(threads);
         }
         return b.build();
+    }
+
+    private TicketSource tickets()
+    {
+        if (ticketSecret != null && ticketFile != null)
+        {
+            throw new IllegalArgumentException("--ticket-secret and --ticket-file exclude each other");
+        }
+        if (ticketFile != null)
+        {
+            return TicketSource.file(ticketFile, bots);
+        }
+        if (!ticketClaims.isEmpty() && ticketSecret == null)
+        {
+            throw new IllegalArgumentException("--ticket-claim needs --ticket-secret: claims=" + ticketClaims);
+        }
+        return ticketSecret == null ? TicketSource.none() : TicketSource.minted(ticketSecret, ticketClaims, ticketTtl);
     }
 
     @Override
@@ -207,25 +250,6 @@ public final class LoadTestMain implements Callable<Integer>
             try
             {
                 return Durations.parse(value);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new CommandLine.TypeConversionException(ex.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Picocli converter for {@link Behaviour}, case-insensitive.
-     */
-    static final class BehaviourConverter implements CommandLine.ITypeConverter<Behaviour>
-    {
-        @Override
-        public Behaviour convert(final String value)
-        {
-            try
-            {
-                return Behaviour.parse(value);
             }
             catch (final IllegalArgumentException ex)
             {

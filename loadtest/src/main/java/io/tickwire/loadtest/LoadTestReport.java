@@ -32,6 +32,7 @@ import java.util.List;
  * @param errorCount         errors in total.
  * @param errors             errors by kind and code.
  * @param worstBots          the bots with the largest input round trips.
+ * @param allBots            every bot's figures, by index (game messages sent and received per bot).
  * @param timeline           one sample per second.
  * @param warnings           things the tester should know about the run.
  */
@@ -60,9 +61,26 @@ record LoadTestReport(
     long errorCount,
     List<SwarmMetrics.ErrorSummary> errors,
     List<Bot.BotResult> worstBots,
+    List<Bot.BotResult> allBots,
     List<IntervalSample> timeline,
     List<String> warnings)
 {
+    /**
+     * @return game messages the bots sent, whole run.
+     */
+    long messagesSent()
+    {
+        return allBots.stream().mapToLong(Bot.BotResult::messagesSent).sum();
+    }
+
+    /**
+     * @return game messages the bots received, whole run.
+     */
+    long messagesReceived()
+    {
+        return allBots.stream().mapToLong(Bot.BotResult::messagesReceived).sum();
+    }
+
     /**
      * @return bots connected at the stop over the target.
      */

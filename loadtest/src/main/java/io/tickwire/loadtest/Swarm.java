@@ -168,7 +168,7 @@ final class Swarm
             final int allowed = allowedStarts(now);
             while (nextStart < allowed && canStart(nextStart))
             {
-                bots[nextStart].start(requestFor(nextStart));
+                bots[nextStart].start(config.tickets().apply(nextStart, requestFor(nextStart)));
                 nextStart++;
             }
             if (nextStart == n && holdStartNanos == 0)
@@ -536,6 +536,7 @@ final class Swarm
             metrics.errorCount(),
             metrics.errors(),
             worst,
+            List.copyOf(results),
             List.copyOf(timeline),
             List.copyOf(warnings));
     }

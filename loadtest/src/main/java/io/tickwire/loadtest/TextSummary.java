@@ -43,7 +43,7 @@ final class TextSummary
         out.println();
         out.println("== tickwire load test: " + v.status().toUpperCase(Locale.ROOT) + " (exit " + v.exitCode() + ") ==");
         out.printf(Locale.ROOT, "target      %s, %d bots, %s, input %s/s, %s%n", c.url(), c.bots(),
-            c.behaviour().cliName(), trim(c.inputRateHz()),
+            c.behaviour().name(), trim(c.inputRateHz()),
             c.roomIds().isEmpty() ? "room type " + c.roomType() +
                 (c.playersPerRoom() > 0 ? ", " + c.playersPerRoom() + " per room" : "") : "room ids " + c.roomIds());
         out.printf(Locale.ROOT, "time        %.1f s: ramp-up %.1f s, warm-up %.1f s, measured %.1f s " +
@@ -54,6 +54,11 @@ final class TextSummary
             b.joinFailures(), b.disconnects());
         out.printf(Locale.ROOT, "rooms       %d rooms, %d..%d bots per room (mean %.1f), tick rate %d Hz%n",
             r.rooms().count(), r.rooms().minBots(), r.rooms().maxBots(), r.rooms().meanBots(), r.tickRateHz());
+        if (r.messagesSent() > 0 || r.messagesReceived() > 0)
+        {
+            out.printf(Locale.ROOT, "messages    %d sent, %d received by the bots (game messages, whole run)%n",
+                r.messagesSent(), r.messagesReceived());
+        }
         final LoadTestReport.Distribution d = r.snapshotRatePerBot();
         out.printf(Locale.ROOT, "snapshots   %.0f/s total, %.2f/s per connected bot; per bot over server time " +
             "%.2f Hz mean (min %.2f, p1 %.2f, max %.2f), %d bots off by > 10 %%%n", s.snapshotsPerSecond(),

@@ -38,6 +38,8 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     private static final double FIRE_RANGE = 22.0;
 
     private final Random random;
+    private final Outlet outlet;
+    private final boolean keepHistory;
     private final List<ShooterMessages.Event> events = new CopyOnWriteArrayList<>();
     private final List<String> chatsSent = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -57,7 +59,57 @@ public final class ShooterBot implements SessionListener, AutoCloseable
      */
     public ShooterBot(final long seed)
     {
+        this(seed, Outlet.SESSION, true);
+    }
+
+    /**
+     * @param seed        seed of its random choices (strafing, chat).
+     * @param outlet      where its inputs and messages go.
+     * @param keepHistory true to keep every event received and chat line sent (for tests and the bot main);
+     *                    false for long load tests, where the lists would only grow.
+     */
+    ShooterBot(final long seed, final Outlet outlet, final boolean keepHistory)
+    {
         this.random = new Random(seed);
+        this.outlet = outlet;
+        this.keepHistory = keepHistory;
+    }
+
+    /**
+     * Where the bot's inputs and game messages go: straight to the session, or through a load test's counters.
+     * Called on the session's event loop.
+     */
+    interface Outlet
+    {
+        /** Send to the session itself. */
+        Outlet SESSION = new Outlet()
+        {
+            @Override
+            public void input(final RoomSession session, final byte[] payload)
+            {
+                session.sendInput(payload);
+            }
+
+            @Override
+            public boolean send(final RoomSession session, final int type, final byte[] payload)
+            {
+                return session.send(type, payload);
+            }
+        };
+
+        /**
+         * @param session the bot's session.
+         * @param payload an encoded {@link ShooterInput}.
+         */
+        void input(RoomSession session, byte[] payload);
+
+        /**
+         * @param session the bot's session.
+         * @param type    a {@link ShooterMessages} type.
+         * @param payload its bytes.
+         * @return true when sent.
+         */
+        boolean send(RoomSession session, int type, byte[] payload);
     }
 
     /**
@@ -131,7 +183,7 @@ public final class ShooterBot implements SessionListener, AutoCloseable
             final double moveY = best > CLOSE_RANGE ? uy : ux * strafe * 0.3;
             input = ShooterInput.encode(moveX, moveY, aim, best < FIRE_RANGE);
         }
-        session.sendInput(input);
+        outlet.input(session, input);
         inputsSent++;
         if (snapshots % CHAT_EVERY_SNAPSHOTS == 0)
         {
@@ -141,7 +193,7 @@ public final class ShooterBot implements SessionListener, AutoCloseable
 
     private void chat(final RoomSession session, final String text)
     {
-        if (session.send(ShooterMessages.CHAT_SEND, text.getBytes(StandardCharsets.UTF_8)))
+        if (outlet.send(session, ShooterMessages.CHAT_SEND, text.getBytes(StandardCharsets.UTF_8)) && keepHistory)
         {
             chatsSent.add(text);
         }
@@ -151,7 +203,10 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     public void onMessage(final RoomSession session, final int type, final byte[] payload, final int tick)
     {
         final ShooterMessages.Event event = ShooterMessages.decode(type, payload);
-        events.add(event);
+        if (keepHistory)
+        {
+            events.add(event);
+        }
         if (event instanceof ShooterMessages.Hello hello)
         {
             chat(session, "hi, " + hello.name() + " for " + Shooter.teamName(hello.team()));
