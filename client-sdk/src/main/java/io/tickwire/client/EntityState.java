@@ -1,5 +1,7 @@
 package io.tickwire.client;
 
+import io.tickwire.protocol.predict.EntityStep;
+import io.tickwire.protocol.predict.EntityView;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.FieldKind;
 import io.tickwire.protocol.schema.SchemaField;
@@ -9,15 +11,16 @@ import java.util.Arrays;
 /**
  * The quantized state of one entity: its schema's slots, read and written through typed accessors that
  * quantize exactly like the server's {@code World} ({@code setDouble} rounds to the field's step and
- * clamps, angles wrap). A {@link StepFunction} written against it therefore reproduces the server's
- * arithmetic, rounding included.
+ * clamps, angles wrap). An {@link EntityStep} shared with the server's game (or a {@link StepFunction}) run
+ * against it therefore reproduces the server's arithmetic, rounding included.
  * <p>
  * Thread: not thread-safe; owned by whoever handed it out (a {@link Predictor} hands out its state to
  * the thread that drives it).
  */
-public final class EntityState
+public final class EntityState implements EntityView
 {
     private final EntitySchema schema;
+    private final int entityId;
     private final int[] slots;
 
     /**
@@ -25,22 +28,43 @@ public final class EntityState
      */
     public EntityState(final EntitySchema schema)
     {
+        this(schema, 0);
+    }
+
+    /**
+     * @param schema   the entity's schema.
+     * @param entityId the entity it holds the state of (0: none in particular).
+     */
+    public EntityState(final EntitySchema schema, final int entityId)
+    {
         this.schema = schema;
+        this.entityId = entityId;
         this.slots = new int[schema.slotCount()];
     }
 
     /**
      * @return the schema.
      */
+    @Override
     public EntitySchema schema()
     {
         return schema;
     }
 
     /**
+     * @return the entity this is the state of, 0 when not given.
+     */
+    @Override
+    public int entityId()
+    {
+        return entityId;
+    }
+
+    /**
      * @param field an INT, FIXED, ANGLE (radians in [0, 2&pi;)) or BOOL field.
      * @return the dequantized value.
      */
+    @Override
     public double getDouble(final SchemaField field)
     {
         return field.dequantize(slots[field.firstSlot()]);
@@ -50,6 +74,7 @@ public final class EntityState
      * @param field an INT, FIXED, ANGLE or BOOL field.
      * @param value the value; quantized (rounded, clamped, angles wrapped) as the server does.
      */
+    @Override
     public void setDouble(final SchemaField field, final double value)
     {
         slots[field.firstSlot()] = field.quantize(value);
@@ -59,6 +84,7 @@ public final class EntityState
      * @param field an INT or BOOL field.
      * @return the value.
      */
+    @Override
     public int getInt(final SchemaField field)
     {
         return field.dequantizeInt(slots[field.firstSlot()]);
@@ -68,6 +94,7 @@ public final class EntityState
      * @param field an INT or BOOL field.
      * @param value the value, clamped into range.
      */
+    @Override
     public void setInt(final SchemaField field, final int value)
     {
         slots[field.firstSlot()] = field.quantizeInt(value);
@@ -77,6 +104,7 @@ public final class EntityState
      * @param field a BOOL field.
      * @return the value.
      */
+    @Override
     public boolean getBool(final SchemaField field)
     {
         return slots[field.firstSlot()] != 0;
@@ -86,6 +114,7 @@ public final class EntityState
      * @param field a BOOL field.
      * @param value the value.
      */
+    @Override
     public void setBool(final SchemaField field, final boolean value)
     {
         slots[field.firstSlot()] = value ? 1 : 0;
@@ -116,6 +145,7 @@ public final class EntityState
      * @param slot slot index in [0, schema slot count).
      * @return the raw quantized value.
      */
+    @Override
     public int slot(final int slot)
     {
         return slots[slot];
@@ -166,36 +196,57 @@ public final class EntityState
         }
         for (final SchemaField f : schema.fields())
         {
-            final int s = f.firstSlot();
-            if (f.kind() == FieldKind.ANGLE)
-            {
-                final int turn = f.slotMax(0) + 1;
-                final int d = Math.floorMod(a[s] - b[bOffset + s], turn);
-                if (Math.min(d, turn - d) > toleranceSlots)
-                {
-                    return false;
-                }
-            }
-            else if (f.kind() == FieldKind.QUATERNION)
-            {
-                if (a[s] != b[bOffset + s])
-                {
-                    return false;
-                }
-                for (int i = 1; i < 4; i++)
-                {
-                    if (Math.abs(a[s + i] - b[bOffset + s + i]) > toleranceSlots)
-                    {
-                        return false;
-                    }
-                }
-            }
-            else if (Math.abs(a[s] - b[bOffset + s]) > toleranceSlots)
+            if (!fieldMatches(a, b, bOffset, f, toleranceSlots))
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether two slot arrays of the same schema agree within a tolerance in the given fields; the other
+     * fields are not looked at. Allocates nothing.
+     */
+    static boolean matches(
+        final int[] a, final int[] b, final int bOffset, final SchemaField[] fields, final int toleranceSlots)
+    {
+        for (final SchemaField f : fields)
+        {
+            if (!fieldMatches(a, b, bOffset, f, toleranceSlots))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean fieldMatches(
+        final int[] a, final int[] b, final int bOffset, final SchemaField f, final int toleranceSlots)
+    {
+        final int s = f.firstSlot();
+        if (f.kind() == FieldKind.ANGLE)
+        {
+            final int turn = f.slotMax(0) + 1;
+            final int d = Math.floorMod(a[s] - b[bOffset + s], turn);
+            return Math.min(d, turn - d) <= toleranceSlots;
+        }
+        if (f.kind() == FieldKind.QUATERNION)
+        {
+            if (a[s] != b[bOffset + s])
+            {
+                return false;
+            }
+            for (int i = 1; i < 4; i++)
+            {
+                if (Math.abs(a[s + i] - b[bOffset + s + i]) > toleranceSlots)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Math.abs(a[s] - b[bOffset + s]) <= toleranceSlots;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.tickwire.client;
 
 import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.predict.EntityStep;
+import io.tickwire.protocol.predict.EntityView;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.SchemaField;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -10,14 +13,16 @@ import java.util.Objects;
  * Client-side prediction and reconciliation of the player's own entity ({@link RoomSession#playerEntityId()}).
  * <p>
  * The model is one input per server tick: each input the game sends through the predictor is applied at
- * once to the predicted state with the game's {@link StepFunction}, sent to the server, and kept. When a
- * snapshot arrives, the server's state of the entity is the result of every input up to the snapshot's
+ * once to the predicted state with the game's {@link EntityStep} (the very step its server-side game runs,
+ * see {@code docs/game-guide.md}), sent to the server, and kept. When a snapshot arrives, the server's state of the entity is the result of every input up to the snapshot's
  * {@code last_input_seq}; the predictor
  * <ol>
- * <li>compares it with what it had predicted for that input and counts a misprediction when some slot
- * differs by more than {@link ClientOptions#mispredictionToleranceSlots()} (also when the server's state
- * for an already reconciled input changed: the server moved the entity without an input);</li>
- * <li>rewinds to the server's state, forgets inputs up to {@code last_input_seq},</li>
+ * <li>compares it with what it had predicted for that input and counts a misprediction when some slot of
+ * a predicted field ({@link EntityStep#predictedFields()}) differs by more than
+ * {@link ClientOptions#mispredictionToleranceSlots()} (also when the server's state for an already
+ * reconciled input changed in those fields: the server moved the entity without an input); fields the
+ * step does not write (health, score) are the server's alone and never count;</li>
+ * <li>rewinds to the server's state (all fields), forgets inputs up to {@code last_input_seq},</li>
  * <li>and replays the inputs the server has not processed yet.</li>
  * </ol>
  * So the predicted state is always "server state plus my unprocessed inputs": after a misprediction it
@@ -73,9 +78,9 @@ public final class Predictor
         int send(byte[] payload, long sendAtNanos);
     }
 
-    private final EntitySchema schema;
     private final int entityId;
-    private final StepFunction step;
+    private final EntityStep step;
+    private final SchemaField[] predictedFields;
     private final InputSender sender;
     private final ServerClock clock;
     private final ClientStats stats;
@@ -115,7 +120,6 @@ public final class Predictor
     private double frameIntervalNs;
     private long accumulatorNs;
     private long lastInputWindow = Long.MIN_VALUE;
-    private byte[] replayScratch = new byte[0];
 
     private volatile long mispredictions;
     private volatile long reconciliations;
@@ -137,9 +141,25 @@ public final class Predictor
         final int leadMarginTicks,
         final ClientStats stats)
     {
-        this.schema = schema;
+        this(schema, entityId, adapt(step, schema), sender, clock, tickRateHz, toleranceSlots, maxPendingInputs,
+            leadMarginTicks, stats);
+    }
+
+    Predictor(
+        final EntitySchema schema,
+        final int entityId,
+        final EntityStep step,
+        final InputSender sender,
+        final ServerClock clock,
+        final int tickRateHz,
+        final int toleranceSlots,
+        final int maxPendingInputs,
+        final int leadMarginTicks,
+        final ClientStats stats)
+    {
         this.entityId = entityId;
         this.step = Objects.requireNonNull(step, "step");
+        this.predictedFields = checkedPredictedFields(step, schema);
         this.sender = sender;
         this.clock = clock;
         this.stats = stats;
@@ -150,15 +170,85 @@ public final class Predictor
         this.mailSlots = new int[slotCount];
         this.serverSlots = new int[slotCount];
         this.baseSlots = new int[slotCount];
-        this.state = new EntityState(schema);
-        this.predictedView = new EntityState(schema);
-        this.serverView = new EntityState(schema);
+        this.state = new EntityState(schema, entityId);
+        this.predictedView = new EntityState(schema, entityId);
+        this.serverView = new EntityState(schema, entityId);
         this.capacity = maxPendingInputs;
         this.pendingSeq = new int[capacity];
         this.pendingInput = new byte[capacity][];
         this.pendingLength = new int[capacity];
         this.pendingPredicted = new int[capacity * slotCount];
         this.pendingHasPrediction = new boolean[capacity];
+    }
+
+    private static SchemaField[] checkedPredictedFields(final EntityStep step, final EntitySchema schema)
+    {
+        final SchemaField[] fields = Objects.requireNonNull(step.predictedFields(), "predictedFields");
+        for (final SchemaField f : fields)
+        {
+            final int index = f == null ? -1 : f.index();
+            if (index < 0 || index >= schema.fields().size() || !schema.fields().get(index).equals(f))
+            {
+                throw new IllegalArgumentException("predicted field not in the session's schema: field=" + f +
+                    ", schema=" + schema + ", step=" + step);
+            }
+        }
+        return fields.clone();
+    }
+
+    /**
+     * A client-only {@link StepFunction} as an {@link EntityStep} that predicts every field of the schema.
+     *
+     * @param step   the step function.
+     * @param schema the schema it is used with.
+     * @return the adapter; not thread-safe (it keeps a scratch copy of inputs given at an offset).
+     */
+    static EntityStep adapt(final StepFunction step, final EntitySchema schema)
+    {
+        Objects.requireNonNull(step, "step");
+        return new StepFunctionAdapter(step, schema.fields().toArray(new SchemaField[0]));
+    }
+
+    /** Calls a {@link StepFunction}; the predictor hands it the stored input arrays, copied only when longer. */
+    private static final class StepFunctionAdapter implements EntityStep
+    {
+        private final StepFunction step;
+        private final SchemaField[] fields;
+        private byte[] scratch = new byte[0];
+
+        StepFunctionAdapter(final StepFunction step, final SchemaField[] fields)
+        {
+            this.step = step;
+            this.fields = fields;
+        }
+
+        @Override
+        public void step(final EntityView entity, final byte[] input, final int offset, final int length)
+        {
+            if (offset == 0 && length == input.length)
+            {
+                step.step((EntityState)entity, input);
+                return;
+            }
+            if (scratch.length != length)
+            {
+                scratch = new byte[length];
+            }
+            System.arraycopy(input, offset, scratch, 0, length);
+            step.step((EntityState)entity, scratch);
+        }
+
+        @Override
+        public SchemaField[] predictedFields()
+        {
+            return fields;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "StepFunctionAdapter{" + step + '}';
+        }
     }
 
     /**
@@ -230,14 +320,14 @@ public final class Predictor
         {
             if (index >= 0 && pendingHasPrediction[index])
             {
-                if (!EntityState.matches(serverSlots, pendingPredicted, index * slotCount, schema, toleranceSlots))
+                if (!EntityState.matches(serverSlots, pendingPredicted, index * slotCount, predictedFields, toleranceSlots))
                 {
                     predictedView.copyFrom(pendingPredicted, index * slotCount);
                     onMisprediction(seq, tick);
                 }
             }
             else if (hasBase && baseSeq == seq &&
-                !EntityState.matches(serverSlots, baseSlots, 0, schema, toleranceSlots))
+                !EntityState.matches(serverSlots, baseSlots, 0, predictedFields, toleranceSlots))
             {
                 predictedView.copyFrom(baseSlots, 0);
                 onMisprediction(seq, tick);
@@ -266,7 +356,7 @@ public final class Predictor
         for (int i = 0; i < pendingCount; i++)
         {
             final int p = slot(i);
-            step.step(state, replayInput(p));
+            step.step(state, pendingInput[p], 0, pendingLength[p]);
             state.copyTo(pendingPredicted, p * slotCount);
             pendingHasPrediction[p] = true;
             replayedInputs++;
@@ -287,21 +377,6 @@ public final class Predictor
             serverView.copyFrom(serverSlots, 0);
             l.onMisprediction(seq, tick, predictedView, serverView);
         }
-    }
-
-    private byte[] replayInput(final int p)
-    {
-        final byte[] stored = pendingInput[p];
-        if (stored.length == pendingLength[p])
-        {
-            return stored;
-        }
-        if (replayScratch.length != pendingLength[p])
-        {
-            replayScratch = new byte[pendingLength[p]];
-        }
-        System.arraycopy(stored, 0, replayScratch, 0, pendingLength[p]);
-        return replayScratch;
     }
 
     /**
@@ -345,7 +420,7 @@ public final class Predictor
         pendingLength[p] = payload.length;
         if (hasState)
         {
-            step.step(state, replayInput(p));
+            step.step(state, pendingInput[p], 0, pendingLength[p]);
             state.copyTo(pendingPredicted, p * slotCount);
             pendingHasPrediction[p] = true;
         }

@@ -1,6 +1,7 @@
 package io.tickwire.client;
 
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.predict.EntityStep;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.v1.Welcome;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * A joined room: what the server's {@code Welcome} said, the mirror of the room's state, and the
  * ways to talk to the room (inputs, acks, pings, leaving); plus what makes a networked game look local:
  * the {@link #clock()} (time sync), the {@link #interpolator()} (smooth rendering of every entity) and
- * a {@link #predictor(StepFunction)} (the player's own entity, predicted and reconciled).
+ * a {@link #predictor(EntityStep)} (the player's own entity, predicted and reconciled).
  * <p>
  * Threads: every method is safe on any thread, except the {@link EntityMirror} reads documented
  * there, {@link #poll()} (the game loop's thread) and the {@link Predictor} (the thread that drives it).
@@ -255,9 +256,26 @@ public final class RoomSession implements AutoCloseable
 
     /**
      * Create the predictor of the player's own entity ({@link #playerEntityId()}) with the game's movement
-     * rule. It sees snapshots from then on. Once it exists send every input through it
+     * rule, the same {@link EntityStep} the server's game runs (see {@link Predictor}). It sees snapshots from
+     * then on. Once it exists send every input through it
      * ({@link Predictor#update} or {@link Predictor#sendInput}), not through {@link #sendInput(byte[])}:
      * it can only replay the inputs it knows. Any thread; then drive it from one thread.
+     *
+     * @param step the movement rule, shared with the server's game logic.
+     * @return the new predictor.
+     * @throws IllegalStateException when the session already has one.
+     */
+    public Predictor predictor(final EntityStep step)
+    {
+        Objects.requireNonNull(step, "step");
+        return connection.receiver().createPredictor(step, playerEntityId);
+    }
+
+    /**
+     * Create the predictor with a client-only movement rule: as {@link #predictor(EntityStep)} with every
+     * field of the schema predicted (any difference in any field is a misprediction). Prefer an
+     * {@link EntityStep} shared with the server's game: one copy of the rule, and server-only fields do not
+     * count as mispredictions.
      *
      * @param step the movement rule, mirroring the server's game logic.
      * @return the new predictor.
@@ -266,11 +284,11 @@ public final class RoomSession implements AutoCloseable
     public Predictor predictor(final StepFunction step)
     {
         Objects.requireNonNull(step, "step");
-        return connection.receiver().createPredictor(step, playerEntityId);
+        return connection.receiver().createPredictor(Predictor.adapt(step, schema()), playerEntityId);
     }
 
     /**
-     * @return the predictor created by {@link #predictor(StepFunction)}, or null.
+     * @return the predictor created by {@link #predictor(EntityStep)}, or null.
      */
     public Predictor predictor()
     {

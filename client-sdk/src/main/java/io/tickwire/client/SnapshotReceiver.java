@@ -1,6 +1,7 @@
 package io.tickwire.client;
 
 import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.predict.EntityStep;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.v1.Snapshot;
 
@@ -78,7 +79,7 @@ final class SnapshotReceiver
      * Create the session's predictor, which sends its inputs through the journal; from then on every applied
      * snapshot feeds its mailbox. Any thread.
      */
-    Predictor createPredictor(final StepFunction step, final int playerEntityId)
+    Predictor createPredictor(final EntityStep step, final int playerEntityId)
     {
         synchronized (attachLock)
         {

@@ -6,6 +6,11 @@ package io.tickwire.client;
  * the entity through {@link EntityState}, whose setters quantize like the server's world does. Then a
  * prediction is bit-exact to the server's state and reconciliation never corrects anything.
  * <p>
+ * Prefer an {@link io.tickwire.protocol.predict.EntityStep} shared with the server's game ({@link
+ * RoomSession#predictor(io.tickwire.protocol.predict.EntityStep)}): one copy of the rule for both sides, and
+ * only the fields it writes count as mispredictions. A {@code StepFunction} is a client-only copy; every
+ * field of the schema counts as predicted.
+ * <p>
  * Pure: the result depends only on {@code state} and {@code input}; no clock, no randomness, no other
  * entities (they are not predicted). It is called again for the same inputs when the predictor replays
  * them after a snapshot.

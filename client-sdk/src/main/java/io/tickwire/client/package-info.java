@@ -13,7 +13,8 @@
  * On top of the mirror: {@link io.tickwire.client.ServerClock} (time sync from ping round trips),
  * {@link io.tickwire.client.Interpolator} and {@link io.tickwire.client.RenderState} (snapshot
  * interpolation on the server's timeline, bounded extrapolation), and
- * {@link io.tickwire.client.Predictor} with a game's {@link io.tickwire.client.StepFunction} over an
+ * {@link io.tickwire.client.Predictor} with the game's {@link io.tickwire.protocol.predict.EntityStep} (the
+ * same step its server runs; or a client-only {@link io.tickwire.client.StepFunction}) over an
  * {@link io.tickwire.client.EntityState} (prediction and reconciliation of the player's entity).
  * <p>
  * A session outlives its connection: when the connection is lost without a close frame, the SDK resumes

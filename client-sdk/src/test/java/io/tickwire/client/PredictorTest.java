@@ -1,5 +1,6 @@
 package io.tickwire.client;
 
+import io.tickwire.protocol.arena.ArenaStep;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.SchemaField;
@@ -36,6 +37,7 @@ class PredictorTest
     private static final SchemaField X = SCHEMA.field("x");
     private static final SchemaField Y = SCHEMA.field("y");
     private static final SchemaField HEADING = SCHEMA.field("heading");
+    private static final SchemaField KIND = SCHEMA.field("kind");
 
     /** The arena's movement: axis bytes clamped to length 1, 6 units/s, heading along the motion. */
     static final StepFunction STEP = (state, input) ->
@@ -70,6 +72,7 @@ class PredictorTest
         int lastSeq;
         boolean present = true;
         int teleportAtSeq = -1;
+        int kindChangeAtSeq = -1;
 
         int receive(final byte[] payload, final int latencyTicks)
         {
@@ -90,6 +93,10 @@ class PredictorTest
             {
                 final int seq = arrived.poll();
                 STEP.step(entity, payloads.get(seq - 1));
+                if (seq == kindChangeAtSeq)
+                {
+                    entity.setInt(KIND, 2);
+                }
                 if (seq == teleportAtSeq)
                 {
                     entity.setDouble(X, entity.getDouble(X) + 5);
@@ -224,6 +231,71 @@ class PredictorTest
             }
         }
         assertEquals(1, jumps);
+    }
+
+    @Test
+    void shouldCountOnlyPredictedFieldsOfASharedStepAsMispredictions()
+    {
+        server.kindChangeAtSeq = 30;
+        server.teleportAtSeq = 60;
+        final Predictor predictor = new Predictor(SCHEMA, ENTITY, new ArenaStep(SCHEMA, TICK_RATE_HZ),
+            (p, at) -> server.receive(p, 2), null, TICK_RATE_HZ, 0, 64, ClientOptions.DEFAULT_INPUT_LEAD_MARGIN_TICKS,
+            stats);
+        final List<Integer> reported = new ArrayList<>();
+        predictor.mispredictionListener((seq, tick, predicted, actual) -> reported.add(seq));
+        server.tick(0);
+        server.deliverDue(predictor);
+        for (int t = 0; t < 100; t++)
+        {
+            server.deliverDue(predictor);
+            predictor.sendInput(input(t));
+            server.tick(1);
+        }
+        for (int t = 0; t < 10; t++)
+        {
+            server.tick(0);
+            server.deliverDue(predictor);
+        }
+        predictor.reconcile();
+
+        assertEquals(List.of(60), reported, "the server-only kind changed at input 30, x jumped at input 60");
+        assertEquals(1, predictor.mispredictions());
+        assertEquals(2, predictor.state().getInt(KIND), "server-only fields are taken from the server");
+        assertEquals(ENTITY, predictor.state().entityId());
+        assertPredictedEqualsServer(predictor);
+    }
+
+    @Test
+    void shouldCountEveryFieldOfAStepFunctionAsPredicted()
+    {
+        server.kindChangeAtSeq = 30;
+        final Predictor predictor = predictor(2, null);
+        server.tick(0);
+        server.deliverDue(predictor);
+        for (int t = 0; t < 60; t++)
+        {
+            server.deliverDue(predictor);
+            predictor.sendInput(input(t));
+            server.tick(1);
+        }
+        server.tick(0);
+        server.deliverDue(predictor);
+        predictor.reconcile();
+
+        assertEquals(1, predictor.mispredictions(), "a client-only StepFunction predicts every field");
+        assertPredictedEqualsServer(predictor);
+    }
+
+    @Test
+    void shouldRejectAStepPredictingFieldsOfAnotherSchema()
+    {
+        final EntitySchema other = EntitySchema.builder().fixed("x", -10, 10, 0.1).fixed("y", -10, 10, 0.1)
+            .angle("heading", 8).build();
+        final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new Predictor(SCHEMA, ENTITY, new ArenaStep(other, TICK_RATE_HZ), (p, at) -> 1, null,
+                TICK_RATE_HZ, 0, 64, ClientOptions.DEFAULT_INPUT_LEAD_MARGIN_TICKS, stats));
+        assertTrue(e.getMessage().contains("field=") && e.getMessage().contains("x"), e.getMessage());
     }
 
     @Test

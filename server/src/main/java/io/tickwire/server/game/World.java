@@ -1,6 +1,7 @@
 package io.tickwire.server.game;
 
 import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.predict.EntityView;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.FieldKind;
 import io.tickwire.protocol.schema.SchemaField;
@@ -27,6 +28,7 @@ public final class World
     private int[] values;
     private int count;
     private int nextId = 1;
+    private final EntityFlyweight view = new EntityFlyweight();
 
     /**
      * @param schema          entity schema.
@@ -236,6 +238,24 @@ public final class World
     }
 
     /**
+     * One entity as an {@link EntityView}, for running a game's shared {@link
+     * io.tickwire.protocol.predict.EntityStep} (the same step its clients predict with) on the server. The
+     * view is a flyweight owned by this world: each call rebinds the same object, so use it before asking for
+     * another entity's view and do not keep it. Reads and writes go through this world's own accessors
+     * (quantized on write). Allocates nothing.
+     *
+     * @param id an existing entity.
+     * @return the world's view, bound to {@code id}.
+     * @throws IllegalArgumentException when there is no such entity.
+     */
+    public EntityView entity(final int id)
+    {
+        indexOrThrow(id);
+        view.id = id;
+        return view;
+    }
+
+    /**
      * Copy the world into a snapshot state: the capture of one tick.
      *
      * @param state        destination, same schema.
@@ -245,5 +265,70 @@ public final class World
     public void captureInto(final WorldState state, final int tick, final long serverTimeMs)
     {
         state.capture(tick, serverTimeMs, count, ids, values);
+    }
+
+    private final class EntityFlyweight implements EntityView
+    {
+        int id;
+
+        @Override
+        public EntitySchema schema()
+        {
+            return schema;
+        }
+
+        @Override
+        public int entityId()
+        {
+            return id;
+        }
+
+        @Override
+        public double getDouble(final SchemaField field)
+        {
+            return World.this.getDouble(id, field);
+        }
+
+        @Override
+        public void setDouble(final SchemaField field, final double value)
+        {
+            World.this.setDouble(id, field, value);
+        }
+
+        @Override
+        public int getInt(final SchemaField field)
+        {
+            return World.this.getInt(id, field);
+        }
+
+        @Override
+        public void setInt(final SchemaField field, final int value)
+        {
+            World.this.setInt(id, field, value);
+        }
+
+        @Override
+        public boolean getBool(final SchemaField field)
+        {
+            return World.this.getBool(id, field);
+        }
+
+        @Override
+        public void setBool(final SchemaField field, final boolean value)
+        {
+            World.this.setBool(id, field, value);
+        }
+
+        @Override
+        public int slot(final int slot)
+        {
+            return World.this.slot(id, slot);
+        }
+
+        @Override
+        public String toString()
+        {
+            return "World.entity{id=" + id + '}';
+        }
     }
 }

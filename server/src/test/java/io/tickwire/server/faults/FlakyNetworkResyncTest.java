@@ -9,6 +9,7 @@ import io.tickwire.client.RoomSession;
 import io.tickwire.client.SessionListener;
 import io.tickwire.client.SnapshotInfo;
 import io.tickwire.client.TickwireClient;
+import io.tickwire.protocol.arena.ArenaStep;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
@@ -121,7 +122,7 @@ class FlakyNetworkResyncTest
         client.addListener(sampler);
         final RoomSession session = client.joinByType(ArenaGame.TYPE).get(5, TimeUnit.SECONDS);
         final int entityId = session.playerEntityId();
-        final Predictor predictor = session.predictor(new ArenaStepFunction(session.schema(), session.tickRateHz()));
+        final Predictor predictor = session.predictor(new ArenaStep(session.schema(), session.tickRateHz()));
         final AtomicReference<Throwable> loopFailure = new AtomicReference<>();
         gameLoop = new Thread(() -> runGameLoop(session, predictor, loopFailure), "game-loop");
         gameLoop.start();

@@ -2,6 +2,7 @@ package io.tickwire.examples.viewer;
 
 import io.tickwire.client.EntityState;
 import io.tickwire.client.RenderState;
+import io.tickwire.protocol.arena.ArenaStep;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.SchemaField;
 
@@ -29,6 +30,8 @@ import java.util.List;
 final class ArenaView extends JComponent
 {
     private static final long serialVersionUID = 1L;
+    /** Entity kind of an NPC (the server's {@code ArenaGame.KIND_NPC}). */
+    private static final int KIND_NPC = 1;
 
     static final Color BACKGROUND = new Color(18, 20, 26);
     static final Color FLOOR = new Color(30, 34, 44);
@@ -122,7 +125,7 @@ final class ArenaView extends JComponent
                 g.draw(circle);
                 continue;
             }
-            final boolean npc = render.getInt(i, kind) == ArenaStep.KIND_NPC;
+            final boolean npc = render.getInt(i, kind) == KIND_NPC;
             drawEntity(g, px, py, h, r, npc ? NPC : (id == ownEntityId ? OWN : PLAYER));
         }
 

@@ -13,6 +13,7 @@ import io.tickwire.client.TickwireClient;
 import io.tickwire.client.TickwireException;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.arena.ArenaInput;
+import io.tickwire.protocol.arena.ArenaStep;
 
 import javax.imageio.ImageIO;
 import javax.swing.JFrame;

@@ -9,6 +9,7 @@ import io.tickwire.client.RenderState;
 import io.tickwire.client.RoomSession;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.protocol.arena.ArenaInput;
+import io.tickwire.protocol.arena.ArenaStep;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;

@@ -1,6 +1,7 @@
 package io.tickwire.server.game.arena;
 
 import io.tickwire.protocol.arena.ArenaInput;
+import io.tickwire.protocol.arena.ArenaStep;
 import io.tickwire.protocol.schema.EntitySchema;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.server.game.GameLogic;
@@ -18,8 +19,9 @@ import java.util.SplittableRandom;
  * bytes, axis x and axis y in [-127, 127]; the axis vector is clamped to length 1, so no input
  * moves a player faster than {@link #PLAYER_SPEED}. Each input moves its player by one tick's step
  * in the tick it is applied (the server applies one per player per tick), and a tick without an
- * input does not move the player: exactly the step a predicting client replays per input. NPCs walk straight, turn at seeded random
- * intervals and bounce off the walls: the same room id always replays the same NPC paths.
+ * input does not move the player. The movement is {@link ArenaStep}, the one copy a predicting client
+ * replays per input too: the game runs it over {@link World#entity(int)}. NPCs walk straight, turn at
+ * seeded random intervals and bounce off the walls: the same room id always replays the same NPC paths.
  * <p>
  * Thread: the owning room loop.
  */
@@ -28,9 +30,9 @@ public final class ArenaGame implements GameLogic
     /** Room type name. */
     public static final String TYPE = "arena";
     /** Half the side of the arena in units. */
-    public static final double HALF_SIZE = 50.0;
+    public static final double HALF_SIZE = ArenaStep.HALF_SIZE;
     /** Player speed in units per second. */
-    public static final double PLAYER_SPEED = 6.0;
+    public static final double PLAYER_SPEED = ArenaStep.PLAYER_SPEED;
     /** NPC speed in units per second. */
     public static final double NPC_SPEED = 3.0;
     /** Default NPCs per room. */
@@ -59,6 +61,7 @@ public final class ArenaGame implements GameLogic
     private final int npcCount;
     private final SplittableRandom random;
     private final double dt;
+    private final ArenaStep step;
     private final ArrayList<Player> players = new ArrayList<>();
     private int[] npcIds = new int[0];
     private double[] npcX = new double[0];
@@ -76,6 +79,7 @@ public final class ArenaGame implements GameLogic
         this.npcCount = npcCount;
         this.random = new SplittableRandom(context.seed());
         this.dt = context.tickSeconds();
+        this.step = new ArenaStep(SCHEMA, context.tickRateHz());
     }
 
     /**
@@ -172,10 +176,7 @@ public final class ArenaGame implements GameLogic
             return;
         }
         final PlayerIntent intent = (PlayerIntent)player.attachment();
-        final byte x = payload.getByte(offset);
-        final byte y = payload.getByte(offset + 1);
-        intent.axisX = ArenaInput.axisX(x, y);
-        intent.axisY = ArenaInput.axisY(x, y);
+        payload.getBytes(offset, intent.input, 0, INPUT_LENGTH);
         intent.pending = true;
     }
 
@@ -229,15 +230,7 @@ public final class ArenaGame implements GameLogic
             return;
         }
         intent.pending = false;
-        if (intent.axisX == 0 && intent.axisY == 0)
-        {
-            return;
-        }
-        final double x = world.getDouble(id, X) + intent.axisX * PLAYER_SPEED * dt;
-        final double y = world.getDouble(id, Y) + intent.axisY * PLAYER_SPEED * dt;
-        world.setDouble(id, X, x);
-        world.setDouble(id, Y, y);
-        world.setDouble(id, HEADING, Math.atan2(intent.axisY, intent.axisX));
+        step.step(world.entity(id), intent.input, 0, INPUT_LENGTH);
     }
 
     @Override
@@ -249,8 +242,8 @@ public final class ArenaGame implements GameLogic
 
     private static final class PlayerIntent
     {
-        double axisX;
-        double axisY;
+        /** The first {@link #INPUT_LENGTH} bytes of the input to apply next tick. */
+        final byte[] input = new byte[INPUT_LENGTH];
         boolean pending;
     }
 }
