@@ -4,10 +4,8 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.tickwire.protocol.CloseCodes;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 
 /**
@@ -27,7 +25,7 @@ final class GameMessages
     private static final int TICK_FIELD = 3;
 
     private final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(256);
-    private final FrameSink sink = new FrameSink(frame);
+    private final BufferSink sink = new BufferSink();
     private final CodedOutputStream out = CodedOutputStream.newInstance(sink, 256);
     final LoopCounters counters;
     private final TouchedOutboxes touched;
@@ -47,7 +45,7 @@ final class GameMessages
         final int body = CodedOutputStream.computeUInt32Size(TYPE_FIELD, type) +
             (payload.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(PAYLOAD_FIELD, payload)) +
             (tick == 0 ? 0 : CodedOutputStream.computeUInt32Size(TICK_FIELD, tick));
-        sink.position = 0;
+        sink.wrap(frame, 0);
         try
         {
             out.writeTag(SERVER_MESSAGE_FIELD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -67,7 +65,7 @@ final class GameMessages
         {
             throw new IllegalStateException("message encode failed: type=" + type + ", length=" + payload.length, ex);
         }
-        frameLength = sink.position;
+        frameLength = sink.position();
     }
 
     /**
@@ -134,32 +132,5 @@ final class GameMessages
         counters.messagesOut++;
         counters.messageBytesOut += length;
         return true;
-    }
-
-    /**
-     * Where the reused {@link CodedOutputStream} flushes: the start of the frame buffer.
-     */
-    private static final class FrameSink extends OutputStream
-    {
-        private final MutableDirectBuffer target;
-        int position;
-
-        FrameSink(final MutableDirectBuffer target)
-        {
-            this.target = target;
-        }
-
-        @Override
-        public void write(final int b)
-        {
-            target.putByte(position++, (byte)b);
-        }
-
-        @Override
-        public void write(final byte[] bytes, final int offset, final int length)
-        {
-            target.putBytes(position, bytes, offset, length);
-            position += length;
-        }
     }
 }

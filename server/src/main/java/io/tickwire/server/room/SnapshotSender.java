@@ -9,7 +9,6 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
@@ -224,34 +223,5 @@ final class SnapshotSender
             counters.ackTimeoutCloses++;
         }
         c.link.close(code, reason);
-    }
-
-    /**
-     * The OutputStream the reused {@link CodedOutputStream} flushes into: whichever buffer region
-     * is being filled (an expandable body buffer, or a claimed outbox frame of exactly the right size).
-     */
-    private static final class BufferSink extends OutputStream
-    {
-        private MutableDirectBuffer target;
-        private int position;
-
-        void wrap(final MutableDirectBuffer target, final int position)
-        {
-            this.target = target;
-            this.position = position;
-        }
-
-        @Override
-        public void write(final int b)
-        {
-            target.putByte(position++, (byte)b);
-        }
-
-        @Override
-        public void write(final byte[] bytes, final int offset, final int length)
-        {
-            target.putBytes(position, bytes, offset, length);
-            position += length;
-        }
     }
 }
