@@ -132,6 +132,9 @@ class GameApiTest
     {
         final Recorder r = new Recorder();
         final RoomSession s = join(JoinRequest.byType(ScriptedGame.TYPE), r);
+        // Messages reach the game as they arrive (a message wakes the room loop), so wait for the room's
+        // first tick: the stamps below must be ticks the room has run.
+        await(() -> s.stats().snapshotsReceived() > 0, () -> "a first snapshot");
         for (int i = 0; i < 300; i++)
         {
             assertTrue(s.send(1, ("m" + i).getBytes(StandardCharsets.UTF_8)));

@@ -97,7 +97,13 @@ class FleetEndToEndTest
                 url -> ClientOptions.builder().uri(url).build()).get(10, TimeUnit.SECONDS);
             clients.add(client);
             final RoomSession session = client.session();
-            perRoom.merge(session.roomId(), 1, Integer::sum);
+            final int seated = perRoom.merge(session.roomId(), 1, Integer::sum);
+            // Players arrive one after another, as people do: let a heartbeat report this one before the next
+            // asks. (A join racing a heartbeat can see a just-arrived player both seated and reserved for one
+            // heartbeat, and open a new room early: see docs/operations.md, Fleet.)
+            final String roomKey = FleetKeys.room(session.roomId());
+            awaitTrue(() -> String.valueOf(seated).equals(redis.redis().hget(roomKey, "taken")) &&
+                redis.redis().zcard(roomKey + ":res") == 0, "the heartbeat reported the arrival");
             final CompletableFuture<String> closed = new CompletableFuture<>();
             session.addListener(new SessionListener()
             {
