@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -63,7 +64,9 @@ final class HttpFallbackHandler extends SimpleChannelInboundHandler<FullHttpRequ
             HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+            // We close after answering; saying so keeps a keep-alive client from reusing a socket we are closing.
+            .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

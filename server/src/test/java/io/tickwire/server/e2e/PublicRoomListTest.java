@@ -114,6 +114,8 @@ class PublicRoomListTest
         final HttpResponse<String> unknown = get("/rooms?colour=red");
         assertEquals(400, unknown.statusCode());
         assertEquals("unknown parameter: colour (known: type, free, meta.KEY, limit)\n", unknown.body());
+        assertEquals("close", unknown.headers().firstValue("connection").orElse(""),
+            "the server closes after answering and must say so, or a keep-alive client reuses a dying socket");
         assertEquals(400, get("/rooms?limit=0").statusCode());
         assertEquals(400, get("/rooms?free=yes").statusCode());
         final URI ws = server.webSocketUri();
