@@ -1,6 +1,7 @@
 package io.tickwire.server.game;
 
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 
 import java.util.Map;
 
@@ -26,9 +27,27 @@ public interface GameLogicFactory
     }
 
     /**
+     * The fields of every entity of a room type with one kind of entity. Implement this or {@link #entityTypes()}.
+     *
      * @return schema of every entity of rooms of this type; the same instance each call.
      */
-    EntitySchema schema();
+    default EntitySchema schema()
+    {
+        throw new UnsupportedOperationException(
+            "a room type declares schema() (one kind of entity) or entityTypes() (several): " + getClass().getName());
+    }
+
+    /**
+     * The kinds of entity rooms of this type hold (player, projectile, pickup...), each with its own fields.
+     * Declaring several types, a STRING field, or an owner-only or audience field needs protocol version 2 from
+     * clients (both SDKs speak it; a version 1 client is refused with 4003).
+     *
+     * @return the entity types; by default one type with {@link #schema()}.
+     */
+    default EntityTypes entityTypes()
+    {
+        return EntityTypes.single(schema());
+    }
 
     /**
      * @return seats per room of this type, or 0 for the server's {@code --max-players-per-room}.

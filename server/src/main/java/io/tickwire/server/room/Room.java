@@ -25,7 +25,7 @@ final class Room
     final long seed;
     final SnapshotHistory history;
     final DeltaEncoder encoder;
-    final io.tickwire.protocol.v1.EntitySchema schemaProto;
+    final io.tickwire.protocol.schema.EntityTypes types;
     final long startNs;
     Connection[] connections = new Connection[8];
     int connectionCount;
@@ -62,10 +62,10 @@ final class Room
         this.tickRateHz = handle.tickRateHz();
         this.tickPeriodNs = 1_000_000_000L / tickRateHz;
         this.control = new RoomControl(this, messages);
-        this.world = new World(handle.factory().schema(), 64);
-        this.history = new SnapshotHistory(handle.factory().schema(), historyLength, 64);
-        this.encoder = new DeltaEncoder(handle.factory().schema());
-        this.schemaProto = handle.factory().schema().toProto();
+        this.types = handle.entityTypes();
+        this.world = new World(types, 64);
+        this.history = new SnapshotHistory(types, historyLength, 64);
+        this.encoder = new DeltaEncoder(types);
         this.startNs = nowNs;
         this.deadlineNs = nowNs + tickPeriodNs;
         this.emptySinceNs = nowNs;
