@@ -100,5 +100,7 @@ class TypedInterpolationTest
             .contains("field not of this entity's type"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> out.getString(1, HP)).getMessage()
             .contains("not a string field"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> out.getDouble(1, NAME)).getMessage()
+            .contains("use getString"));
     }
 }

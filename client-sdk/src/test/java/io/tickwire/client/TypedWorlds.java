@@ -18,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * A protocol version 2 room as one connection's server would send it: three entity types with their own slot
- * layouts (type 0 the narrowest, so that a reader using the wrong row stride reads another entity), STRING
+ * layouts (the player neither the narrowest nor the widest, so that a reader using its own type's slot count
+ * as the row stride reads another entity), STRING
  * fields, an OWNER int and an OWNER string, and the set of entities this connection owns. It keeps the room's
  * truth per tick, encodes each frame with the real {@link DeltaEncoder} (body and owner section), and says what
  * the connection's mirror must hold: the truth with OWNER slots 0 / "" on entities it does not own.
@@ -44,6 +45,10 @@ final class TypedWorlds
             .string("label", 12)
             .bool("taken")
             .fixed("x", -100, 100, 0.5)
+            .quaternion("spin", 8)
+            .fixed("y", -100, 100, 0.5)
+            .intField("charges", 0, 9)
+            .bool("respawns")
             .build())
         .build();
 
