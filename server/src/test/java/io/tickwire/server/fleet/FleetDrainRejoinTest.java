@@ -146,6 +146,7 @@ class FleetDrainRejoinTest
         }
 
         second = startServer("second");
+        final long drainNs = System.nanoTime();
         final HttpResponse<String> drain = HttpClient.newHttpClient().send(
             HttpRequest.newBuilder(first.adminUri().resolve("/drain")).header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -155,6 +156,11 @@ class FleetDrainRejoinTest
         {
             awaitTrue(() -> seat.rejoins() == 1 && seat.session() != null, 20_000,
                 () -> "rejoined: " + seat + " events=" + rejoinEvents);
+        }
+        System.out.printf("drain to every seat rejoined on the other server: %d players, %d ms%n", PLAYERS,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainNs));
+        for (final Matchmaker.Seat seat : seats)
+        {
             assertEquals(second.webSocketUri(), seat.client().options().uri(), "placed on the server that stays");
             assertEquals(firstPlayerIds.get(seat), seat.playerId(), "same player id after the rejoin");
             assertFalse(seat.isRejoining() || seat.isClosed(), seat.toString());
