@@ -60,6 +60,7 @@ public final class RedisRoomRegistry implements AutoCloseable
     private volatile StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean draining;
+    private volatile boolean closed;
     private boolean registered;
     private long outageSinceNs;
     private long lastOutageLogNs;
@@ -139,10 +140,15 @@ public final class RedisRoomRegistry implements AutoCloseable
      * Rewrite this server's entries. Never throws: an unreachable Redis is logged (rate-limited)
      * and retried at the next heartbeat.
      *
-     * @return true when Redis took the heartbeat.
+     * @return true when Redis took the heartbeat; false when it did not, or after {@link #close()}.
      */
     public boolean heartbeat()
     {
+        if (closed)
+        {
+            // A heartbeat queued behind close() on the fleet scheduler: the server has left the directory.
+            return false;
+        }
         final List<RoomHandle> rooms = server.rooms();
         final Set<String> arrivals = new HashSet<>(server.seatedPlayers());
         final Map<String, String> current = new HashMap<>(rooms.size() * 2);
@@ -342,6 +348,7 @@ public final class RedisRoomRegistry implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         try
         {
             if (connection != null && connection.isOpen())
