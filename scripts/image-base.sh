@@ -66,10 +66,12 @@ for jar in "$@"; do
   [ ${#natives[@]} -eq 0 ] || (cd "$work/native" && "$JAVA_HOME/bin/jar" xf "$jar_abs" "${natives[@]}")
 done
 find "$rootfs/$java_dir" "$work/native" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
-  xargs -0 -n 1 ldd 2>/dev/null |
+  xargs -0 -n 1 sh -c 'ldd "$0" 2>/dev/null || true' |
   awk '/=> \// { print $3 } /^[ \t]*\/[^ ]*ld-linux/ { print $1 }' | sort -u > "$libs"
-libgcc="$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')"
-[ -n "$libgcc" ] && echo "$libgcc" >> "$libs"
+ldconfig="$(command -v ldconfig || echo /sbin/ldconfig)"
+"$ldconfig" -p > "$work/ldconfig.txt" || true
+libgcc="$(awk '/libgcc_s.so.1 .*x86-64/ { print $NF }' "$work/ldconfig.txt" | sed -n 1p)"
+if [ -n "$libgcc" ]; then echo "$libgcc" >> "$libs"; else echo "image-base: warning: no libgcc_s.so.1" >&2; fi
 copied=0
 while read -r lib; do
   case "$lib" in "$rootfs"* | "$work"*) continue ;; esac
