@@ -102,8 +102,9 @@ until curl -fsS -m 2 "http://127.0.0.1:$admin_port/health" > "$work/health" 2>/d
 done
 ready_ns=$(date +%s%N)
 curl -fsS -m 2 "http://127.0.0.1:$admin_port/ready" > /dev/null || fail "/ready refused: $(cat "$log")"
-java_pid="$(pgrep -P "$(pgrep -P "$server_pid" | head -1)" | head -1 || true)"
-[ -n "$java_pid" ] || java_pid="$(pgrep -P "$server_pid" | head -1)"
+# unshare's child execs env, which execs chroot, which execs the entrypoint: that child is the JVM.
+java_pid="$(pgrep -P "$server_pid" | sed -n 1p)"
+[ -n "$java_pid" ] || fail "no server process under unshare (pid $server_pid)"
 uid="$(awk '/^Uid:/ { print $2 }' "/proc/$java_pid/status")"
 [ "$uid" = "${user%%:*}" ] || fail "server runs as uid $uid, image says $user"
 # The server's own WebSocket port takes connections too.
