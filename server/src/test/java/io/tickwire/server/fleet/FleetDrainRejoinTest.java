@@ -90,7 +90,7 @@ class FleetDrainRejoinTest
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(120)
     void shouldRejoinThroughTheMatchmakerOnAnotherServerWhenTheServerDrains() throws Exception
     {
         final Matchmaker matchmaker = new Matchmaker(URI.create("http://127.0.0.1:" + matchmakerServer.port()));
@@ -100,8 +100,8 @@ class FleetDrainRejoinTest
         for (int i = 0; i < PLAYERS; i++)
         {
             final Matchmaker.Seat seat = matchmaker.seat(ArenaGame.TYPE, url -> ClientOptions.builder().uri(url).build())
-                .rejoinPolicy(ReconnectPolicy.builder().initialDelayMs(50).maxDelayMs(500).maxAttempts(8)
-                    .giveUpAfterMs(20_000).build());
+                .rejoinPolicy(ReconnectPolicy.builder().initialDelayMs(50).maxDelayMs(500).maxAttempts(20)
+                    .giveUpAfterMs(40_000).build());
             seats.add(seat);
             seat.addListener(new SessionListener()
             {
@@ -154,7 +154,8 @@ class FleetDrainRejoinTest
 
         for (final Matchmaker.Seat seat : seats)
         {
-            awaitTrue(() -> seat.rejoins() == 1 && seat.session() != null, 20_000,
+            // Generous for a machine shared with other builds (a load average of 22 took 20 s here).
+            awaitTrue(() -> seat.rejoins() == 1 && seat.session() != null, 45_000,
                 () -> "rejoined: " + seat + " events=" + rejoinEvents);
         }
         System.out.printf("drain to every seat rejoined on the other server: %d players, %d ms%n", PLAYERS,
