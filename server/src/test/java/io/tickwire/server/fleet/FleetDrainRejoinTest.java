@@ -154,7 +154,7 @@ class FleetDrainRejoinTest
 
         for (final Matchmaker.Seat seat : seats)
         {
-            // Generous for a machine shared with other builds (a load average of 22 took 20 s here).
+            // Generous for a machine shared with other builds (the whole test took 22 s at a load average of 22).
             awaitTrue(() -> seat.rejoins() == 1 && seat.session() != null, 45_000,
                 () -> "rejoined: " + seat + " events=" + rejoinEvents);
         }
