@@ -50,6 +50,38 @@ public interface GameLogicFactory
     }
 
     /**
+     * Which entities each connection receives. The default sends every entity to everyone; a grid sends each
+     * connection the cells around its viewpoint (big worlds).
+     *
+     * @return the interest policy; the same instance each call.
+     */
+    default InterestPolicy interest()
+    {
+        return InterestPolicy.everything();
+    }
+
+    /**
+     * Most snapshot bytes per connection per tick, or 0 for the server's {@code --snapshot-budget-bytes}
+     * (itself 0, unlimited, by default). Over it, changes wait by priority: nearest and longest-waiting first.
+     *
+     * @return bytes per tick, or 0.
+     */
+    default int snapshotBudgetBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * How far back {@link RoomContext#rewind(Player)} may go for lag compensation.
+     *
+     * @return milliseconds, default 200.
+     */
+    default int maxRewindMs()
+    {
+        return 200;
+    }
+
+    /**
      * @return seats per room of this type, or 0 for the server's {@code --max-players-per-room}.
      */
     default int maxPlayers()
