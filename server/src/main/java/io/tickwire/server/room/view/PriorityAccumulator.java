@@ -28,10 +28,11 @@ import java.util.Arrays;
  * Delivery bound: with every candidate changing every tick, costs at most {@code cMax}, weights in
  * {@code [wMin, wMax]} and {@code k = max(1, floor(budget / cMax))}, each tick sends at least
  * {@code min(k, candidates)} entities of priority at least that of any deferred one, and no entity
- * waits more than {@code 2 (N - 1) (1 + 2 wMax / wMin) / k} ticks: an entity sent ahead of one that
- * has waited {@code W} ticks has waited at least {@code W wMin / wMax} itself, which bounds how often
- * it can be (the derivation is in {@code PriorityAccumulatorTest}). With equal weights it is a
- * round robin: no entity waits more than {@code ceil(N / k)} ticks. With equal costs and type weights
+ * waits more than the largest {@code W} with {@code k W <= (N - 1)(1 + (wMax / wMin) ln W)} ticks: an
+ * entity sent ahead of one deferred {@code s} times has itself waited at least
+ * {@code s wMin / wMax} ticks, which bounds how often it can go ahead (the derivation is in
+ * {@code PriorityAccumulatorTest}). With equal weights it is a round robin: no entity waits more than
+ * {@code ceil(N / k) - 1} ticks. With equal costs and type weights
  * an entity is never first sent after a farther one.
  * <p>
  * Allocation: none in steady state (Agrona primitive map with reused iterators; scratch arrays keep
