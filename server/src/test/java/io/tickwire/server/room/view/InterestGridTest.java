@@ -252,6 +252,40 @@ class InterestGridTest
         assertTrue(sum > 0);
     }
 
+    @Test
+    void shouldNotAllocateForViewsOfThousandsOfEntities()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final SplittableRandom random = new SplittableRandom(SEED + 1);
+        // Radius 20 of 64 m cells covers the whole 2 km map: every collect merges ~1,000 runs into 10,000.
+        final InterestGrid grid = new InterestGrid(64, 20);
+        final int count = 10_000;
+        final int[] out = new int[count];
+        for (int round = 0; round < 3; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int tick = 0; tick < 5; tick++)
+            {
+                grid.clear();
+                for (int i = 0; i < count; i++)
+                {
+                    grid.add(i, random.nextDouble() * 1280 - 640, random.nextDouble() * 1280 - 640);
+                }
+                assertEquals(count, grid.collect(grid.cellOf(0, 0), out));
+                for (int i = 0; i < count; i++)
+                {
+                    assertEquals(i, out[i]);
+                }
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round > 0)
+            {
+                assertTrue(allocated < 1024, "allocated " + allocated + " bytes in steady state");
+            }
+        }
+    }
+
     private static int[] bruteForce(
         final double[] xs, final double[] ys, final double cellSize, final int r, final double px, final double py)
     {
