@@ -128,7 +128,7 @@ class PriorityAccumulatorTest
         final SplittableRandom random = new SplittableRandom(SEED);
         final float[] typeWeights = {1f, 2f};
         long worstSeen = 0;
-        for (int trial = 0; trial < 60; trial++)
+        for (int trial = 0; trial < 40; trial++)
         {
             final int count = 1 + random.nextInt(trial % 10 == 0 ? 40 : 200);
             final int[] ids = new int[count];
@@ -234,7 +234,7 @@ class PriorityAccumulatorTest
     void shouldRoundRobinWhenWeightsAreEqual()
     {
         final SplittableRandom random = new SplittableRandom(SEED + 1);
-        for (int trial = 0; trial < 100; trial++)
+        for (int trial = 0; trial < 50; trial++)
         {
             final int count = 1 + random.nextInt(500);
             final int cost = 1 + random.nextInt(40);
