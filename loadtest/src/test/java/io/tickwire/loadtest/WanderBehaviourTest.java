@@ -31,7 +31,8 @@ class WanderBehaviourTest
         try (TickwireServer server = TestServers.start())
         {
             final int exitCode = LoadTestMain.execute(new String[]{
-                "--url", server.webSocketUri().toString(), "--bots", "4", "--duration", "1500ms", "--ramp-up", "0",
+                "--url", server.webSocketUri().toString(), "--bots", "4", "--warmup", "2s", "--duration", "1500ms",
+                "--ramp-up", "0",
                 "--input-rate", "20", "--behaviour", "WANDER", "--out", out.toString(), "--quiet", "--max-errors", "0"
             }, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stdout, true, StandardCharsets.UTF_8));
             final String printed = stdout.toString(StandardCharsets.UTF_8);
