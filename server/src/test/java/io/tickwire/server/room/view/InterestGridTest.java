@@ -151,7 +151,9 @@ class InterestGridTest
         {
             final int sizeIndex = random.nextInt(cellSizes.length);
             final double cellSize = cellSizes[sizeIndex];
-            final int r = random.nextInt(4);
+            // Every 25th trial is dense: views of thousands of entities, past the sort into the run merge.
+            final boolean dense = trial % 25 == 0;
+            final int r = dense ? 3 : random.nextInt(4);
             if (grids[sizeIndex][r] == null)
             {
                 grids[sizeIndex][r] = new InterestGrid(cellSize, r);
@@ -159,8 +161,9 @@ class InterestGridTest
             final InterestGrid grid = grids[sizeIndex][r];
             grid.clear();
 
-            final int count = random.nextInt(4) == 0 ? random.nextInt(10) : random.nextInt(3000);
-            final double span = cellSize * (1 + random.nextInt(200));
+            final int count = dense ? InterestGrid.SORT_MAX_ENTITIES + 1 + random.nextInt(8000) :
+                random.nextInt(4) == 0 ? random.nextInt(10) : random.nextInt(3000);
+            final double span = cellSize * (dense ? 2 : 1 + random.nextInt(200));
             final double origin = random.nextBoolean() ? 0 : (random.nextDouble() * 2 - 1) * 1e9;
             final double[] xs = new double[count];
             final double[] ys = new double[count];
