@@ -3,25 +3,28 @@
 # wandering across the whole map, and the figures the issue asks for: per-client bytes/s, server ms per
 # tick, snapshot encodes per tick, memory. Starts the server jar and the load test on this machine.
 #
-#   scripts/bigworld.sh                         # 100 bots, 60 s measured after 10 s warm-up
+#   scripts/bigworld.sh                         # bigworld room: 100 bots + 1,900 npcs, 60 s after 10 s warm-up
+#   BUDGET=1067 scripts/bigworld.sh             # with a 256 kbit/s per-connection snapshot budget at 30 Hz
+#   ROOM_TYPE=arena scripts/bigworld.sh         # the whole-room column: arena, every client sees every entity
 #   BOTS=200 DURATION=30s scripts/bigworld.sh --input-rate 10
-#   ROOM_TYPE=bigworld SERVER_ARGS="--bigworld-entities 1900" scripts/bigworld.sh
 #
-# Until a big-world room type exists this runs the arena (100 x 100 units) with ENTITIES - BOTS NPCs in
-# one room: every client receives every entity, the whole-room figure interest management is measured
-# against. Point ROOM_TYPE and SERVER_ARGS at the big-world room type for the other column.
+# ROOM_TYPE=bigworld (BigWorldGame: 2 km x 2 km, 100 m interest cells, radius 2) gets
+# --bigworld-npcs ENTITIES - BOTS; ROOM_TYPE=arena (100 x 100 units, no interest policy) gets
+# --arena-npcs ENTITIES - BOTS, so every client receives every entity: the whole-room figure interest
+# management is measured against.
 # Extra arguments go to the load test (java -jar loadtest/target/tickwire-loadtest.jar --help); the script
 # sets --url, --bots, --players-per-room, --room-type, --behaviour, --duration, --warmup, --ramp-up, --out.
 #
 # Environment:
 #   BOTS             players, all in one room (default 100)
-#   ENTITIES         entities in the room, players included (default 2000; arena only: sets --arena-npcs)
-#   ROOM_TYPE        room type the bots join (default arena)
+#   ENTITIES         entities in the room, players included (default 2000: --bigworld-npcs / --arena-npcs)
+#   ROOM_TYPE        room type the bots join (default bigworld; arena for the whole-room column)
+#   BUDGET           per-connection snapshot budget in bytes per tick (--snapshot-budget-bytes; default none)
 #   BEHAVIOUR        bot behaviour (default wander: random waypoints across the map)
 #   DURATION         measured window (default 60s; keep runs under 2 minutes on shared machines)
 #   WARMUP           after the last bot joined, before measuring (default 10s)
 #   RAMP_UP          bots connecting per second (default 50)
-#   SERVER_ARGS      extra server options; when set, the arena default (--arena-npcs) is not added
+#   SERVER_ARGS      extra server options; when set, the npc count above is not added
 #   SERVER_JAR       server jar (default server/target/tickwire-server.jar)
 #   SERVER_JAVA_OPTS JVM options of the server, after scripts/tickwire-server's flags (e.g. -Xmx512m)
 #   LOADTEST_JAVA_OPTS JVM options of the load test
@@ -42,7 +45,7 @@ server_jar="${SERVER_JAR:-$root/server/target/tickwire-server.jar}"
 loadtest_jar="$root/loadtest/target/tickwire-loadtest.jar"
 bots="${BOTS:-100}"
 entities="${ENTITIES:-2000}"
-room_type="${ROOM_TYPE:-arena}"
+room_type="${ROOM_TYPE:-bigworld}"
 behaviour="${BEHAVIOUR:-wander}"
 duration="${DURATION:-60s}"
 warmup="${WARMUP:-10s}"
@@ -138,9 +141,15 @@ server_args=(--host 127.0.0.1 --port "$port" --admin-port "$admin_port" --max-pl
 if [[ -n "${SERVER_ARGS+set}" ]]; then
     # shellcheck disable=SC2206 # a list of words on purpose
     server_args+=(${SERVER_ARGS})
-elif [[ "$room_type" == "arena" ]]; then
+else
     npcs=$((entities > bots ? entities - bots : 0))
-    server_args+=(--arena-npcs "$npcs")
+    case "$room_type" in
+        arena) server_args+=(--arena-npcs "$npcs") ;;
+        bigworld) server_args+=(--bigworld-npcs "$npcs") ;;
+    esac
+fi
+if [[ -n "${BUDGET:-}" ]]; then
+    server_args+=(--snapshot-budget-bytes "$BUDGET")
 fi
 
 echo "bigworld.sh: starting server: scripts/tickwire-server ${server_args[*]}"
@@ -239,7 +248,7 @@ json_number() {
 
 {
     echo
-    echo "== big world (bigworld.sh): room type $room_type, $bots bots ($behaviour), $duration measured =="
+    echo "== big world (bigworld.sh): room type $room_type, $bots bots ($behaviour), $entities entities, budget ${BUDGET:-none}, $duration measured =="
     if [[ -f "$json" ]]; then
         joined="$(json_number bots joined)"
         rooms="$(json_number rooms count)"
@@ -247,10 +256,11 @@ json_number() {
         snap_hz="$(json_number snapshots perConnectedBotHz)"
         snap_bytes="$(json_number snapshots bytesPerSnapshot)"
         awk -v j="${joined:-0}" -v r="${rooms:-0}" -v kb="${kb_in:-0}" -v hz="${snap_hz:-0}" -v sb="${snap_bytes:-0}" \
-            'BEGIN { per = j > 0 ? kb / j : 0;
-                     printf "clients     %d joined in %d room(s)\n", j, r;
-                     printf "per client  %.1f kB/s received (load test: bytes in / joined bots, framing included), %.1f snapshots/s of %.0f B\n",
-                            per, hz, sb }'
+            'BEGIN { printf "clients     %d joined in %d room(s)\n", j, r;
+                     printf "per client  %.1f kB/s of snapshots (%.1f/s of %.0f B per connected bot, framing included)\n",
+                            hz * sb / 1000, hz, sb;
+                     printf "            %.1f kB/s all traffic in per joined bot (%.0f kB/s over the swarm)\n",
+                            (j > 0 ? kb / j : 0), kb }'
     else
         echo "per client  no load test report ($json)"
     fi
