@@ -15,6 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PriorityAccumulatorTest
 {
     private static final long SEED = 0xACC0_2026L;
+    /** Random worlds of the delivery-bound test: 20 by default, 400 with {@code -Plong}. */
+    private static final int BOUND_TRIALS =
+        Math.min(400, Math.max(10, Integer.getInteger("tickwire.property.steps", 3000) / 150));
 
     @Test
     void shouldWeighByTypeOverDistanceInCellsWithAFloorOfOneCell()
@@ -128,9 +131,9 @@ class PriorityAccumulatorTest
         final SplittableRandom random = new SplittableRandom(SEED);
         final float[] typeWeights = {1f, 2f};
         long worstSeen = 0;
-        for (int trial = 0; trial < 40; trial++)
+        for (int trial = 0; trial < BOUND_TRIALS; trial++)
         {
-            final int count = 1 + random.nextInt(trial % 10 == 0 ? 40 : 200);
+            final int count = 1 + random.nextInt(trial % 10 == 0 ? 40 : 150);
             final int[] ids = new int[count];
             final int[] costs = new int[count];
             final float[] weights = new float[count];
