@@ -2,7 +2,6 @@ package io.tickwire.server.room.view;
 
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntityTypes;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.IntArrayList;
 
 /**
@@ -17,8 +16,8 @@ public final class ConnectionView
     final ViewFrame[] sent;
     final WorldState[] ownedSent;
     final IntArrayList owned = new IntArrayList();
-    /** Entity id to accumulated priority (float bits), for entities the budget deferred. */
-    final Int2IntHashMap priorities = new Int2IntHashMap(0);
+    /** Priorities of entities the snapshot budget deferred. */
+    final PriorityAccumulator accumulator = new PriorityAccumulator();
     int lastSentTick;
 
     ConnectionView(final EntityTypes types, final int ringLength, final boolean ownerSections)

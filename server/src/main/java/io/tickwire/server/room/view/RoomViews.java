@@ -64,11 +64,15 @@ public final class RoomViews
     private long framesPrivate;
     private long deferredTotal;
 
-    private long[] candidateOrder = new long[64];
     private int[] candidateCost = new int[64];
     private int[] candidateTargetIndex = new int[64];
     private float[] candidateWeight = new float[64];
+    private boolean[] candidateInFlight = new boolean[64];
     private boolean[] chosen = new boolean[64];
+    private int[] selectIds = new int[64];
+    private int[] selectCosts = new int[64];
+    private int[] selectCandidate = new int[64];
+    private int[] selectOut = new int[64];
 
     /**
      * @param types      the room's entity types.
@@ -382,8 +386,9 @@ public final class RoomViews
 
     /**
      * Fit a connection's target into its byte budget: removals always go; new and changed entities go by
-     * priority (changes already in flight to the client first, so nothing it saw snaps back; then by
-     * accumulated priority: type weight over distance in cells, growing each tick an entity waits); whatever
+     * priority (changes already in flight to the client first, so nothing it saw snaps back; then by the
+     * connection's {@link PriorityAccumulator}: type weight over distance in cells, growing each tick an entity
+     * waits, the top one taken even when it alone exceeds the budget, so nothing starves); whatever
      * does not fit keeps, in the returned frame, the value of the acknowledged baseline, which the client
      * holds, so the delta stays exact. Estimates are per entity; the budget is a target, not a hard cap.
      *
@@ -447,34 +452,48 @@ public final class RoomViews
             }
             ensureCandidates(candidates + 1);
             final int type = cur.typeAt(j);
-            final float weight = typeWeight[type] / (float)Math.max(1.0, distanceCells(cur, j, vx, vy, cellSize));
-            final float accumulated = Float.intBitsToFloat(view.priorities.get(idC)) + weight;
-            final float priority = inFlight ? Float.MAX_VALUE : accumulated;
             candidateCost[candidates] = cost;
             candidateTargetIndex[candidates] = j;
-            candidateWeight[candidates] = weight;
-            // Positive floats order like their bits: sort descending on (priority bits, candidate).
-            candidateOrder[candidates] = ((long)Float.floatToIntBits(priority) << 32) | candidates;
+            candidateWeight[candidates] = PriorityAccumulator.weight(typeWeight[type],
+                distanceCells(cur, j, vx, vy, cellSize));
+            candidateInFlight[candidates] = inFlight;
             total += cost;
             candidates++;
             j++;
         }
+        final PriorityAccumulator accumulator = view.accumulator;
         if (total <= budget)
         {
-            view.priorities.clear();
+            accumulator.clear();
             return target;
         }
-        Arrays.sort(candidateOrder, 0, candidates);
+        // Changes in flight (sent in an unacked snapshot) go first: dropping one would take the client back to
+        // the baseline's value. The rest by accumulated priority under what is left of the budget.
         int used = fixed;
+        int open = 0;
         Arrays.fill(chosen, 0, candidates, false);
-        for (int k = candidates - 1; k >= 0; k--)
+        for (int c = 0; c < candidates; c++)
         {
-            final int c = (int)candidateOrder[k];
-            if (used + candidateCost[c] <= budget)
+            final int id = cur.idAt(candidateTargetIndex[c]);
+            if (candidateInFlight[c])
             {
-                used += candidateCost[c];
                 chosen[c] = true;
+                used += candidateCost[c];
+                accumulator.reset(id);
             }
+            else
+            {
+                accumulator.accumulate(id, candidateWeight[c]);
+                selectIds[open] = id;
+                selectCosts[open] = candidateCost[c];
+                selectCandidate[open] = c;
+                open++;
+            }
+        }
+        final int picked = accumulator.select(selectIds, selectCosts, open, Math.max(0, budget - used), selectOut);
+        for (int k = 0; k < picked; k++)
+        {
+            chosen[selectCandidate[selectOut[k]]] = true;
         }
         framesPrivate++;
         framesPrivateThisTick++;
@@ -502,7 +521,6 @@ public final class RoomViews
             else if (chosen[c])
             {
                 out.append(cur, j, null);
-                view.priorities.remove(idC);
             }
             else
             {
@@ -511,8 +529,6 @@ public final class RoomViews
                     out.append(base, i, null);
                 }
                 deferred++;
-                final float p = Float.intBitsToFloat(view.priorities.get(idC)) + candidateWeight[c];
-                view.priorities.put(idC, Float.floatToIntBits(p));
             }
             if (isCandidate)
             {
@@ -526,10 +542,7 @@ public final class RoomViews
         }
         deferredTotal += deferred;
         deferredThisTick += deferred;
-        if (view.priorities.size() > 2 * curCount + 64)
-        {
-            view.priorities.clear();
-        }
+        accumulator.retain(cur.idArray(), curCount);
         return frame;
     }
 
@@ -627,14 +640,18 @@ public final class RoomViews
 
     private void ensureCandidates(final int n)
     {
-        if (n > candidateOrder.length)
+        if (n > candidateCost.length)
         {
-            final int size = Math.max(n, candidateOrder.length * 2);
-            candidateOrder = Arrays.copyOf(candidateOrder, size);
+            final int size = Math.max(n, candidateCost.length * 2);
             candidateCost = Arrays.copyOf(candidateCost, size);
             candidateTargetIndex = Arrays.copyOf(candidateTargetIndex, size);
             candidateWeight = Arrays.copyOf(candidateWeight, size);
+            candidateInFlight = Arrays.copyOf(candidateInFlight, size);
             chosen = Arrays.copyOf(chosen, size);
+            selectIds = Arrays.copyOf(selectIds, size);
+            selectCosts = Arrays.copyOf(selectCosts, size);
+            selectCandidate = Arrays.copyOf(selectCandidate, size);
+            selectOut = Arrays.copyOf(selectOut, size);
         }
     }
 
