@@ -429,9 +429,11 @@ export class EntitySchema {
     return this.byName.has(name);
   }
 
-  /** True when `field` is this schema's own field object (not one of another type). */
+  /** True when `field` is this schema's field (its own object, or one with the same name, kind and slot). */
   owns(field: SchemaField): boolean {
-    return this.fields[field.index] === field;
+    const own = this.fields[field.index];
+    return own === field || (own !== undefined && own.name === field.name && own.kind === field.kind &&
+      own.firstSlot === field.firstSlot);
   }
 
   slotMax(slot: number): number {
