@@ -25,6 +25,25 @@ export type Frame = Map<number, EntityFrame>;
 export interface EncodeExtras {
   serverTimeMs?: number;
   lastInputSeq?: number;
+  /** Counts what the encoded snapshot exercised (for property tests that must not pass vacuously). */
+  stats?: EncodeStats;
+}
+
+export interface EncodeStats {
+  /** Owner-section entries of entities created in the same snapshot. */
+  ownerOnCreated: number;
+  /** Angle deltas (shared or owner) that wrap across 0. */
+  wraps: number;
+  ownerWraps: number;
+  changedStrings: number;
+  ownerStrings: number;
+  /** Owner mask bits at slot 32 or above. */
+  ownerHighBits: number;
+  createdTypes: number;
+}
+
+export function emptyStats(): EncodeStats {
+  return { ownerOnCreated: 0, wraps: 0, ownerWraps: 0, changedStrings: 0, ownerStrings: 0, ownerHighBits: 0, createdTypes: 0 };
 }
 
 /** A uint64 as the generated code types it (protobufjs writes any `{low, high}` object). */
@@ -126,7 +145,11 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
           }
         } else if (was.values[s] !== now.values[s]) {
           bits.push(s);
-          values.push(slotDelta(schema.slotWrapMasks[s], was.values[s], now.values[s]));
+          const d = slotDelta(schema.slotWrapMasks[s], was.values[s], now.values[s]);
+          if (d !== now.values[s] - was.values[s] && extras.stats !== undefined) {
+            extras.stats.wraps++;
+          }
+          values.push(d);
         }
       }
       if (bits.length > 0) {
@@ -152,14 +175,27 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
         const held = was === undefined ? 0 : was.values[s];
         if (held !== now.values[s]) {
           bits.push(s);
-          ownerValues.push(slotDelta(schema.slotWrapMasks[s], held, now.values[s]));
+          const d = slotDelta(schema.slotWrapMasks[s], held, now.values[s]);
+          if (d !== now.values[s] - held && extras.stats !== undefined) {
+            extras.stats.ownerWraps++;
+          }
+          ownerValues.push(d);
         }
       }
     }
     if (bits.length > 0) {
       ownerIds.push(id);
       ownerMasks.push(mask64(bits));
+      if (extras.stats !== undefined) {
+        extras.stats.ownerOnCreated += was === undefined ? 1 : 0;
+        extras.stats.ownerHighBits += bits.filter((b) => b >= 32).length;
+      }
     }
+  }
+  if (extras.stats !== undefined) {
+    extras.stats.changedStrings += changedStrings.length;
+    extras.stats.ownerStrings += ownerStrings.length;
+    extras.stats.createdTypes += createdTypes.some((t) => t !== 0) ? 1 : 0;
   }
   const snapshot: tickwire.v1.ISnapshot = {
     tick,
