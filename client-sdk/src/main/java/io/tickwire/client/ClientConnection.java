@@ -511,7 +511,8 @@ final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbou
         {
             return;
         }
-        if (welcome.getProtocolVersion() != 0 && welcome.getProtocolVersion() != ProtocolVersion.CURRENT)
+        if (welcome.getProtocolVersion() != 0 && (welcome.getProtocolVersion() < ProtocolVersion.MIN_SUPPORTED ||
+            welcome.getProtocolVersion() > ProtocolVersion.CURRENT))
         {
             failJoin(CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, "server speaks another protocol version: server=" +
                 welcome.getProtocolVersion() + ", client=" + ProtocolVersion.CURRENT, null);

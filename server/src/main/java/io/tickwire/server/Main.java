@@ -81,6 +81,12 @@ public final class Main implements Callable<Integer>
         description = "Snapshots kept per room as delta baselines (env TICKWIRE_SNAPSHOT_HISTORY, default ${DEFAULT-VALUE}).")
     int snapshotHistory;
 
+    @Option(names = "--snapshot-budget-bytes", defaultValue = "${env:TICKWIRE_SNAPSHOT_BUDGET_BYTES:-" +
+        LoopSettings.DEFAULT_SNAPSHOT_BUDGET_BYTES + "}",
+        description = "Snapshot bytes per connection per tick for room types that set none; over it, changes " +
+            "wait by priority, nearest first; 0 = unlimited (env TICKWIRE_SNAPSHOT_BUDGET_BYTES, default ${DEFAULT-VALUE}).")
+    int snapshotBudgetBytes;
+
     @Option(names = "--slow-client-timeout-ms", defaultValue = "${env:TICKWIRE_SLOW_CLIENT_TIMEOUT_MS:-" +
         LimitSettings.DEFAULT_SLOW_CLIENT_TIMEOUT_MS + "}",
         description = "Close a client that cannot take data for this long (env TICKWIRE_SLOW_CLIENT_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
@@ -283,6 +289,7 @@ public final class Main implements Callable<Integer>
             .maxPlayersPerRoom(maxPlayers)
             .roomLingerMs(roomLingerMs)
             .snapshotHistory(snapshotHistory)
+            .snapshotBudgetBytes(snapshotBudgetBytes)
             .slowClientTimeoutMs(slowClientTimeoutMs)
             .ackTimeoutMs(ackTimeoutMs)
             .adminHost(adminHost)
