@@ -199,8 +199,8 @@ export class DeltaDecoder {
         throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
       }
       if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask has owner slots: index=${c}, mask=0x${hex64(high, low)}, ` +
-          `owner=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
+          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
       }
       const stringLow = low & schema.stringMaskLow;
       const stringHigh = high & schema.stringMaskHigh;
@@ -270,7 +270,7 @@ export class DeltaDecoder {
             const text = createdStrings[createdStringIndex++];
             checkText(schema, s, text, nextCreated);
             if (owner[s] !== 0 && text !== '') {
-              throw new DeltaError(`created owner text not empty: id=${nextCreated}, slot=${s}`);
+              throw new DeltaError(`created text for an owner-only field: id=${nextCreated}, slot=${s}`);
             }
             outStrings[outStringOffset + si] = text;
             outValues[outOffset + s] = 0;
@@ -281,7 +281,7 @@ export class DeltaDecoder {
             throw new DeltaError(`created value out of range: id=${nextCreated}, slot=${s}, value=${v}, max=${slotMax[s]}`);
           }
           if (owner[s] !== 0 && v !== 0) {
-            throw new DeltaError(`created owner value not zero: id=${nextCreated}, slot=${s}, value=${v}`);
+            throw new DeltaError(`created value for an owner-only field: id=${nextCreated}, slot=${s}, value=${v}`);
           }
           outValues[outOffset + s] = v;
         }
@@ -398,16 +398,19 @@ export class DeltaDecoder {
       id = readId(ownerIds[k], id, 'owner_ids', k);
       at = indexFrom(out, id, at);
       if (at < 0) {
-        throw new DeltaError(`owner id not in state: id=${id}`);
+        throw new DeltaError(`owner id not in view: id=${id}`);
       }
       indexes[k] = at;
       const schema = types[out.types[at]].schema;
       const m = ownerMasks[k];
       const low = uint64Low(m);
       const high = uint64High(m);
-      if ((low | high) === 0 || (low & ~schema.ownerMaskLow) !== 0 || (high & ~schema.ownerMaskHigh) !== 0) {
-        throw new DeltaError(`owner mask invalid: index=${k}, id=${id}, mask=0x${hex64(high, low)}, ` +
-          `owner=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+        throw new DeltaError(`owner mask invalid: index=${k}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
+      }
+      if ((low & ~schema.ownerMaskLow) !== 0 || (high & ~schema.ownerMaskHigh) !== 0) {
+        throw new DeltaError(`owner mask names a field that is not owner-only: id=${id}, mask=0x${hex64(high, low)}, ` +
+          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
       }
       const stringLow = low & schema.stringMaskLow;
       const stringHigh = high & schema.stringMaskHigh;
