@@ -69,6 +69,8 @@ test('bigworld: the mirror is the view; entities entering and leaving it are add
       } finally {
         clearInterval(playing);
       }
+      console.log(`bigworld view: ${session.mirror.count} of ${NPCS + 1} entities mirrored; ${added.length} added, ` +
+        `${removed.length} removed over ${snapshots} snapshots`);
       assert.ok(snapshots > 0);
       assert.equal(mismatches, 0, 'events, mirror and entity_count agree');
       assert.ok(session.mirror.count < NPCS / 4, `a view, not the room: ${session.mirror.count} of ${NPCS + 1} entities`);
