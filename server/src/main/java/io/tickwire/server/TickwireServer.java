@@ -94,6 +94,7 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     private volatile int shutdownCloseCode = CloseCodes.GOING_AWAY;
     private volatile String shutdownReason = "server shutting down";
     private volatile java.util.function.Supplier<String> fleetRoomsJson;
+    private volatile io.tickwire.server.room.SeatGate seatGate = io.tickwire.server.room.SeatGate.DIRECT;
 
     private TickwireServer(final ServerOptions options)
     {
@@ -375,6 +376,23 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
     public void fleetRoomsJson(final java.util.function.Supplier<String> supplier)
     {
         this.fleetRoomsJson = supplier;
+    }
+
+    /**
+     * Make every join take its seat through this gate (the fleet's directory, so that it sees each
+     * seat with the player who took it). Any thread; joins admitted afterwards use it.
+     *
+     * @param gate the gate, or null for {@link io.tickwire.server.room.SeatGate#DIRECT}.
+     */
+    public void seatGate(final io.tickwire.server.room.SeatGate gate)
+    {
+        this.seatGate = gate == null ? io.tickwire.server.room.SeatGate.DIRECT : gate;
+    }
+
+    @Override
+    public io.tickwire.server.room.SeatGate seatGate()
+    {
+        return seatGate;
     }
 
     /**

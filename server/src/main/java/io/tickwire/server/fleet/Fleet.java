@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * matchmaker, then the server leaves the directory and asks Agones for Shutdown.
  * <p>
  * Threads: one {@code tickwire-fleet} scheduler thread runs every Redis and Agones call of the
- * server side; {@link #onDraining()} and {@link #onStopped()} hand their work to it and wait.
+ * server side (heartbeats and the arrivals joins hand it, in order); {@link #onDraining()} and {@link #onStopped()} hand their work to it and wait.
  */
 public final class Fleet implements TickwireServer.ShutdownListener
 {
@@ -61,7 +61,8 @@ public final class Fleet implements TickwireServer.ShutdownListener
         this.serverId = settings.serverId() != null ? settings.serverId() : generatedId();
         this.publicUrl = settings.publicUrl() != null ? settings.publicUrl() : defaultPublicUrl(server);
         this.registry = settings.redisEnabled() ?
-            new RedisRoomRegistry(view, settings.redisUrl(), serverId, publicUrl, settings.entryTtlMs()) : null;
+            new RedisRoomRegistry(view, settings.redisUrl(), serverId, publicUrl, settings.entryTtlMs(), scheduler) :
+            null;
     }
 
     /**
@@ -88,6 +89,9 @@ public final class Fleet implements TickwireServer.ShutdownListener
         if (fleet.registry != null)
         {
             server.fleetRoomsJson(fleet.registry::fleetRoomsJson);
+            // Seats are taken through the registry, which tells Redis about each arrival at once (on this fleet's
+            // thread, in order with the heartbeats).
+            server.seatGate(fleet.registry);
             fleet.scheduler.scheduleWithFixedDelay(fleet.registry::heartbeat, 0, settings.heartbeatPeriodMs(),
                 TimeUnit.MILLISECONDS);
         }

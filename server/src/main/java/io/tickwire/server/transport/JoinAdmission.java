@@ -98,8 +98,10 @@ final class JoinAdmission
             }
         }
         final RoomDirectory directory = server.directory();
-        final JoinResult result = hasId ? directory.joinById(join.getRoomId()) :
-            directory.joinOrCreate(join.getRoomType(), join.getOptionsMap());
+        // Through the gate: the fleet's directory learns the seat and its player together (a ticket is spent
+        // once, so its reservation is used up here even if the join is refused below).
+        final JoinResult result = server.seatGate().takeSeat(ticket == null ? null : ticket.playerId(), () -> hasId ?
+            directory.joinById(join.getRoomId()) : directory.joinOrCreate(join.getRoomType(), join.getOptionsMap()));
         if (!result.isJoined())
         {
             return new Outcome(result.closeCode(), result.reason());

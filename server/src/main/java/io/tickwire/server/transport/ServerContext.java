@@ -38,4 +38,10 @@ public interface ServerContext
 
     /** @return the outboxes of the event loops, one writer each. */
     OutboundWriters outboundWriters();
+
+    /** @return the gate every join takes its seat through ({@link io.tickwire.server.room.SeatGate#DIRECT} by default). */
+    default io.tickwire.server.room.SeatGate seatGate()
+    {
+        return io.tickwire.server.room.SeatGate.DIRECT;
+    }
 }

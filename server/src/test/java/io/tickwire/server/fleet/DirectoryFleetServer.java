@@ -2,8 +2,10 @@ package io.tickwire.server.fleet;
 
 import io.tickwire.server.config.LoopSettings;
 import io.tickwire.server.game.arena.ArenaGame;
+import io.tickwire.server.room.JoinResult;
 import io.tickwire.server.room.RoomDirectory;
 import io.tickwire.server.room.RoomHandle;
+import io.tickwire.server.room.SeatGate;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +22,8 @@ final class DirectoryFleetServer implements FleetServer
     final RoomDirectory directory;
     final List<String> seated = new CopyOnWriteArrayList<>();
     final List<String> createRequests = new CopyOnWriteArrayList<>();
+    /** The gate seats are taken through: the registry once registered. */
+    volatile SeatGate gate = SeatGate.DIRECT;
     private final int maxRooms;
     private final int maxPlayers;
 
@@ -69,13 +73,15 @@ final class DirectoryFleetServer implements FleetServer
     }
 
     /**
-     * A player arrives with its ticket's player id: the seat is taken and the session seated.
+     * A player arrives with its ticket's player id: the seat is taken through the gate (as the server's
+     * join admission does) and the session seated.
      */
     void arrive(final String roomId, final String playerId)
     {
-        if (!directory.byId(roomId).tryReserveSeat())
+        final JoinResult result = gate.takeSeat(playerId, () -> directory.joinById(roomId));
+        if (!result.isJoined())
         {
-            throw new IllegalStateException("no seat: room=" + roomId);
+            throw new IllegalStateException("no seat: room=" + roomId + ", " + result.reason());
         }
         seated.add(roomId + "\n" + playerId);
     }

@@ -67,9 +67,11 @@ class MatchmakerTest
 
     private RedisRoomRegistry register(final DirectoryFleetServer server, final String serverId)
     {
+        // The test thread is the fleet thread: arrivals are told to Redis as the seat is taken.
         final RedisRoomRegistry registry = new RedisRoomRegistry(server, redis.url(), serverId,
-            "ws://" + serverId + ":7350/ws", 5_000);
+            "ws://" + serverId + ":7350/ws", 5_000, Runnable::run);
         registries.add(registry);
+        server.gate = registry;
         assertTrue(registry.heartbeat());
         return registry;
     }
@@ -299,6 +301,12 @@ class MatchmakerTest
         final String joinScriptStats = java.util.Arrays.stream(r.info("commandstats").split("\r?\n"))
             .filter(l -> l.startsWith("cmdstat_evalsha")).findFirst().orElse("");
 
+        // The first player arrives: the server tells Redis at once (arrive.lua, on the fleet thread; here the test's).
+        r.configResetstat();
+        server.arrive(opener.roomId(), "opener");
+        final long arrivalOps = opsSinceReset(notOurs);
+        assertEquals("1", r.hget(FleetKeys.room(opener.roomId()), "taken"));
+
         r.configResetstat();
         assertTrue(registry.heartbeat());
         final long heartbeatOps = opsSinceReset(notOurs);
@@ -316,14 +324,15 @@ class MatchmakerTest
         final String heartbeatScriptStats = java.util.Arrays.stream(r.info("commandstats").split("\r?\n"))
             .filter(l -> l.startsWith("cmdstat_evalsha")).findFirst().orElse("");
         System.out.printf("redis ops (commandstats, script call included): join into an open room %.1f; join that " +
-                "opens a room %d + %d ready polls; heartbeat %d with %d rooms, %.1f per further room%n",
-            joinOps, openOps, readyPolls, heartbeatOps, rooms, perRoomOps);
+                "opens a room %d + %d ready polls; the player's arrival %d; heartbeat %d with %d rooms, %.1f per " +
+                "further room%n", joinOps, openOps, readyPolls, arrivalOps, heartbeatOps, rooms, perRoomOps);
         System.out.println("redis time per join script (commandstats): " + joinScriptStats);
         System.out.println("redis time per heartbeat script with " + server.directory.roomCount() + " rooms: " +
             heartbeatScriptStats + "; memory per room entry: " + bytesPerRoom + " bytes");
         assertTrue(joinOps <= 20, "a join is a constant number of operations, not a scan: " + joinOps);
         assertTrue(perRoomOps <= 8, "a heartbeat costs a constant number of operations per room: " + perRoomOps);
         assertTrue(openOps <= 30, "opening a room does not read every server: " + openOps);
+        assertTrue(arrivalOps <= 10, "an arrival is a constant number of operations: " + arrivalOps);
     }
 
     @Test

@@ -112,7 +112,8 @@ class RedisRoomRegistryTest
     {
         final DirectoryFleetServer crashed = new DirectoryFleetServer(10, 4);
         crashed.directory.create(ArenaGame.TYPE, "room-1");
-        final RedisRoomRegistry registry = new RedisRoomRegistry(crashed, redis.url(), "crashed", "ws://x:1/ws", 1_000);
+        final RedisRoomRegistry registry = new RedisRoomRegistry(crashed, redis.url(), "crashed", "ws://x:1/ws", 1_000,
+            Runnable::run);
         try
         {
             assertTrue(registry.heartbeat());

@@ -21,6 +21,8 @@ public enum FleetScripts
 {
     /** A server's heartbeat: see {@code heartbeat.lua}. */
     HEARTBEAT("heartbeat.lua"),
+    /** Players took their seats: see {@code arrive.lua}. */
+    ARRIVE("arrive.lua"),
     /** A server leaves: see {@code deregister.lua}. */
     DEREGISTER("deregister.lua"),
     /** Join-or-create for one player: see {@code reserve.lua}. */

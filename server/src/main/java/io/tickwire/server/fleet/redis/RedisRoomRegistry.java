@@ -13,19 +13,25 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.tickwire.server.fleet.FleetServer;
+import io.tickwire.server.room.JoinResult;
 import io.tickwire.server.room.RoomHandle;
+import io.tickwire.server.room.SeatGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Keeps one server's entries in the Redis room directory: every {@link #heartbeat()} rewrites the
@@ -36,15 +42,32 @@ import java.util.concurrent.TimeUnit;
  * running; the registry logs the outage once per {@link #OUTAGE_LOG_PERIOD_NS} and re-registers
  * when Redis is back.
  * <p>
- * Threads: {@link #heartbeat()}, {@link #markDraining()} and {@link #close()} on the fleet scheduler
- * thread (one at a time); create requests on a Lettuce I/O thread (asynchronous commands only).
+ * Arrivals: it is the server's {@link SeatGate}. A join takes its seat under the registry's seat lock
+ * and queues the arrival (room, player id); the fleet thread then tells Redis at once
+ * ({@code arrive.lua}: the player's reservation leaves and the room's seats taken are rewritten in
+ * one step). Every write of seats taken (arrival or heartbeat) drains the queue and reads the seat
+ * counts under the same lock, and removes in the same script the reservations of every arrival it
+ * drained, so no write ever counts a seat whose player's reservation it leaves in place: the
+ * directory never counts a player both as seated and as reserved, and never counts a seated player
+ * nowhere. See docs/operations.md, "Arrivals and heartbeats".
+ * <p>
+ * Threads: {@link #heartbeat()}, {@link #reportArrivals()}, {@link #markDraining()} and
+ * {@link #close()} on the fleet thread (one at a time; writes are synchronous, so Redis applies them
+ * in the order they read the seat counts); {@link #takeSeat} on event loops; create requests on a
+ * Lettuce I/O thread (asynchronous commands only).
  */
-public final class RedisRoomRegistry implements AutoCloseable
+public final class RedisRoomRegistry implements SeatGate, AutoCloseable
 {
     /** Shortest gap between two log lines about the same Redis outage. */
     public static final long OUTAGE_LOG_PERIOD_NS = TimeUnit.SECONDS.toNanos(30);
     /** Longest a Redis command may take before it counts as failed. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * An arrival Redis could not be told about (it was down) is retried with every write until it is
+     * this old; then its reservation has expired anyway (matchmakers hold seats 15 s by default), and
+     * dropping it can only leave a seat counted twice until that expiry, never uncounted.
+     */
+    public static final long MAX_ARRIVAL_AGE_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRoomRegistry.class);
     private static final String READY_SCRIPT =
@@ -68,26 +91,37 @@ public final class RedisRoomRegistry implements AutoCloseable
     private boolean outageLogged;
     private Map<String, String> reportedRooms = new HashMap<>();
     private Map<String, MetadataJson> metadataJson = new HashMap<>();
-    private Set<String> reportedArrivals = new HashSet<>();
+    private final Executor fleetThread;
+    private final Object seatLock = new Object();
+    /** Arrivals not yet drained by a write; guarded by {@link #seatLock}. */
+    private final ArrayDeque<Arrival> queuedArrivals = new ArrayDeque<>();
+    /** Drained arrivals whose write has not succeeded yet; fleet thread. */
+    private final List<Arrival> unsentArrivals = new ArrayList<>();
+    private final AtomicBoolean arrivalsScheduled = new AtomicBoolean();
+    private volatile long arrivalWrites;
+    private volatile long failedArrivalWrites;
 
     /**
      * Nothing connects here: the first {@link #heartbeat()} does, so a server starts whether or
      * not Redis is up.
      *
-     * @param server     the server whose rooms are registered.
-     * @param redisUrl   {@code redis://host:port} (may carry a password; never logged).
-     * @param serverId   this server's id in the directory.
-     * @param publicUrl  the WebSocket URL clients are sent to.
-     * @param entryTtlMs how long entries live without a heartbeat.
+     * @param server      the server whose rooms are registered.
+     * @param redisUrl    {@code redis://host:port} (may carry a password; never logged).
+     * @param serverId    this server's id in the directory.
+     * @param publicUrl   the WebSocket URL clients are sent to.
+     * @param entryTtlMs  how long entries live without a heartbeat.
+     * @param fleetThread the single thread that runs heartbeats; {@link #reportArrivals()} is handed to it
+     *                    after seats are taken.
      */
     public RedisRoomRegistry(
         final FleetServer server, final String redisUrl, final String serverId, final String publicUrl,
-        final long entryTtlMs)
+        final long entryTtlMs, final Executor fleetThread)
     {
         this.server = server;
         this.serverId = serverId;
         this.publicUrl = publicUrl;
         this.entryTtlMs = entryTtlMs;
+        this.fleetThread = fleetThread;
         final RedisURI uri = RedisURI.create(redisUrl);
         uri.setTimeout(COMMAND_TIMEOUT);
         this.redisTarget = uri.getHost() + ":" + uri.getPort();
@@ -149,19 +183,20 @@ public final class RedisRoomRegistry implements AutoCloseable
             // A heartbeat queued behind close() on the fleet scheduler: the server has left the directory.
             return false;
         }
-        final List<RoomHandle> rooms = server.rooms();
-        final Set<String> arrivals = new HashSet<>(server.seatedPlayers());
-        final Map<String, String> current = new HashMap<>(rooms.size() * 2);
-        final Map<String, StringBuilder> newArrivals = new HashMap<>();
-        for (final String arrival : arrivals)
+        final List<RoomHandle> rooms;
+        final int[] seatsTaken;
+        synchronized (seatLock)
         {
-            if (!reportedArrivals.contains(arrival))
+            rooms = server.rooms();
+            drainArrivals();
+            seatsTaken = new int[rooms.size()];
+            for (int r = 0; r < seatsTaken.length; r++)
             {
-                final int split = arrival.indexOf('\n');
-                final StringBuilder ids = newArrivals.computeIfAbsent(arrival.substring(0, split), k -> new StringBuilder());
-                ids.append(arrival, split + 1, arrival.length()).append('\n');
+                seatsTaken[r] = rooms.get(r).seatsTaken();
             }
         }
+        final Map<RoomHandle, StringBuilder> arrived = arrivedByRoom();
+        final Map<String, String> current = new HashMap<>(rooms.size() * 2);
         final List<String> args = new ArrayList<>(16 + rooms.size() * 7);
         final Map<String, MetadataJson> nextMetadataJson = new HashMap<>(rooms.size() * 2);
         int seats = 0;
@@ -176,20 +211,21 @@ public final class RedisRoomRegistry implements AutoCloseable
         args.add(Long.toString(entryTtlMs));
         final int countIndex = args.size();
         args.add("0");
-        for (final RoomHandle room : rooms)
+        for (int r = 0; r < seatsTaken.length; r++)
         {
+            final RoomHandle room = rooms.get(r);
             if (room.isRetired())
             {
                 continue;
             }
             current.put(room.id(), room.type());
-            seats += room.seatsTaken();
-            final StringBuilder arrived = newArrivals.get(room.id());
+            seats += seatsTaken[r];
+            final StringBuilder ids = arrived.get(room);
             args.add(room.id());
             args.add(room.type());
             args.add(Integer.toString(room.maxPlayers()));
-            args.add(Integer.toString(room.seatsTaken()));
-            args.add(arrived == null ? "" : arrived.toString());
+            args.add(Integer.toString(seatsTaken[r]));
+            args.add(ids == null ? "" : ids.toString());
             args.add(room.isLocked() ? "1" : "0");
             final MetadataJson metadata = MetadataJson.of(metadataJson.get(room.id()), room.metadata());
             nextMetadataJson.put(room.id(), metadata);
@@ -218,8 +254,9 @@ public final class RedisRoomRegistry implements AutoCloseable
             onFailure(ex);
             return false;
         }
+        // Arrivals in rooms the heartbeat did not carry went with their (retired) room.
+        unsentArrivals.clear();
         reportedRooms = current;
-        reportedArrivals = arrivals;
         metadataJson = nextMetadataJson;
         if (!registered)
         {
@@ -237,6 +274,155 @@ public final class RedisRoomRegistry implements AutoCloseable
             outageSinceNs = 0;
         }
         return true;
+    }
+
+    /**
+     * Take a seat under the seat lock and queue its arrival, then have the fleet thread tell Redis.
+     * Event loops; never blocks on I/O (the lock is held by a join for its seat and by the fleet thread
+     * for reading seat counts, never across a Redis call).
+     */
+    @Override
+    public JoinResult takeSeat(final String playerId, final Supplier<JoinResult> take)
+    {
+        final JoinResult result;
+        synchronized (seatLock)
+        {
+            result = take.get();
+            if (result.isJoined())
+            {
+                queuedArrivals.add(new Arrival(result.handle(), playerId, System.nanoTime()));
+            }
+        }
+        if (result.isJoined() && arrivalsScheduled.compareAndSet(false, true))
+        {
+            try
+            {
+                fleetThread.execute(this::reportArrivals);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The fleet thread has stopped: the server is leaving the directory.
+                arrivalsScheduled.set(false);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Tell Redis about the seats taken since the last write: one {@code arrive.lua} for all of them,
+     * with each room's seats taken read together with its arrivals. Fleet thread. Never throws: when
+     * Redis does not take it, the arrivals go with the next write (this or the next heartbeat).
+     *
+     * @return true when there was nothing to tell or Redis took it.
+     */
+    public boolean reportArrivals()
+    {
+        arrivalsScheduled.set(false);
+        if (closed)
+        {
+            return false;
+        }
+        final List<RoomHandle> rooms = new ArrayList<>();
+        final int[] seatsTaken;
+        synchronized (seatLock)
+        {
+            drainArrivals();
+            for (final Arrival arrival : unsentArrivals)
+            {
+                if (!rooms.contains(arrival.room))
+                {
+                    rooms.add(arrival.room);
+                }
+            }
+            seatsTaken = new int[rooms.size()];
+            for (int r = 0; r < seatsTaken.length; r++)
+            {
+                seatsTaken[r] = rooms.get(r).seatsTaken();
+            }
+        }
+        if (unsentArrivals.isEmpty())
+        {
+            return true;
+        }
+        final StatefulRedisConnection<String, String> c = connection;
+        if (c == null || !registered)
+        {
+            // Not registered (yet, or Redis is down): the heartbeat that registers carries them.
+            return false;
+        }
+        final Map<RoomHandle, StringBuilder> arrived = arrivedByRoom();
+        final List<String> args = new ArrayList<>(3 + rooms.size() * 6);
+        args.add(FleetKeys.PREFIX);
+        args.add(serverId);
+        args.add(draining ? "1" : "0");
+        for (int r = 0; r < seatsTaken.length; r++)
+        {
+            final RoomHandle room = rooms.get(r);
+            if (room.isRetired())
+            {
+                continue;
+            }
+            final StringBuilder ids = arrived.get(room);
+            args.add(room.id());
+            args.add(room.type());
+            args.add(Integer.toString(room.maxPlayers()));
+            args.add(Integer.toString(seatsTaken[r]));
+            args.add(room.isLocked() ? "1" : "0");
+            args.add(ids == null ? "" : ids.toString());
+        }
+        try
+        {
+            FleetScripts.ARRIVE.run(c.sync(), ScriptOutputType.INTEGER, args.toArray(new String[0]));
+        }
+        catch (final RuntimeException ex)
+        {
+            failedArrivalWrites++;
+            LOG.debug("arrivals not reported, the next write carries them: server={} arrivals={} error={}",
+                serverId, unsentArrivals.size(), ex.getMessage());
+            return false;
+        }
+        arrivalWrites++;
+        unsentArrivals.clear();
+        return true;
+    }
+
+    /**
+     * @return arrival writes Redis took since start (each may carry several arrivals). Any thread.
+     */
+    public long arrivalWrites()
+    {
+        return arrivalWrites;
+    }
+
+    /**
+     * @return arrival writes that failed since start (their arrivals went with a later write). Any thread.
+     */
+    public long failedArrivalWrites()
+    {
+        return failedArrivalWrites;
+    }
+
+    /** Move queued arrivals to the unsent list, forgetting ones too old to matter. Holds {@link #seatLock}. */
+    private void drainArrivals()
+    {
+        unsentArrivals.addAll(queuedArrivals);
+        queuedArrivals.clear();
+        final long nowNs = System.nanoTime();
+        unsentArrivals.removeIf(a -> nowNs - a.takenAtNs - MAX_ARRIVAL_AGE_NS > 0 || a.room.isRetired());
+    }
+
+    /** Player ids of the unsent arrivals (those with a ticket), {@code \n}-terminated, by room. */
+    private Map<RoomHandle, StringBuilder> arrivedByRoom()
+    {
+        final Map<RoomHandle, StringBuilder> byRoom = new IdentityHashMap<>();
+        for (final Arrival arrival : unsentArrivals)
+        {
+            if (arrival.playerId != null)
+            {
+                byRoom.computeIfAbsent(arrival.room, k -> new StringBuilder()).append(arrival.playerId).append('\n');
+            }
+        }
+        return byRoom;
     }
 
     private void onFailure(final RuntimeException ex)
@@ -376,6 +562,11 @@ public final class RedisRoomRegistry implements AutoCloseable
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             resources.shutdown(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** A seat taken by a join, and the player its ticket named (null without one). */
+    private record Arrival(RoomHandle room, String playerId, long takenAtNs)
+    {
     }
 
     /**

@@ -1,9 +1,11 @@
 -- One server's heartbeat: rewrite its entry and its rooms' entries with a fresh TTL, drop the
--- reservations whose players arrived or whose time ran out, re-rank its rooms in the open-seat
--- indexes, and forget rooms that closed since the last heartbeat. Atomic, so a matchmaker never
--- sees a player counted both as seated and as reserved.
+-- reservations whose time ran out and those of players who took their seats since the server's last
+-- write (arrive.lua usually told Redis already; the server passes the arrivals it has not yet told,
+-- read together with the seat counts), re-rank its rooms in the open-seat indexes, and forget rooms
+-- that closed since the last heartbeat. Atomic, so a matchmaker never sees a player counted both as
+-- seated and as reserved.
 -- ARGV: prefix, serverId, url, sessions, draining(0|1), maxRooms, maxPlayers, types(csv), ttlMs,
---       roomCount, then per room: id, type, maxPlayers, seatsTaken, arrived player ids (\n-separated),
+--       roomCount, then per room: id, type, maxPlayers, seatsTaken, arrived player ids not yet told (\n-separated),
 --       locked (0|1), metadata (JSON object), then removedCount, then per removed room: id, type.
 -- A locked room stays listed but leaves open:<type>: join-or-create skips it, join-by-id still works.
 -- Returns the seats still reserved and not yet taken on this server.
