@@ -62,6 +62,11 @@ class FleetSimultaneousJoinTest
     private MatchmakerServer matchmakerServer;
     private EventLoopGroup clientGroup;
     private final List<TickwireClient> clients = new CopyOnWriteArrayList<>();
+    /** Each player's last placement (room id) and when it was answered. */
+    private final Map<Integer, String> placements = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> placedAtNs = new ConcurrentHashMap<>();
+    /** Matchmaker answers 503 that were retried, with their reasons. */
+    private final List<String> retried = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws Exception
@@ -79,6 +84,70 @@ class FleetSimultaneousJoinTest
         if (redis != null)
         {
             redis.close();
+        }
+    }
+
+    /**
+     * Ask the matchmaker and join the room it names. A 503 is retried as a real client does (the
+     * matchmaker gives up on a Redis command after one second: RedisRoomRegistry.COMMAND_TIMEOUT); any
+     * other failure, a join refused by the server above all, is the test's failure.
+     */
+    private CompletableFuture<TickwireClient> join(final Matchmaker matchmaker, final int index, final int attempt)
+    {
+        return matchmaker.requestJoinOrCreate(ArenaGame.TYPE, "player-" + index).thenCompose(placement ->
+        {
+            placedAtNs.put(index, System.nanoTime());
+            placements.put(index, placement.roomId());
+            return Matchmaker.join(placement, url -> ClientOptions.builder().uri(url).eventLoopGroup(clientGroup)
+                .reconnect(ReconnectPolicy.disabled()).connectTimeoutMs(20_000).silenceTimeoutMs(20_000).build());
+        }).handle((client, ex) ->
+        {
+            final Throwable cause = ex != null && ex.getCause() != null ? ex.getCause() : ex;
+            if (cause == null || attempt >= 10 || !String.valueOf(cause.getMessage()).contains("matchmaker refused: " +
+                "status=503"))
+            {
+                return client != null ? CompletableFuture.completedFuture(client) :
+                    CompletableFuture.<TickwireClient>failedFuture(cause);
+            }
+            retried.add(cause.getMessage());
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100,
+                TimeUnit.MILLISECONDS)).thenCompose(ignored -> join(matchmaker, index, attempt + 1));
+        }).thenCompose(f -> f);
+    }
+
+    private static long gcTimeMs()
+    {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    /** Sleeps 5 ms at a time and keeps the longest it overslept: how long a runnable thread waited for a core. */
+    private static final class StallMeter extends Thread
+    {
+        volatile long maxStallMs;
+
+        StallMeter()
+        {
+            super("stall-meter");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run()
+        {
+            while (!isInterrupted())
+            {
+                final long beforeNs = System.nanoTime();
+                try
+                {
+                    Thread.sleep(5);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                maxStallMs = Math.max(maxStallMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNs) - 5);
+            }
         }
     }
 
@@ -111,9 +180,14 @@ class FleetSimultaneousJoinTest
         CompletableFuture.allOf(warmUp.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
 
         r.configResetstat();
+        r.slowlogReset();
+        final long gcBeforeMs = gcTimeMs();
+        final StallMeter stalls = new StallMeter();
+        stalls.start();
         final long[] placedNs = new long[PLAYERS];
         final long[] joinedNs = new long[PLAYERS];
         final Map<Integer, String> placedIn = new ConcurrentHashMap<>();
+        placements.clear();
         final Map<Integer, String> welcomedIn = new ConcurrentHashMap<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Void>> joins = new ArrayList<>();
@@ -121,13 +195,7 @@ class FleetSimultaneousJoinTest
         for (int i = 0; i < PLAYERS; i++)
         {
             final int index = i;
-            joins.add(matchmaker.requestJoinOrCreate(ArenaGame.TYPE, "player-" + i).thenCompose(placement ->
-            {
-                placedNs[index] = System.nanoTime() - startNs;
-                placedIn.put(index, placement.roomId());
-                return Matchmaker.join(placement, url -> ClientOptions.builder().uri(url).eventLoopGroup(clientGroup)
-                    .reconnect(ReconnectPolicy.disabled()).connectTimeoutMs(20_000).silenceTimeoutMs(20_000).build());
-            }).handle((client, ex) ->
+            joins.add(join(matchmaker, index, 0).handle((client, ex) ->
             {
                 joinedNs[index] = System.nanoTime() - startNs;
                 if (ex != null)
@@ -137,6 +205,8 @@ class FleetSimultaneousJoinTest
                 else
                 {
                     clients.add(client);
+                    placedNs[index] = placedAtNs.get(index) - startNs;
+                    placedIn.put(index, placements.get(index));
                     welcomedIn.put(index, client.session().roomId());
                 }
                 return null;
@@ -145,30 +215,63 @@ class FleetSimultaneousJoinTest
         CompletableFuture.allOf(joins.toArray(new CompletableFuture[0])).get(90, TimeUnit.SECONDS);
         final long burstMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         final Map<String, Long> burstCalls = redis.commandCalls();
+        stalls.interrupt();
+        stalls.join();
+        // Why a burst can be slow on this machine: time the JVM spent in GC, the longest a thread that only sleeps
+        // 5 ms was kept from running (CPU starvation: five builds share two cores), and Redis's own slowest commands.
+        final String why = String.format("gc during the burst %d ms; longest scheduling stall %d ms; redis slowlog " +
+                "(>10 ms) %d entries; redis usec per call: %s", gcTimeMs() - gcBeforeMs, stalls.maxStallMs,
+            r.slowlogLen(), Arrays.stream(r.info("commandstats").split("\r?\n"))
+                .filter(l -> l.startsWith("cmdstat_evalsha") || l.startsWith("cmdstat_hget:"))
+                .map(l -> l.replaceAll("cmdstat_(\\w+):calls=(\\d+),usec=\\d+,usec_per_call=([\\d.]+).*", "$1=$3"))
+                .toList());
+        System.out.println("simultaneous joins: " + why + "; matchmaker 503s retried: " + retried.size() + " " +
+            retried.stream().limit(3).toList());
 
         assertEquals(List.of(), failures, "every join placed and admitted (a join refused as full would be a seat " +
-            "granted twice)");
+            "granted twice); " + why);
         assertEquals(placedIn, welcomedIn, "every client welcomed into the room it was placed in");
         final Map<String, Integer> perRoom = new HashMap<>();
         welcomedIn.values().forEach(room -> perRoom.merge(room, 1, Integer::sum));
-        assertEquals(PLAYERS / SEATS, perRoom.size(), "rooms opened (every room full before the next): " + perRoom);
-        perRoom.forEach((room, n) -> assertEquals(SEATS, n, "room " + room + " filled exactly: " + perRoom));
         final Set<String> serverRooms = new HashSet<>();
         for (final TickwireServer server : servers)
         {
             for (final RoomHandle room : server.rooms())
             {
                 serverRooms.add(room.id());
-                assertEquals(SEATS, room.seatsTaken(), "seats taken on the server in " + room.id());
+                assertEquals((int)perRoom.getOrDefault(room.id(), 0), room.seatsTaken(),
+                    "seats taken on the server are the players welcomed in " + room.id());
             }
         }
-        assertEquals(perRoom.keySet(), serverRooms, "the servers hold exactly the rooms the players are in");
+        assertTrue(serverRooms.containsAll(perRoom.keySet()), "the servers hold the rooms the players are in");
+        // The directory once every arrival is told: seats taken are the players; a reservation is left only where a
+        // matchmaker answered 503 after Redis had run the placement (the seat is held for the reservation TTL,
+        // 15 s, for a client that will not come). Without retries there is none.
         awaitTrue(() -> perRoom.keySet().stream().allMatch(room ->
-                Integer.toString(SEATS).equals(r.hget(FleetKeys.room(room), "taken")) &&
-                r.zcard(FleetKeys.room(room) + ":res") == 0), 5_000,
-            () -> "directory: every seat taken, no reservation left: " + perRoom.keySet().stream()
-                .map(room -> room + "=" + r.hget(FleetKeys.room(room), "taken") + "/" +
-                    r.zcard(FleetKeys.room(room) + ":res")).toList());
+                Integer.toString(perRoom.get(room)).equals(r.hget(FleetKeys.room(room), "taken"))), 5_000,
+            () -> "directory: seats taken equal the players in every room: " + perRoom);
+        final Map<String, Long> leftReserved = new HashMap<>();
+        for (final String room : r.zrange(FleetKeys.rooms(), 0, -1))
+        {
+            final long reserved = r.zcard(FleetKeys.room(room) + ":res");
+            if (reserved > 0)
+            {
+                leftReserved.put(room, reserved);
+            }
+        }
+        final long orphans = leftReserved.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(orphans <= retried.size(), "reservations left " + leftReserved + " only for retried answers " +
+            retried);
+        // Every room full (players plus seats held for answers that never reached a client) before the next opened.
+        final Set<String> allRooms = new HashSet<>(perRoom.keySet());
+        allRooms.addAll(leftReserved.keySet());
+        final Map<String, Long> filled = new HashMap<>();
+        allRooms.forEach(room -> filled.put(room, perRoom.getOrDefault(room, 0) + leftReserved.getOrDefault(room, 0L)));
+        filled.forEach((room, n) -> assertTrue(n <= SEATS, "room " + room + " over-granted: " + filled));
+        assertEquals((PLAYERS + orphans + SEATS - 1) / SEATS, allRooms.size(), "rooms opened: every room full " +
+            "before the next: " + filled + " " + why);
+        assertTrue(filled.values().stream().filter(n -> n < SEATS).count() <= 1, "at most one room not full: " +
+            filled);
 
         Arrays.sort(placedNs);
         Arrays.sort(joinedNs);
@@ -176,7 +279,7 @@ class FleetSimultaneousJoinTest
         final long ops = RedisProcess.total(burstCalls, List.of("config|resetstat", "info"));
         System.out.printf("simultaneous joins: %d players, %d servers, %d rooms of %d, in %d ms; matchmaker answer " +
                 "p50=%.1f ms p99=%.1f ms; answer + WebSocket join p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
-            PLAYERS, SERVERS, perRoom.size(), SEATS, burstMs, placedNs[PLAYERS / 2] / 1e6,
+            PLAYERS, SERVERS, allRooms.size(), SEATS, burstMs, placedNs[PLAYERS / 2] / 1e6,
             placedNs[PLAYERS * 99 / 100] / 1e6, joinedNs[PLAYERS / 2] / 1e6, joinedNs[PLAYERS * 99 / 100] / 1e6,
             joinedNs[PLAYERS - 1] / 1e6);
         final long arrivalWrites = fleets.stream().mapToLong(f -> f.registry().arrivalWrites()).sum();
