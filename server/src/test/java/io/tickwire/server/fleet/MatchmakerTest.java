@@ -308,6 +308,8 @@ class MatchmakerTest
         r.configResetstat();
         server.arrive(opener.roomId(), "opener");
         final long arrivalOps = opsSinceReset(notOurs);
+        final String arrivalScriptStats = java.util.Arrays.stream(r.info("commandstats").split("\r?\n"))
+            .filter(l -> l.startsWith("cmdstat_evalsha")).findFirst().orElse("");
         assertEquals("1", r.hget(FleetKeys.room(opener.roomId()), "taken"));
 
         r.configResetstat();
@@ -330,6 +332,7 @@ class MatchmakerTest
                 "opens a room %d + %d ready polls; the player's arrival %d; heartbeat %d with %d rooms, %.1f per " +
                 "further room%n", joinOps, openOps, readyPolls, arrivalOps, heartbeatOps, rooms, perRoomOps);
         System.out.println("redis time per join script (commandstats): " + joinScriptStats);
+        System.out.println("redis time per arrival script (commandstats): " + arrivalScriptStats);
         System.out.println("redis time per heartbeat script with " + server.directory.roomCount() + " rooms: " +
             heartbeatScriptStats + "; memory per room entry: " + bytesPerRoom + " bytes");
         assertTrue(joinOps <= 20, "a join is a constant number of operations, not a scan: " + joinOps);
