@@ -121,6 +121,49 @@ class FleetSimultaneousJoinTest
             .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
+    /** PINGs Redis every 10 ms on a connection and thread of its own and keeps the longest round trip. */
+    private static final class PingProbe extends Thread
+    {
+        private final String url;
+        volatile long maxRoundTripMs;
+
+        PingProbe(final String url)
+        {
+            super("redis-ping-probe");
+            this.url = url;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run()
+        {
+            final io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(url);
+            try (var connection = client.connect())
+            {
+                while (!isInterrupted())
+                {
+                    final long beforeNs = System.nanoTime();
+                    connection.sync().ping();
+                    maxRoundTripMs = Math.max(maxRoundTripMs,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNs));
+                    Thread.sleep(10);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final RuntimeException ex)
+            {
+                maxRoundTripMs = Long.MAX_VALUE;
+            }
+            finally
+            {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+    }
+
     /** Sleeps 5 ms at a time and keeps the longest it overslept: how long a runnable thread waited for a core. */
     private static final class StallMeter extends Thread
     {
@@ -184,6 +227,8 @@ class FleetSimultaneousJoinTest
         final long gcBeforeMs = gcTimeMs();
         final StallMeter stalls = new StallMeter();
         stalls.start();
+        final PingProbe ping = new PingProbe(redis.url());
+        ping.start();
         final long[] placedNs = new long[PLAYERS];
         final long[] joinedNs = new long[PLAYERS];
         final Map<Integer, String> placedIn = new ConcurrentHashMap<>();
@@ -217,10 +262,13 @@ class FleetSimultaneousJoinTest
         final Map<String, Long> burstCalls = redis.commandCalls();
         stalls.interrupt();
         stalls.join();
+        ping.interrupt();
+        ping.join();
         // Why a burst can be slow on this machine: time the JVM spent in GC, the longest a thread that only sleeps
         // 5 ms was kept from running (CPU starvation: five builds share two cores), and Redis's own slowest commands.
-        final String why = String.format("gc during the burst %d ms; longest scheduling stall %d ms; redis slowlog " +
-                "(>10 ms) %d entries; redis usec per call: %s", gcTimeMs() - gcBeforeMs, stalls.maxStallMs,
+        final String why = String.format("gc during the burst %d ms; longest scheduling stall %d ms; longest PING " +
+                "on a connection of its own %d ms; redis slowlog (>10 ms) %d entries; redis usec per call: %s",
+            gcTimeMs() - gcBeforeMs, stalls.maxStallMs, ping.maxRoundTripMs,
             r.slowlogLen(), Arrays.stream(r.info("commandstats").split("\r?\n"))
                 .filter(l -> l.startsWith("cmdstat_evalsha") || l.startsWith("cmdstat_hget:"))
                 .map(l -> l.replaceAll("cmdstat_(\\w+):calls=(\\d+),usec=\\d+,usec_per_call=([\\d.]+).*", "$1=$3"))
