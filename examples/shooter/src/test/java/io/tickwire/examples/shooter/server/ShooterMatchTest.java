@@ -73,6 +73,7 @@ class ShooterMatchTest
                 "name and team are the players' options, not the room's");
             match.awaitMatchOver(40_000);
             final List<ShooterMessages.Event> events = match.assertOutcome(3);
+            match.assertViews();
             for (final ShooterBot bot : match.bots())
             {
                 assertTrue(bot.awaitClose(10, TimeUnit.SECONDS), "the room closes after the match");
