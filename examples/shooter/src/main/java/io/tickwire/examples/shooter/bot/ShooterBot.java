@@ -74,6 +74,8 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     private volatile int otherAmmoSeen;
     private volatile int teammateTargetsSeen;
     private volatile int enemyTargetsSeen;
+    private volatile int snapshotsWithoutEnemy;
+    private volatile double farthestEnemySeen;
 
     /**
      * @param seed seed of its random choices (strafing, chat).
@@ -255,6 +257,9 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     private void observe(final EntityMirror mirror, final int me, final int myTeam, final int rounds)
     {
         lowestOwnAmmo = Math.min(lowestOwnAmmo, rounds);
+        final double myX = mirror.getDouble(me, x);
+        final double myY = mirror.getDouble(me, y);
+        boolean enemy = false;
         for (int i = 0; i < mirror.count(); i++)
         {
             final int id = mirror.entityIdAt(i);
@@ -268,6 +273,12 @@ public final class ShooterBot implements SessionListener, AutoCloseable
             if (id == me)
             {
                 continue;
+            }
+            if (mirror.getInt(id, team) != myTeam)
+            {
+                enemy = true;
+                farthestEnemySeen = Math.max(farthestEnemySeen, Math.max(Math.abs(mirror.getDouble(id, x) - myX),
+                    Math.abs(mirror.getDouble(id, y) - myY)));
             }
             if (mirror.getInt(id, ammo) != 0)
             {
@@ -284,6 +295,10 @@ public final class ShooterBot implements SessionListener, AutoCloseable
                     enemyTargetsSeen++;
                 }
             }
+        }
+        if (!enemy)
+        {
+            snapshotsWithoutEnemy++;
         }
     }
 
@@ -387,6 +402,22 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     public int enemyTargetsSeen()
     {
         return enemyTargetsSeen;
+    }
+
+    /**
+     * @return snapshots in which its mirror held no enemy (out of its view on a big map, or none joined yet).
+     */
+    public int snapshotsWithoutEnemy()
+    {
+        return snapshotsWithoutEnemy;
+    }
+
+    /**
+     * @return the largest distance along x or y at which its mirror held an enemy.
+     */
+    public double farthestEnemySeen()
+    {
+        return farthestEnemySeen;
     }
 
     /**
