@@ -108,6 +108,8 @@ public final class Match implements AutoCloseable
                 .append(" kills=").append(bot.events(ShooterMessages.Kill.class).size())
                 .append(" chat=").append(bot.events(ShooterMessages.Chat.class).size())
                 .append(" inputs=").append(bot.inputsSent())
+                .append(" snapshotBytes=").append(Math.round(bot.averageSnapshotBytes())).append("avg/")
+                .append(bot.largestSnapshotBytes()).append("max")
                 .append(" over=").append(bot.events(ShooterMessages.MatchOver.class)).append("; ");
         }
         return out.toString();

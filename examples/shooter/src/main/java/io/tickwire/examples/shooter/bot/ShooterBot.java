@@ -76,6 +76,9 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     private volatile int enemyTargetsSeen;
     private volatile int snapshotsWithoutEnemy;
     private volatile double farthestEnemySeen;
+    private volatile long snapshotBytes;
+    private volatile int snapshotsSeen;
+    private volatile int largestSnapshotBytes;
 
     /**
      * @param seed seed of its random choices (strafing, chat).
@@ -167,6 +170,9 @@ public final class ShooterBot implements SessionListener, AutoCloseable
             target = player.field("target");
             render = session.interpolator().newRenderState();
         }
+        snapshotsSeen++;
+        snapshotBytes += info.sizeBytes();
+        largestSnapshotBytes = Math.max(largestSnapshotBytes, info.sizeBytes());
         final EntityMirror mirror = session.mirror();
         final int me = session.playerEntityId();
         if (!mirror.contains(me))
@@ -418,6 +424,22 @@ public final class ShooterBot implements SessionListener, AutoCloseable
     public double farthestEnemySeen()
     {
         return farthestEnemySeen;
+    }
+
+    /**
+     * @return snapshot bytes received, per snapshot on average (the wire size of each snapshot message).
+     */
+    public double averageSnapshotBytes()
+    {
+        return snapshotsSeen == 0 ? 0 : (double)snapshotBytes / snapshotsSeen;
+    }
+
+    /**
+     * @return the largest snapshot received, in bytes.
+     */
+    public int largestSnapshotBytes()
+    {
+        return largestSnapshotBytes;
     }
 
     /**

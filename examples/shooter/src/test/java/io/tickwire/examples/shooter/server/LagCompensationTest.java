@@ -11,8 +11,13 @@ import io.tickwire.client.TickwireClient;
 import io.tickwire.examples.shooter.Shooter;
 import io.tickwire.examples.shooter.ShooterInput;
 import io.tickwire.examples.shooter.ShooterMessages;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.GameLogicFactory;
+import io.tickwire.server.game.InterestPolicy;
+import io.tickwire.server.game.RoomContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,11 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Lag compensation end to end, on the real server and SDK: a gunner whose client renders the room 3 ticks
+ * Lag compensation end to end, on the real server and SDK: a gunner whose client renders the room some ticks
  * behind (its interpolation buffer) shoots at a runner moving steadily across its line of fire. Shots aimed at
  * the runner as the gunner's screen showed it must hit, although the runner has moved on by then; shots
- * aimed 1.6 units beside what the screen showed must miss. Only shots whose window of runner positions is a
- * straight run (no turn at a wall, no respawn, no tick missing) are judged.
+ * aimed 1.6 units beside what the screen showed must miss; a laggard is not rewound further than the room
+ * type's clamp. Only shots whose window of runner positions is a straight run (no turn at a wall, no respawn,
+ * no tick missing) are judged.
  */
 @Timeout(60)
 class LagCompensationTest
@@ -40,22 +46,54 @@ class LagCompensationTest
     private static final double STEP = ShooterGame.PLAYER_SPEED / Shooter.TICK_RATE_HZ;
 
     /** One shot: what the gunner saw and where it aimed. */
-    private record Shot(boolean compensated, int viewTick, int newestTick, double fromX, double fromY, double aimRad)
+    private record Shot(boolean compensated, int seq, int viewTick, int newestTick, double fromX, double fromY,
+        double aimRad)
     {
     }
 
+    /**
+     * The gunner renders 3.5 ticks behind; the room type allows rewinding a whole second, so that the server's
+     * own scheduling (a loaded machine stretches the client's adaptive delay) cannot push a shot past the clamp.
+     */
     @Test
     void shouldHitWhatTheShooterSawAndNotBesideIt() throws Exception
     {
+        final Verdicts verdicts = play(new LongRewind(new ShooterFactory()), 3.5, true, 0);
+        assertEquals(verdicts.compensated, verdicts.compensatedHits,
+            "every shot at what the gunner saw hit: " + verdicts);
+        assertEquals(0, verdicts.besideHits, "every shot beside what the gunner saw missed: " + verdicts);
+        assertTrue(verdicts.onlyInThePast > 0,
+            "some hits landed where the runner was no more when the server resolved them: " + verdicts);
+    }
+
+    /**
+     * The shooter's own clamp, 250 ms (5 ticks): a gunner rendering 12 ticks behind (600 ms, a laggard) is
+     * tested 5 ticks back, where the runner had moved on by 2 units or more from what it aimed at: it misses
+     * every shot the first test's gunner would have hit.
+     */
+    @Test
+    void shouldNotRewindALaggardFurtherThanTheClamp() throws Exception
+    {
+        // Judged: shots the gunner fired showing a tick 9 or more behind its newest snapshot, so that the
+        // clamped tick (5 behind the server's newest, itself at or after the gunner's) is 4 or more ticks (1.2
+        // units of the runner's run) after what it aimed at.
+        final int clampTicks = ShooterFactory.MAX_REWIND_MS * Shooter.TICK_RATE_HZ / 1000;
+        final Verdicts verdicts = play(new ShooterFactory(), 12, false, clampTicks + 4);
+        assertEquals(0, verdicts.compensatedHits, "a laggard's shots at what it saw missed: " + verdicts);
+    }
+
+    private static Verdicts play(final GameLogicFactory factory, final double delayTicks, final boolean beside,
+        final int minLagTicks) throws Exception
+    {
         try (TickwireServer server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0)
-            .adminPort(-1).roomLoops(1).roomType(Shooter.TYPE, new ShooterFactory()).build());
+            .adminPort(-1).roomLoops(1).roomType(Shooter.TYPE, factory).build());
             TickwireClient runnerClient = new TickwireClient(
                 ClientOptions.builder().uri(server.webSocketUri()).build());
             TickwireClient gunnerClient = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri())
-                .interpolationDelayTicks(3).build()))
+                .interpolationDelayTicks(delayTicks).maxInterpolationDelayMs(1000).build()))
         {
             final Map<String, String> room = Map.of("mode", "duel", "map", "20", "kills", "50");
-            final Gunner gunner = new Gunner();
+            final Gunner gunner = new Gunner(beside);
             gunnerClient.addListener(gunner);
             gunnerClient.join(JoinRequest.byType(Shooter.TYPE).options(with(room, "red", "gunner")))
                 .get(10, TimeUnit.SECONDS);
@@ -64,19 +102,81 @@ class LagCompensationTest
                 .get(10, TimeUnit.SECONDS);
 
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-            Verdicts verdicts = gunner.judge();
-            while (verdicts.compensated < SHOTS_EACH || verdicts.beside < SHOTS_EACH)
+            Verdicts verdicts = gunner.judge(minLagTicks);
+            while (verdicts.compensated < SHOTS_EACH || beside && verdicts.beside < SHOTS_EACH)
             {
                 assertTrue(System.nanoTime() - deadlineNs < 0, "not enough clean shots in time: " + verdicts);
                 Thread.sleep(100);
-                verdicts = gunner.judge();
+                verdicts = gunner.judge(minLagTicks);
             }
-            System.out.println("lag compensation: " + verdicts);
-            assertEquals(verdicts.compensated, verdicts.compensatedHits,
-                "every shot at what the gunner saw hit: " + verdicts);
-            assertEquals(0, verdicts.besideHits, "every shot beside what the gunner saw missed: " + verdicts);
-            assertTrue(verdicts.onlyInThePast > 0,
-                "some hits landed where the runner was no more when the server resolved them: " + verdicts);
+            System.out.println("lag compensation, gunner " + delayTicks + " ticks behind, rewind clamp " +
+                factory.maxRewindMs() + " ms: " + verdicts);
+            return verdicts;
+        }
+    }
+
+    /** The shooter's room type with a one-second rewind clamp. */
+    private static final class LongRewind implements GameLogicFactory
+    {
+        private final ShooterFactory shooter;
+
+        LongRewind(final ShooterFactory shooter)
+        {
+            this.shooter = shooter;
+        }
+
+        @Override
+        public EntityTypes entityTypes()
+        {
+            return shooter.entityTypes();
+        }
+
+        @Override
+        public InterestPolicy interest()
+        {
+            return shooter.interest();
+        }
+
+        @Override
+        public int snapshotBudgetBytes()
+        {
+            return shooter.snapshotBudgetBytes();
+        }
+
+        @Override
+        public int maxRewindMs()
+        {
+            return 1000;
+        }
+
+        @Override
+        public int maxPlayers()
+        {
+            return shooter.maxPlayers();
+        }
+
+        @Override
+        public int tickRateHz()
+        {
+            return shooter.tickRateHz();
+        }
+
+        @Override
+        public Map<String, String> roomOptions(final Map<String, String> joinOptions)
+        {
+            return shooter.roomOptions(joinOptions);
+        }
+
+        @Override
+        public String validateOptions(final Map<String, String> options)
+        {
+            return shooter.validateOptions(options);
+        }
+
+        @Override
+        public GameLogic create(final RoomContext room)
+        {
+            return shooter.create(room);
         }
     }
 
@@ -122,12 +222,16 @@ class LagCompensationTest
         int besideHits;
         int onlyInThePast;
         int unjudged;
+        int minLagTicks = Integer.MAX_VALUE;
+        int maxLagTicks;
+        int maxQueuedTicks;
 
         @Override
         public String toString()
         {
             return "compensated=" + compensatedHits + "/" + compensated + " hits, beside=" + besideHits + "/" + beside +
-                " hits, hitsOnlyInThePast=" + onlyInThePast + ", unjudged=" + unjudged;
+                " hits, hitsOnlyInThePast=" + onlyInThePast + ", unjudged=" + unjudged + ", newest-view ticks=" + minLagTicks +
+                ".." + maxLagTicks + ", ticks from the fire snapshot to the shot's tick<=" + maxQueuedTicks;
         }
     }
 
@@ -138,15 +242,23 @@ class LagCompensationTest
      */
     private static final class Gunner implements SessionListener
     {
+        final boolean beside;
         final List<Shot> shots = new CopyOnWriteArrayList<>();
         final Map<Integer, Double> runnerY = new ConcurrentHashMap<>();
         final Map<Integer, Double> runnerX = new ConcurrentHashMap<>();
         final Map<Integer, Integer> hitTicks = new ConcurrentHashMap<>();
+        /** Tick to the last input the server had applied by then (inputs queue: one applied per tick). */
+        final Map<Integer, Integer> appliedInputs = new ConcurrentHashMap<>();
         private RenderState render;
         private int runner;
         private int sinceShot;
         private int walkInputs = -1;
         private double walkDirection;
+
+        Gunner(final boolean beside)
+        {
+            this.beside = beside;
+        }
 
         @Override
         public void onSnapshot(final RoomSession session, final SnapshotInfo info)
@@ -161,6 +273,7 @@ class LagCompensationTest
             {
                 return;
             }
+            appliedInputs.put(info.tick(), info.lastInputSeq());
             for (int i = 0; i < mirror.count(); i++)
             {
                 final int id = mirror.entityIdAt(i);
@@ -202,7 +315,7 @@ class LagCompensationTest
                 session.sendInput(ShooterInput.encode(0, 0, 0, false));
                 return;
             }
-            final boolean compensated = shots.size() % 2 == 0;
+            final boolean compensated = !beside || shots.size() % 2 == 0;
             double aim = Math.atan2(seenY - myY, seenX - myX);
             if (!compensated)
             {
@@ -211,8 +324,9 @@ class LagCompensationTest
                 aim += Math.atan2(SIDE_OFFSET, d);
             }
             sinceShot = 0;
-            shots.add(new Shot(compensated, render.viewTick(), info.tick(), myX, myY, aim));
-            session.sendInput(ShooterInput.encode(0, 0, aim, true));
+            final int viewTick = render.viewTick();
+            final int seq = session.sendInput(ShooterInput.encode(0, 0, aim, true));
+            shots.add(new Shot(compensated, seq, viewTick, info.tick(), myX, myY, aim));
         }
 
         @Override
@@ -225,43 +339,49 @@ class LagCompensationTest
         }
 
         /**
-         * Judge the shots whose runner positions are known far enough: the hit (if any) of a shot fired after
-         * snapshot N comes at a tick in (N, N + 6), before the next shot.
+         * Judge the shots whose outcome is known: the server applied a shot's input at the first tick whose
+         * snapshot says its sequence was applied (inputs wait in a queue, one applied per tick, so that can be
+         * several ticks after the snapshot the gunner fired on); its hit, if any, is stamped with that tick.
+         *
+         * @param minLagTicks shots fired showing fewer ticks behind the newest snapshot are not judged.
          */
-        Verdicts judge()
+        Verdicts judge(final int minLagTicks)
         {
             final Verdicts v = new Verdicts();
-            final int newest = runnerY.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
             for (final Shot shot : shots)
             {
-                final int last = shot.newestTick + 6;
-                if (last > newest)
+                int applied = 0;
+                for (int t = shot.newestTick + 1; t <= shot.newestTick + 40 && applied == 0; t++)
+                {
+                    final Integer seq = appliedInputs.get(t);
+                    if (seq != null && seq - shot.seq >= 0)
+                    {
+                        applied = t;
+                    }
+                }
+                if (applied == 0 || !runnerY.containsKey(applied + 1))
                 {
                     continue;
                 }
-                if (!straightRun(shot.viewTick - 1, last))
+                if (shot.newestTick - shot.viewTick < minLagTicks || !straightRun(shot.viewTick - 1, applied + 1))
                 {
                     v.unjudged++;
                     continue;
                 }
-                int hitTick = 0;
-                for (int t = shot.newestTick + 1; t < last; t++)
-                {
-                    if (hitTicks.containsKey(t))
-                    {
-                        hitTick = t;
-                    }
-                }
+                v.minLagTicks = Math.min(v.minLagTicks, shot.newestTick - shot.viewTick);
+                v.maxLagTicks = Math.max(v.maxLagTicks, shot.newestTick - shot.viewTick);
+                v.maxQueuedTicks = Math.max(v.maxQueuedTicks, applied - shot.newestTick);
+                final boolean hit = hitTicks.containsKey(applied);
                 if (shot.compensated)
                 {
                     v.compensated++;
-                    if (hitTick != 0)
+                    if (hit)
                     {
                         v.compensatedHits++;
-                        // Where the runner was when the server resolved the shot (in onInput of the hit's tick,
-                        // before that tick moved anyone): off the line of fire?
-                        final double dx = runnerX.get(hitTick - 1) - shot.fromX;
-                        final double dy = runnerY.get(hitTick - 1) - shot.fromY;
+                        // Where the runner was when the server resolved the shot (in onInput of that tick,
+                        // before the tick moved anyone): off the line of fire?
+                        final double dx = runnerX.get(applied - 1) - shot.fromX;
+                        final double dy = runnerY.get(applied - 1) - shot.fromY;
                         final double across = Math.abs(dx * Math.sin(shot.aimRad) - dy * Math.cos(shot.aimRad));
                         if (across > ShooterGame.HIT_RADIUS)
                         {
@@ -272,7 +392,7 @@ class LagCompensationTest
                 else
                 {
                     v.beside++;
-                    if (hitTick != 0)
+                    if (hit)
                     {
                         v.besideHits++;
                     }
