@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
  * Resolve fields once, then use them for every read:
  * <pre>{@code
  * EntityTypes types = session.entityTypes();                 // once, after join
- * SchemaField x = types.schema(types.index("player")).field("x");
- * SchemaField name = types.schema(types.index("player")).field("name");
- * for (int i = 0; i < mirror.count(); i++) {
+ * int player = types.index("player");
+ * SchemaField x = types.schema(player).field("x");
+ * SchemaField name = types.schema(player).field("name");
+ * for (int i = 0; i < mirror.count(); i++) {                  // in a callback
  *     int id = mirror.entityIdAt(i);
- *     if (mirror.typeAt(i) == playerType) {
+ *     if (mirror.typeAt(i) == player) {
  *         double px = mirror.getDouble(id, x);
  *         String n = mirror.getString(id, name);
  *     }

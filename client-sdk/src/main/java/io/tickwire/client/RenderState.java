@@ -125,6 +125,10 @@ public final class RenderState
      */
     public double getDouble(final int index, final SchemaField field)
     {
+        if (field.isString())
+        {
+            throw new IllegalArgumentException("string field, use getString: field=" + field.name());
+        }
         return values[index * stride + offset(index, field)];
     }
 

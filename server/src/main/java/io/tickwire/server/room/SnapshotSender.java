@@ -153,6 +153,9 @@ final class SnapshotSender
         }
         finally
         {
+            counters.viewFramesShared += views.framesBuiltThisTick();
+            counters.viewFramesPrivate += views.framesPrivateThisTick();
+            counters.viewChangesDeferred += views.deferredThisTick();
             views.endTick();
             sink.wrap(null, 0);
             slotByFrames.clear();

@@ -26,7 +26,8 @@ import java.util.Arrays;
  * <p>
  * Cost: {@code add} is one hash lookup; the first {@code collect} after adds sorts the entities by
  * cell once (a counting sort, O(entities + occupied cells)); each {@code collect} is
- * {@code min((2r + 1)^2, occupied cells)} lookups plus a sort of what it returns. Steady state
+ * {@code min((2r + 1)^2, occupied cells)} lookups plus a sort of what it returns (a merge of the
+ * per-cell runs above {@link #SORT_MAX_ENTITIES}). Steady state
  * allocates nothing: the arrays and the hash keep the largest size they have needed.
  * <p>
  * Thread: not thread-safe; owned by one room loop.
@@ -36,6 +37,12 @@ public final class InterestGrid
     private static final long MISSING = -1L;
     private static final int INITIAL_ENTITIES = 64;
     private static final int INITIAL_CELLS = 64;
+    /**
+     * Views up to this many entities are sorted with {@link Arrays#sort(int[], int, int)}, which is
+     * in place below the JDK's run-merging threshold (4,096) and fastest on the ~50-entity views of a
+     * big world; larger ones merge their per-cell runs into a reused buffer instead.
+     */
+    static final int SORT_MAX_ENTITIES = 4096;
 
     private final double cellSize;
     private final int viewRadiusCells;
@@ -58,6 +65,9 @@ public final class InterestGrid
     private boolean built = true;
 
     private int[] scratch = new int[INITIAL_ENTITIES];
+    // Merge of one collect's per-cell runs: run boundaries and the other half of the ping-pong.
+    private int[] runBounds = new int[INITIAL_CELLS + 1];
+    private int[] mergeBuffer = new int[INITIAL_ENTITIES];
 
     /**
      * @param cellSize        side of a cell in world units, finite and above 0.
@@ -234,9 +244,16 @@ public final class InterestGrid
         final int cy = cellY(centerCell);
         final int r = viewRadiusCells;
         final long side = 2L * r + 1;
+        final boolean probe = side * side <= cellCount;
+        final int maxRuns = probe ? (int)(side * side) : cellCount;
+        if (runBounds.length < maxRuns + 1)
+        {
+            runBounds = new int[Math.max(maxRuns + 1, runBounds.length * 2)];
+        }
+        final int[] bounds = runBounds;
         int n = 0;
         int runs = 0;
-        if (side * side <= cellCount)
+        if (probe)
         {
             final long fromX = Math.max((long)cx - r, Integer.MIN_VALUE);
             final long toX = Math.min((long)cx + r, Integer.MAX_VALUE);
@@ -249,8 +266,8 @@ public final class InterestGrid
                     final long cellId = cellIdByKey.get(pack((int)gx, (int)gy));
                     if (cellId != MISSING)
                     {
+                        bounds[runs++] = n;
                         n = appendCell((int)cellId, out, n);
-                        runs++;
                     }
                 }
             }
@@ -263,15 +280,22 @@ public final class InterestGrid
                 final long key = cellKeys[c];
                 if (Math.abs((long)cellX(key) - cx) <= r && Math.abs((long)cellY(key) - cy) <= r)
                 {
+                    bounds[runs++] = n;
                     n = appendCell(c, out, n);
-                    runs++;
                 }
             }
         }
+        bounds[runs] = n;
         if (runs > 1)
         {
-            // Each cell's run is ascending already; a sort of the small concatenation beats a k-way merge here.
-            Arrays.sort(out, 0, n);
+            if (n <= SORT_MAX_ENTITIES)
+            {
+                Arrays.sort(out, 0, n);
+            }
+            else
+            {
+                mergeRuns(out, n, runs);
+            }
         }
         return n;
     }
@@ -296,6 +320,66 @@ public final class InterestGrid
             out.addInt(scratch[i]);
         }
         return n;
+    }
+
+    /**
+     * Each cell's run is ascending already: merge adjacent runs pairwise, ping-ponging between
+     * {@code out} and a reused buffer, {@code n log2(runs)} moves and no allocation (the JDK's sort
+     * allocates a buffer for large arrays made of a few runs, exactly this shape).
+     */
+    private void mergeRuns(final int[] out, final int n, final int runCount)
+    {
+        if (mergeBuffer.length < n)
+        {
+            mergeBuffer = new int[Math.max(n, mergeBuffer.length * 2)];
+        }
+        final int[] bounds = runBounds;
+        int[] src = out;
+        int[] dst = mergeBuffer;
+        int runs = runCount;
+        while (runs > 1)
+        {
+            int merged = 0;
+            int r = 0;
+            for (; r + 1 < runs; r += 2)
+            {
+                merge(src, bounds[r], bounds[r + 1], bounds[r + 2], dst);
+                bounds[merged++] = bounds[r];
+            }
+            if (r < runs)
+            {
+                System.arraycopy(src, bounds[r], dst, bounds[r], bounds[r + 1] - bounds[r]);
+                bounds[merged++] = bounds[r];
+            }
+            bounds[merged] = n;
+            runs = merged;
+            final int[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != out)
+        {
+            System.arraycopy(src, 0, out, 0, n);
+        }
+    }
+
+    private static void merge(final int[] src, final int from, final int middle, final int to, final int[] dst)
+    {
+        int a = from;
+        int b = middle;
+        int o = from;
+        while (a < middle && b < to)
+        {
+            dst[o++] = src[a] < src[b] ? src[a++] : src[b++];
+        }
+        if (a < middle)
+        {
+            System.arraycopy(src, a, dst, o, middle - a);
+        }
+        else if (b < to)
+        {
+            System.arraycopy(src, b, dst, o, to - b);
+        }
     }
 
     private int appendCell(final int cellId, final int[] out, final int n)

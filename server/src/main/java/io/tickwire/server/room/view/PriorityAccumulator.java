@@ -28,10 +28,11 @@ import java.util.Arrays;
  * Delivery bound: with every candidate changing every tick, costs at most {@code cMax}, weights in
  * {@code [wMin, wMax]} and {@code k = max(1, floor(budget / cMax))}, each tick sends at least
  * {@code min(k, candidates)} entities of priority at least that of any deferred one, and no entity
- * waits more than {@code 2 (N - 1) (1 + 2 wMax / wMin) / k} ticks: an entity sent ahead of one that
- * has waited {@code W} ticks has waited at least {@code W wMin / wMax} itself, which bounds how often
- * it can be (the derivation is in {@code PriorityAccumulatorTest}). With equal weights it is a
- * round robin: no entity waits more than {@code ceil(N / k)} ticks. With equal costs and type weights
+ * waits more than the largest {@code W} with {@code k W <= (N - 1)(1 + (wMax / wMin) ln W)} ticks: an
+ * entity sent ahead of one deferred {@code s} times has itself waited at least
+ * {@code s wMin / wMax} ticks, which bounds how often it can go ahead (the derivation is in
+ * {@code PriorityAccumulatorTest}). With equal weights it is a round robin: no entity waits more than
+ * {@code ceil(N / k) - 1} ticks. With equal costs and type weights
  * an entity is never first sent after a farther one.
  * <p>
  * Allocation: none in steady state (Agrona primitive map with reused iterators; scratch arrays keep
@@ -191,36 +192,60 @@ public final class PriorityAccumulator
             order = new long[capacity];
             chosen = new boolean[capacity];
         }
+        long total = 0;
+        int minCost = Integer.MAX_VALUE;
         for (int i = 0; i < count; i++)
         {
-            if (costBytes[i] < 0)
-            {
-                throw new IllegalArgumentException("cost must be >= 0: entityId=" + ids[i] + ", costBytes=" +
-                    costBytes[i]);
-            }
-            // Priorities are finite and >= 0, whose float bits order as ints: invert for descending priority,
-            // position in the low half for the tie break and to find the candidate again.
-            final int bits = Float.floatToRawIntBits(priority(ids[i]));
-            order[i] = ((long)(Integer.MAX_VALUE - bits) << 32) | i;
-            chosen[i] = false;
-        }
-        Arrays.sort(order, 0, count);
-
-        long remaining = budgetBytes;
-        int picked = 0;
-        for (int k = 0; k < count; k++)
-        {
-            final int i = (int)order[k];
             final int cost = costBytes[i];
-            if (cost <= remaining || picked == 0)
+            if (cost < 0)
             {
-                chosen[i] = true;
-                remaining -= cost;
-                picked++;
-                if (remaining < 0)
+                throw new IllegalArgumentException("cost must be >= 0: entityId=" + ids[i] + ", costBytes=" + cost);
+            }
+            total += cost;
+            minCost = Math.min(minCost, cost);
+        }
+
+        if (total <= budgetBytes)
+        {
+            // Everything fits: no order needed.
+            Arrays.fill(chosen, 0, count, true);
+        }
+        else
+        {
+            final long[] heap = order;
+            for (int i = 0; i < count; i++)
+            {
+                // Priorities are finite and >= 0, whose float bits order as ints: invert for descending
+                // priority; the position in the low half breaks ties (earlier first) and finds the candidate.
+                final int bits = Float.floatToRawIntBits(priority(ids[i]));
+                heap[i] = ((long)(Integer.MAX_VALUE - bits) << 32) | i;
+                chosen[i] = false;
+            }
+            // A min-heap popped until the budget is spent: O(count + chosen log count), not a full sort.
+            for (int i = (count >>> 1) - 1; i >= 0; i--)
+            {
+                siftDown(heap, i, count);
+            }
+            long remaining = budgetBytes;
+            boolean any = false;
+            int size = count;
+            while (size > 0 && remaining >= minCost)
+            {
+                final int i = (int)heap[0];
+                heap[0] = heap[--size];
+                siftDown(heap, 0, size);
+                final int cost = costBytes[i];
+                if (cost <= remaining || !any)
                 {
-                    break;
+                    chosen[i] = true;
+                    remaining -= cost;
+                    any = true;
                 }
+            }
+            if (!any && count > 0)
+            {
+                // Budget under the smallest cost: the top candidate still goes, so nothing starves.
+                chosen[(int)heap[0]] = true;
             }
         }
 
@@ -237,6 +262,31 @@ public final class PriorityAccumulator
         }
         lastUsedBytes = (int)Math.min(used, Integer.MAX_VALUE);
         return n;
+    }
+
+    private static void siftDown(final long[] heap, final int from, final int size)
+    {
+        int i = from;
+        final long value = heap[i];
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= size)
+            {
+                break;
+            }
+            if (child + 1 < size && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+            if (heap[child] >= value)
+            {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = value;
     }
 
     /**

@@ -58,6 +58,8 @@ public final class RoomViews
     private WorldState room;
     private World world;
     private int framesBuiltThisTick;
+    private int framesPrivateThisTick;
+    private int deferredThisTick;
     private long framesBuilt;
     private long framesPrivate;
     private long deferredTotal;
@@ -162,6 +164,8 @@ public final class RoomViews
         this.room = state;
         this.world = world;
         framesBuiltThisTick = 0;
+        framesPrivateThisTick = 0;
+        deferredThisTick = 0;
         globals.clear();
         if (grid != null)
         {
@@ -345,6 +349,7 @@ public final class RoomViews
     private ViewFrame withOwned(final ViewFrame shared, final IntArrayList owned, final int audience)
     {
         framesPrivate++;
+        framesPrivateThisTick++;
         final ViewFrame frame = pool.acquire(room.tick(), room.serverTimeMs());
         frame.isPrivate = true;
         final WorldState src = shared.state;
@@ -472,6 +477,7 @@ public final class RoomViews
             }
         }
         framesPrivate++;
+        framesPrivateThisTick++;
         final ViewFrame frame = pool.acquire(cur.tick(), cur.serverTimeMs());
         frame.isPrivate = true;
         final WorldState out = frame.state;
@@ -519,6 +525,7 @@ public final class RoomViews
             j++;
         }
         deferredTotal += deferred;
+        deferredThisTick += deferred;
         if (view.priorities.size() > 2 * curCount + 64)
         {
             view.priorities.clear();
@@ -735,6 +742,22 @@ public final class RoomViews
     public int framesBuiltThisTick()
     {
         return framesBuiltThisTick;
+    }
+
+    /**
+     * @return frames built this tick for one connection only.
+     */
+    public int framesPrivateThisTick()
+    {
+        return framesPrivateThisTick;
+    }
+
+    /**
+     * @return entity changes the budget deferred this tick, over all connections.
+     */
+    public int deferredThisTick()
+    {
+        return deferredThisTick;
     }
 
     /**

@@ -151,7 +151,9 @@ class InterestGridTest
         {
             final int sizeIndex = random.nextInt(cellSizes.length);
             final double cellSize = cellSizes[sizeIndex];
-            final int r = random.nextInt(4);
+            // Every 25th trial is dense: views of thousands of entities, past the sort into the run merge.
+            final boolean dense = trial % 25 == 0;
+            final int r = dense ? 3 : random.nextInt(4);
             if (grids[sizeIndex][r] == null)
             {
                 grids[sizeIndex][r] = new InterestGrid(cellSize, r);
@@ -159,8 +161,9 @@ class InterestGridTest
             final InterestGrid grid = grids[sizeIndex][r];
             grid.clear();
 
-            final int count = random.nextInt(4) == 0 ? random.nextInt(10) : random.nextInt(3000);
-            final double span = cellSize * (1 + random.nextInt(200));
+            final int count = dense ? InterestGrid.SORT_MAX_ENTITIES + 1 + random.nextInt(8000) :
+                random.nextInt(4) == 0 ? random.nextInt(10) : random.nextInt(3000);
+            final double span = cellSize * (dense ? 2 : 1 + random.nextInt(200));
             final double origin = random.nextBoolean() ? 0 : (random.nextDouble() * 2 - 1) * 1e9;
             final double[] xs = new double[count];
             final double[] ys = new double[count];
@@ -250,6 +253,40 @@ class InterestGridTest
             }
         }
         assertTrue(sum > 0);
+    }
+
+    @Test
+    void shouldNotAllocateForViewsOfThousandsOfEntities()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final SplittableRandom random = new SplittableRandom(SEED + 1);
+        // Radius 20 of 64 m cells covers the whole 2 km map: every collect merges ~1,000 runs into 10,000.
+        final InterestGrid grid = new InterestGrid(64, 20);
+        final int count = 10_000;
+        final int[] out = new int[count];
+        for (int round = 0; round < 3; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int tick = 0; tick < 5; tick++)
+            {
+                grid.clear();
+                for (int i = 0; i < count; i++)
+                {
+                    grid.add(i, random.nextDouble() * 1280 - 640, random.nextDouble() * 1280 - 640);
+                }
+                assertEquals(count, grid.collect(grid.cellOf(0, 0), out));
+                for (int i = 0; i < count; i++)
+                {
+                    assertEquals(i, out[i]);
+                }
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round > 0)
+            {
+                assertTrue(allocated < 1024, "allocated " + allocated + " bytes in steady state");
+            }
+        }
     }
 
     private static int[] bruteForce(
