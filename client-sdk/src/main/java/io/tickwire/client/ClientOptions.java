@@ -32,6 +32,11 @@ public final class ClientOptions
     public static final int MIN_RETAINED_STATES = 2;
     /** Ack every applied snapshot automatically. */
     public static final boolean DEFAULT_AUTO_ACK = true;
+    /**
+     * Auto-acks ride on inputs; a snapshot gets an {@code Ack} frame of its own only when no ack (on an input
+     * or alone) went out for this long. 0 writes an {@code Ack} frame for every applied snapshot.
+     */
+    public static final int DEFAULT_ACK_INTERVAL_MS = 100;
     /** Callbacks run on the event loop (or the callback executor), not in {@code poll()}. */
     public static final DeliveryMode DEFAULT_DELIVERY_MODE = DeliveryMode.CALLBACKS;
     /** Automatic {@code Ping} once a second for time sync; 0 turns automatic pings off. */
@@ -73,6 +78,7 @@ public final class ClientOptions
     private final int maxFramePayloadLength;
     private final int retainedStates;
     private final boolean autoAck;
+    private final int ackIntervalMs;
     private final DeliveryMode deliveryMode;
     private final int pingIntervalMs;
     private final int initialPingIntervalMs;
@@ -98,6 +104,7 @@ public final class ClientOptions
         this.maxFramePayloadLength = b.maxFramePayloadLength;
         this.retainedStates = b.retainedStates;
         this.autoAck = b.autoAck;
+        this.ackIntervalMs = b.ackIntervalMs;
         this.deliveryMode = b.deliveryMode;
         this.pingIntervalMs = b.pingIntervalMs;
         this.initialPingIntervalMs = b.initialPingIntervalMs;
@@ -253,6 +260,15 @@ public final class ClientOptions
     }
 
     /**
+     * @return with {@link #autoAck()}: the longest time the newest applied snapshot may wait for an input to
+     * carry its ack before it is acked in an {@code Ack} frame of its own; 0 acks each snapshot in its own frame.
+     */
+    public int ackIntervalMs()
+    {
+        return ackIntervalMs;
+    }
+
+    /**
      * @return where listener callbacks run: at once ({@link DeliveryMode#CALLBACKS}) or in
      * {@link RoomSession#poll()} ({@link DeliveryMode#POLL}).
      */
@@ -336,6 +352,7 @@ public final class ClientOptions
         return "ClientOptions{uri=" + uri + ", sharedGroup=" + (eventLoopGroup != null) + ", callbackExecutor=" +
             (callbackExecutor != null) + ", connectTimeoutMs=" + connectTimeoutMs + ", maxFramePayloadLength=" +
             maxFramePayloadLength + ", retainedStates=" + retainedStates + ", autoAck=" + autoAck +
+            ", ackIntervalMs=" + ackIntervalMs +
             ", deliveryMode=" + deliveryMode + ", pingIntervalMs=" + pingIntervalMs + ", initialPingIntervalMs=" +
             initialPingIntervalMs + ", interpolationDelayTicks=" + interpolationDelayTicks +
             ", maxInterpolationDelayMs=" + maxInterpolationDelayMs + ", maxExtrapolationMs=" + maxExtrapolationMs +
@@ -357,6 +374,7 @@ public final class ClientOptions
         private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
         private int retainedStates = DEFAULT_RETAINED_STATES;
         private boolean autoAck = DEFAULT_AUTO_ACK;
+        private int ackIntervalMs = DEFAULT_ACK_INTERVAL_MS;
         private DeliveryMode deliveryMode = DEFAULT_DELIVERY_MODE;
         private int pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
         private int initialPingIntervalMs = DEFAULT_INITIAL_PING_INTERVAL_MS;
@@ -465,6 +483,21 @@ public final class ClientOptions
         public Builder autoAck(final boolean autoAck)
         {
             this.autoAck = autoAck;
+            return this;
+        }
+
+        /**
+         * @param intervalMs with auto-ack, how long the newest applied snapshot may wait for an {@code Input} to
+         *                   carry its ack ({@code Input.ack_tick}) before the client writes an {@code Ack} frame
+         *                   for it; checked when a snapshot is applied, so an ack is at most this plus one tick
+         *                   late. The first snapshot on a connection and the answer to a full-snapshot request
+         *                   are acked at once. 0 acks every snapshot in a frame of its own (one more frame per
+         *                   tick for a client that also sends inputs). Default {@value #DEFAULT_ACK_INTERVAL_MS}.
+         * @return this.
+         */
+        public Builder ackIntervalMs(final int intervalMs)
+        {
+            this.ackIntervalMs = intervalMs;
             return this;
         }
 
@@ -692,6 +725,10 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("pollQueueSnapshots must be positive: pollQueueSnapshots=" +
                     pollQueueSnapshots);
+            }
+            if (ackIntervalMs < 0)
+            {
+                throw new IllegalArgumentException("ackIntervalMs must be >= 0: ackIntervalMs=" + ackIntervalMs);
             }
             if (silenceTimeoutMs < 0)
             {
