@@ -38,6 +38,12 @@ public final class LoadTestConfig
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5000;
     /** Seed of the bots' steering. */
     public static final long DEFAULT_SEED = 42;
+    /**
+     * Baselines a lean bot keeps ({@code --lean}): its acks go out at least every ack interval (100 ms), so the
+     * server's baseline is a few ticks old; 16 covers half a second at 30 Hz. A baseline it no longer holds is
+     * a counted error (code 0) and a full-snapshot request, so a swarm that needs more shows it.
+     */
+    public static final int LEAN_RETAINED_STATES = 16;
     /** Most inputs per second per bot (the server's ring and the game would drown long before). */
     public static final double MAX_INPUT_RATE_HZ = 1000;
 
@@ -55,6 +61,8 @@ public final class LoadTestConfig
     private final TicketSource tickets;
     private final Duration pingInterval;
     private final int threads;
+    private final boolean lean;
+    private final Integer ackIntervalMs;
     private final int connectTimeoutMs;
     private final long seed;
     private final boolean progress;
@@ -78,6 +86,8 @@ public final class LoadTestConfig
         this.tickets = b.tickets;
         this.pingInterval = b.pingInterval;
         this.threads = b.threads;
+        this.lean = b.lean;
+        this.ackIntervalMs = b.ackIntervalMs;
         this.connectTimeoutMs = b.connectTimeoutMs;
         this.seed = b.seed;
         this.progress = b.progress;
@@ -181,6 +191,22 @@ public final class LoadTestConfig
         return threads;
     }
 
+    /**
+     * @return true for lean bots: real SDK clients that decode, apply and ack every snapshot and send their
+     * inputs and pings, but keep only {@link #LEAN_RETAINED_STATES} baselines instead of the SDK's 64 (and
+     * never ask for interpolation or prediction, which no bot does), so one machine holds a bigger swarm.
+     */
+    public boolean lean()
+    {
+        return lean;
+    }
+
+    /** @return the bots' {@code ClientOptions.ackIntervalMs}, null for the SDK's default. */
+    public Integer ackIntervalMs()
+    {
+        return ackIntervalMs;
+    }
+
     /** @return connect timeout per bot in milliseconds. */
     public int connectTimeoutMs()
     {
@@ -224,7 +250,8 @@ public final class LoadTestConfig
             Durations.format(warmup) + ", out=" + outDir +
             ", " + (roomIds.isEmpty() ? "roomType=" + roomType : "roomIds=" + roomIds) + ", playersPerRoom=" +
             playersPerRoom + ", rampUp=" + rampUpPerSecond + "/s, inputRate=" + inputRateHz + "/s, behaviour=" +
-            behaviour.name() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads;
+            behaviour.name() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads +
+            (lean ? ", lean" : "") + (ackIntervalMs == null ? "" : ", ackIntervalMs=" + ackIntervalMs);
     }
 
     /**
@@ -246,6 +273,8 @@ public final class LoadTestConfig
         private TicketSource tickets = TicketSource.none();
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private boolean lean;
+        private Integer ackIntervalMs;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private long seed = DEFAULT_SEED;
         private boolean progress = true;
@@ -355,6 +384,20 @@ public final class LoadTestConfig
             return this;
         }
 
+        /** @param lean true for lean bots ({@link LoadTestConfig#lean()}). @return this. */
+        public Builder lean(final boolean lean)
+        {
+            this.lean = lean;
+            return this;
+        }
+
+        /** @param ms the bots' ack interval (0: an Ack frame per snapshot), null for the SDK's default. @return this. */
+        public Builder ackIntervalMs(final Integer ms)
+        {
+            this.ackIntervalMs = ms;
+            return this;
+        }
+
         /** @param ms connect timeout per bot. @return this. */
         public Builder connectTimeoutMs(final int ms)
         {
@@ -429,6 +472,8 @@ public final class LoadTestConfig
             require(pingInterval.toMillis() >= 10, "--ping-interval must be at least 10ms: pingInterval=" +
                 pingInterval);
             require(threads > 0, "--threads must be positive: threads=" + threads);
+            require(ackIntervalMs == null || ackIntervalMs >= 0, "--ack-interval-ms must be >= 0: ackIntervalMs=" +
+                ackIntervalMs);
             require(connectTimeoutMs > 0, "--connect-timeout-ms must be positive: connectTimeoutMs=" +
                 connectTimeoutMs);
             require(maxErrors == null || maxErrors >= 0, "--max-errors must be >= 0: maxErrors=" + maxErrors);

@@ -124,6 +124,15 @@ public final class LoadTestMain implements Callable<Integer>
         description = "Threads of the shared event loop group (default: one per core).")
     Integer threads;
 
+    @Option(names = "--lean", description = "Lean bots: real clients that decode, apply and ack every snapshot, " +
+        "but keep " + LoadTestConfig.LEAN_RETAINED_STATES + " baselines instead of 64, for swarms of thousands.")
+    boolean lean;
+
+    @Option(names = "--ack-interval-ms", paramLabel = "<ms>",
+        description = "The bots' SDK ack interval: an Ack frame of its own only when no input carried an ack for " +
+        "this long; 0 acks every snapshot in its own frame (default: the SDK's, 100).")
+    Integer ackIntervalMs;
+
     @Option(names = "--connect-timeout-ms", defaultValue = "" + LoadTestConfig.DEFAULT_CONNECT_TIMEOUT_MS,
         paramLabel = "<ms>", description = "TCP connect timeout, and again for handshake plus Welcome " +
         "(default ${DEFAULT-VALUE}).")
@@ -195,6 +204,8 @@ public final class LoadTestMain implements Callable<Integer>
             .tickets(tickets())
             .pingInterval(pingInterval)
             .connectTimeoutMs(connectTimeoutMs)
+            .lean(lean)
+            .ackIntervalMs(ackIntervalMs)
             .seed(seed)
             .progress(!quiet)
             .maxErrors(maxErrors)

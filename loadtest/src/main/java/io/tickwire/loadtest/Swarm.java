@@ -119,14 +119,22 @@ final class Swarm
                 // swarm knows which thread each bot lives on.
                 // Bots ping on their own schedule: the SDK's automatic pings would add traffic and
                 // mix their round trips into the measured ping RTT.
-                options.add(ClientOptions.builder()
+                final ClientOptions.Builder b = ClientOptions.builder()
                     .uri(config.url())
                     .eventLoopGroup(loop)
                     .connectTimeoutMs(config.connectTimeoutMs())
                     .pingIntervalMs(0)
                     // A lost bot is an error to count, not something to hide behind a resume.
-                    .reconnect(ReconnectPolicy.disabled())
-                    .build());
+                    .reconnect(ReconnectPolicy.disabled());
+                if (config.lean())
+                {
+                    b.retainedStates(LoadTestConfig.LEAN_RETAINED_STATES);
+                }
+                if (config.ackIntervalMs() != null)
+                {
+                    b.ackIntervalMs(config.ackIntervalMs());
+                }
+                options.add(b.build());
             }
             final int n = config.bots();
             bots = new Bot[n];
