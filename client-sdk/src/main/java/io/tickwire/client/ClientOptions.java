@@ -1,6 +1,8 @@
 package io.tickwire.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
@@ -73,6 +75,7 @@ public final class ClientOptions
 
     private final URI uri;
     private final EventLoopGroup eventLoopGroup;
+    private final Class<? extends SocketChannel> channelClass;
     private final Executor callbackExecutor;
     private final int connectTimeoutMs;
     private final int maxFramePayloadLength;
@@ -99,6 +102,7 @@ public final class ClientOptions
     {
         this.uri = b.uri;
         this.eventLoopGroup = b.eventLoopGroup;
+        this.channelClass = b.channelClass;
         this.callbackExecutor = b.callbackExecutor;
         this.connectTimeoutMs = b.connectTimeoutMs;
         this.maxFramePayloadLength = b.maxFramePayloadLength;
@@ -216,6 +220,15 @@ public final class ClientOptions
     public EventLoopGroup eventLoopGroup()
     {
         return eventLoopGroup;
+    }
+
+    /**
+     * @return the socket channel class the client connects with: {@link NioSocketChannel} unless a shared
+     * group of another transport was given with its channel class.
+     */
+    public Class<? extends SocketChannel> channelClass()
+    {
+        return channelClass;
     }
 
     /**
@@ -369,6 +382,7 @@ public final class ClientOptions
     {
         private URI uri;
         private EventLoopGroup eventLoopGroup;
+        private Class<? extends SocketChannel> channelClass = NioSocketChannel.class;
         private Executor callbackExecutor;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
@@ -429,6 +443,23 @@ public final class ClientOptions
         public Builder eventLoopGroup(final EventLoopGroup group)
         {
             this.eventLoopGroup = group;
+            this.channelClass = NioSocketChannel.class;
+            return this;
+        }
+
+        /**
+         * A shared group of another transport than NIO (Netty's epoll, io_uring, kqueue) with its channel
+         * class, e.g. a load test on Linux: {@code eventLoopGroup(new MultiThreadIoEventLoopGroup(n,
+         * EpollIoHandler.newFactory()), EpollSocketChannel.class)}. The SDK itself depends on NIO only.
+         *
+         * @param group        a group shared by many clients; clients never shut it down.
+         * @param channelClass the socket channel class of the group's transport.
+         * @return this.
+         */
+        public Builder eventLoopGroup(final EventLoopGroup group, final Class<? extends SocketChannel> channelClass)
+        {
+            this.eventLoopGroup = Objects.requireNonNull(group, "group");
+            this.channelClass = Objects.requireNonNull(channelClass, "channelClass");
             return this;
         }
 

@@ -238,6 +238,30 @@ class ClientConnectionTest
         assertEquals(0, stats.acksCoalesced());
     }
 
+    /** Stands for another transport's channel class. */
+    static final class OtherSocketChannel extends io.netty.channel.socket.nio.NioSocketChannel
+    {
+    }
+
+    @Test
+    void shouldConnectWithNioUnlessGivenAGroupWithItsChannelClass()
+    {
+        final io.netty.channel.DefaultEventLoopGroup group = new io.netty.channel.DefaultEventLoopGroup(1);
+        try
+        {
+            final ClientOptions.Builder b = ClientOptions.builder().uri("ws://127.0.0.1:1/x");
+            assertEquals(io.netty.channel.socket.nio.NioSocketChannel.class, b.build().channelClass());
+            assertThrows(NullPointerException.class, () -> b.eventLoopGroup(group, null));
+            assertEquals(OtherSocketChannel.class, b.eventLoopGroup(group, OtherSocketChannel.class).build().channelClass());
+            assertEquals(io.netty.channel.socket.nio.NioSocketChannel.class,
+                b.eventLoopGroup(null).build().channelClass(), "a group of its own is NIO again");
+        }
+        finally
+        {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     @Test
     void shouldRefuseNegativeAckInterval()
     {

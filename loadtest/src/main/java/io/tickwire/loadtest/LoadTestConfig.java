@@ -40,10 +40,10 @@ public final class LoadTestConfig
     public static final long DEFAULT_SEED = 42;
     /**
      * Baselines a lean bot keeps ({@code --lean}): its acks go out at least every ack interval (100 ms), so the
-     * server's baseline is a few ticks old; 16 covers half a second at 30 Hz. A baseline it no longer holds is
+     * server's baseline is a few ticks old; 32 covers a second at 30 Hz, the ack lag past which the server thins a client's snapshots. A baseline it no longer holds is
      * a counted error (code 0) and a full-snapshot request, so a swarm that needs more shows it.
      */
-    public static final int LEAN_RETAINED_STATES = 16;
+    public static final int LEAN_RETAINED_STATES = 32;
     /** Most inputs per second per bot (the server's ring and the game would drown long before). */
     public static final double MAX_INPUT_RATE_HZ = 1000;
 
@@ -193,8 +193,9 @@ public final class LoadTestConfig
 
     /**
      * @return true for lean bots: real SDK clients that decode, apply and ack every snapshot and send their
-     * inputs and pings, but keep only {@link #LEAN_RETAINED_STATES} baselines instead of the SDK's 64 (and
-     * never ask for interpolation or prediction, which no bot does), so one machine holds a bigger swarm.
+     * inputs and pings, but run on the epoll transport (Linux; NIO elsewhere) and keep only
+     * {@link #LEAN_RETAINED_STATES} baselines instead of the SDK's 64 (and never ask for interpolation or
+     * prediction, which no bot does), so one machine holds a bigger swarm.
      */
     public boolean lean()
     {
