@@ -38,12 +38,6 @@ public final class LoadTestConfig
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5000;
     /** Seed of the bots' steering. */
     public static final long DEFAULT_SEED = 42;
-    /**
-     * Baselines a lean bot keeps ({@code --lean}): its acks go out at least every ack interval (100 ms), so the
-     * server's baseline is a few ticks old; 32 covers a second at 30 Hz, the ack lag past which the server thins a client's snapshots. A baseline it no longer holds is
-     * a counted error (code 0) and a full-snapshot request, so a swarm that needs more shows it.
-     */
-    public static final int LEAN_RETAINED_STATES = 32;
     /** Most inputs per second per bot (the server's ring and the game would drown long before). */
     public static final double MAX_INPUT_RATE_HZ = 1000;
 
@@ -63,6 +57,7 @@ public final class LoadTestConfig
     private final int threads;
     private final boolean lean;
     private final Integer ackIntervalMs;
+    private final Integer retainedStates;
     private final int connectTimeoutMs;
     private final long seed;
     private final boolean progress;
@@ -88,6 +83,7 @@ public final class LoadTestConfig
         this.threads = b.threads;
         this.lean = b.lean;
         this.ackIntervalMs = b.ackIntervalMs;
+        this.retainedStates = b.retainedStates;
         this.connectTimeoutMs = b.connectTimeoutMs;
         this.seed = b.seed;
         this.progress = b.progress;
@@ -192,14 +188,19 @@ public final class LoadTestConfig
     }
 
     /**
-     * @return true for lean bots: real SDK clients that decode, apply and ack every snapshot and send their
-     * inputs and pings, but run on the epoll transport (Linux; NIO elsewhere) and keep only
-     * {@link #LEAN_RETAINED_STATES} baselines instead of the SDK's 64 (and never ask for interpolation or
-     * prediction, which no bot does), so one machine holds a bigger swarm.
+     * @return true for lean bots: the same SDK clients (decode, apply and ack every snapshot, inputs, pings;
+     * no interpolation or prediction, which no bot asks for) on the epoll transport where it is available
+     * (Linux; NIO elsewhere), so one machine holds a bigger swarm.
      */
     public boolean lean()
     {
         return lean;
+    }
+
+    /** @return the bots' {@code ClientOptions.retainedStates}, null for the SDK's default (64). */
+    public Integer retainedStates()
+    {
+        return retainedStates;
     }
 
     /** @return the bots' {@code ClientOptions.ackIntervalMs}, null for the SDK's default. */
@@ -252,7 +253,8 @@ public final class LoadTestConfig
             ", " + (roomIds.isEmpty() ? "roomType=" + roomType : "roomIds=" + roomIds) + ", playersPerRoom=" +
             playersPerRoom + ", rampUp=" + rampUpPerSecond + "/s, inputRate=" + inputRateHz + "/s, behaviour=" +
             behaviour.name() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads +
-            (lean ? ", lean" : "") + (ackIntervalMs == null ? "" : ", ackIntervalMs=" + ackIntervalMs);
+            (lean ? ", lean" : "") + (ackIntervalMs == null ? "" : ", ackIntervalMs=" + ackIntervalMs) +
+            (retainedStates == null ? "" : ", retainedStates=" + retainedStates);
     }
 
     /**
@@ -276,6 +278,7 @@ public final class LoadTestConfig
         private int threads = Runtime.getRuntime().availableProcessors();
         private boolean lean;
         private Integer ackIntervalMs;
+        private Integer retainedStates;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private long seed = DEFAULT_SEED;
         private boolean progress = true;
@@ -399,6 +402,13 @@ public final class LoadTestConfig
             return this;
         }
 
+        /** @param states baselines each bot keeps, null for the SDK's default. @return this. */
+        public Builder retainedStates(final Integer states)
+        {
+            this.retainedStates = states;
+            return this;
+        }
+
         /** @param ms connect timeout per bot. @return this. */
         public Builder connectTimeoutMs(final int ms)
         {
@@ -473,6 +483,8 @@ public final class LoadTestConfig
             require(pingInterval.toMillis() >= 10, "--ping-interval must be at least 10ms: pingInterval=" +
                 pingInterval);
             require(threads > 0, "--threads must be positive: threads=" + threads);
+            require(retainedStates == null || retainedStates >= 2, "--retained-states must be >= 2: retainedStates=" +
+                retainedStates);
             require(ackIntervalMs == null || ackIntervalMs >= 0, "--ack-interval-ms must be >= 0: ackIntervalMs=" +
                 ackIntervalMs);
             require(connectTimeoutMs > 0, "--connect-timeout-ms must be positive: connectTimeoutMs=" +

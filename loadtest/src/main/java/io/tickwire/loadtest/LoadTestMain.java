@@ -124,9 +124,14 @@ public final class LoadTestMain implements Callable<Integer>
         description = "Threads of the shared event loop group (default: one per core).")
     Integer threads;
 
-    @Option(names = "--lean", description = "Lean bots: real clients that decode, apply and ack every snapshot, " +
-        "but keep " + LoadTestConfig.LEAN_RETAINED_STATES + " baselines instead of 64, for swarms of thousands.")
+    @Option(names = "--lean", description = "Lean bots: the same SDK clients on the epoll transport (Linux), for " +
+        "swarms of thousands on one machine.")
     boolean lean;
+
+    @Option(names = "--retained-states", paramLabel = "<n>",
+        description = "Baselines each bot keeps (default: the SDK's, 64); fewer save memory, and a baseline a " +
+        "bot no longer holds is a counted error and a full-snapshot request.")
+    Integer retainedStates;
 
     @Option(names = "--ack-interval-ms", paramLabel = "<ms>",
         description = "The bots' SDK ack interval: an Ack frame of its own only when no input carried an ack for " +
@@ -206,6 +211,7 @@ public final class LoadTestMain implements Callable<Integer>
             .connectTimeoutMs(connectTimeoutMs)
             .lean(lean)
             .ackIntervalMs(ackIntervalMs)
+            .retainedStates(retainedStates)
             .seed(seed)
             .progress(!quiet)
             .maxErrors(maxErrors)

@@ -134,9 +134,9 @@ final class Swarm
                     .pingIntervalMs(0)
                     // A lost bot is an error to count, not something to hide behind a resume.
                     .reconnect(ReconnectPolicy.disabled());
-                if (config.lean())
+                if (config.retainedStates() != null)
                 {
-                    b.retainedStates(LoadTestConfig.LEAN_RETAINED_STATES);
+                    b.retainedStates(config.retainedStates());
                 }
                 if (config.ackIntervalMs() != null)
                 {
