@@ -8,10 +8,10 @@ import { Interpolator } from './interpolator.js';
 import { Link, type LinkHandler, type WebSocketFactory } from './link.js';
 import { Predictor, type StepFunction } from './predictor.js';
 import { Reconnector, reconnectsOn, retriesAttemptOn } from './reconnector.js';
-import { EntitySchema } from './schema.js';
+import { RoomSchema, type EntitySchema } from './schema.js';
 import { ServerClock } from './serverClock.js';
 import { ApplyResult, SnapshotTracker } from './snapshotTracker.js';
-import { WireCodec, type Snapshot, type Welcome } from './wireCodec.js';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, WireCodec, type Snapshot, type Welcome } from './wireCodec.js';
 
 /** Which room to join, and how (Java's `JoinRequest`). */
 export interface JoinRequest {
@@ -69,7 +69,12 @@ export interface Joined {
   playerId: string;
   tickRateHz: number;
   serverTickAtJoin: number;
+  /** Type 0's schema (`Welcome.schema`; the only one of a version 1 room). */
   schema: EntitySchema;
+  /** Every entity type of the room (`Welcome.entity_types`, or one type from `Welcome.schema`). */
+  room: RoomSchema;
+  /** The protocol version the connection speaks (`Welcome.protocol_version`: 1 or 2). */
+  protocolVersion: number;
 }
 
 /**
@@ -301,9 +306,16 @@ export class ClientConnection<S> implements LinkHandler {
       this.onResumed(link, welcome);
       return;
     }
-    let schema: EntitySchema;
+    const version = welcome.protocolVersion ?? 0;
+    if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+      this.failJoin(CloseCodes.PROTOCOL_ERROR, `Welcome speaks an unsupported protocol version: version=${version}, ` +
+        `supported=${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}`);
+      link.fail(CloseCodes.PROTOCOL_ERROR, 'unsupported protocol version');
+      return;
+    }
+    let room: RoomSchema;
     try {
-      schema = EntitySchema.fromProto(welcome.schema ?? {});
+      room = RoomSchema.fromWelcome(welcome);
     } catch (e) {
       this.failJoin(CloseCodes.PROTOCOL_ERROR, `Welcome carries an invalid schema: ${String(e)}`);
       link.fail(CloseCodes.PROTOCOL_ERROR, 'invalid schema');
@@ -319,12 +331,14 @@ export class ClientConnection<S> implements LinkHandler {
       playerId: welcome.playerId ?? '',
       tickRateHz,
       serverTickAtJoin: welcome.serverTick ?? 0,
-      schema,
+      schema: room.types[0].schema,
+      room,
+      protocolVersion: version,
     };
     this.resumeToken = welcome.resumeToken ?? '';
-    this.tracker = new SnapshotTracker(schema, this.options.retainedStates);
-    this.mirror = new EntityMirror(schema);
-    this.dispatcher.bind(this.mirror, schema, this.options.pollQueueSnapshots, this.stats);
+    this.tracker = new SnapshotTracker(room, this.options.retainedStates);
+    this.mirror = new EntityMirror(room);
+    this.dispatcher.bind(this.mirror, room, this.options.pollQueueSnapshots, this.stats);
     this.clock = new ServerClock(1000 / tickRateHz);
     this.journal.onProcessed(welcome.lastInputSeq ?? 0);
     this.startPing();
@@ -428,7 +442,7 @@ export class ClientConnection<S> implements LinkHandler {
     if (this.closing || this.closedFired) {
       return 0;
     }
-    const seq = this.journal.reserve(payload.slice(), this.isOpen && !this.journal.catchingUp);
+    const seq = this.journal.reserve(payload.slice(), this.isOpen && !this.journal.catchingUp, this.viewTick);
     if (seq === 0) {
       this.stats.inputsRefused++;
       return 0;
@@ -457,10 +471,18 @@ export class ClientConnection<S> implements LinkHandler {
     const resentBefore = this.journal.resent;
     for (let next = this.journal.next(this.options.reconnect.resendWindowInputs); next !== null;
       next = this.journal.next(this.options.reconnect.resendWindowInputs)) {
-      this.send(WireCodec.input(next.seq, next.payload, this.lastAckedTick));
+      this.send(WireCodec.input(next.seq, next.payload, this.lastAckedTick, next.viewTick));
       this.stats.inputsSent++;
     }
     this.stats.inputsResent += this.journal.resent - resentBefore;
+  }
+
+  /**
+   * `Input.view_tick` for an input sampled now: the server tick the interpolator showed at its latest
+   * sample, rounded down; 0 when unknown (no interpolator, or nothing sampled yet).
+   */
+  get viewTick(): number {
+    return this.interpolator === null ? 0 : this.interpolator.viewTick;
   }
 
   ack(tick: number): void {
@@ -517,7 +539,7 @@ export class ClientConnection<S> implements LinkHandler {
       throw new RangeError(`no player entity to predict: sessionId=${joined.sessionId}`);
     }
     if (this.predictor === null) {
-      this.predictor = new Predictor(joined.schema, joined.playerEntityId, step, this, joined.tickRateHz,
+      this.predictor = new Predictor(joined.room, joined.playerEntityId, step, this, joined.tickRateHz,
         this.options.mispredictionToleranceSlots);
       const newest = this.tracker?.newest ?? null;
       if (newest !== null) {
@@ -530,7 +552,7 @@ export class ClientConnection<S> implements LinkHandler {
   newInterpolator(): Interpolator {
     if (this.interpolator === null) {
       const joined = this.joined;
-      this.interpolator = new Interpolator(joined.schema, {
+      this.interpolator = new Interpolator(joined.room, {
         tickRateHz: joined.tickRateHz,
         interpolationDelayTicks: this.options.interpolationDelayTicks,
         maxInterpolationDelayMs: this.options.maxInterpolationDelayMs,

@@ -1,5 +1,5 @@
 import type { tickwire } from './proto/tickwire.js';
-import type { EntitySchema } from './schema.js';
+import { RoomSchema, SchemaField, type EntitySchema } from './schema.js';
 import type { WorldState } from './worldState.js';
 
 /** A uint64 as the protobuf runtime hands it over: a `Long` ({low, high}), a number or a bigint. */
@@ -66,22 +66,34 @@ function hex64(high: number, low: number): string {
 const EMPTY: never[] = [];
 
 /**
- * Applies a `Snapshot` to the baseline it names, producing the state at its tick: the same merge
- * walk and the same checks, in the same order, with the same messages as Java's `DeltaDecoder`
- * (protocol/README.md, "Applying a snapshot"). `changed_masks` are uint64: bits 32..63 are read
+ * Applies a `Snapshot` to the baseline it names, producing the state at its tick: the merge walk and
+ * the checks of protocol/README.md, "Applying a snapshot", with the messages of Java's `DeltaDecoder`
+ * for everything version 1 has. `changed_masks` and `owner_masks` are uint64: bits 32..63 are read
  * from the high word, never through a JavaScript number's 53-bit mantissa.
  * <p>
- * Stateless apart from the schema; allocates nothing once `out` has reached the world's size.
+ * Version 2 (docs/design/schema-v2.md): each created entity has a type (`created_types`, absent when
+ * all are type 0) and carries its own type's slots; masks index the entity's own type's slots; STRING
+ * slots take their text from `created_strings` / `changed_strings`, never from a numeric column; after
+ * the shared sections the owner section sets the OWNER slots of this client's entities (differences
+ * from what the shared sections left, angles wrapping, strings as text). OWNER slots carry 0 ("") in
+ * the shared sections: a created OWNER slot that is not, or a changed mask bit on one, is rejected.
+ * <p>
+ * Stateless apart from the room schema and a scratch array; allocates nothing once `out` and the
+ * scratch have reached the world's size (texts are the parsed message's own strings).
  */
 export class DeltaDecoder {
-  private readonly slotCount: number;
-  private readonly wrapMasks: Int32Array;
-  private readonly slotMax: Int32Array;
+  readonly room: RoomSchema;
+  private readonly single: boolean;
+  private changedTypes = new Int32Array(16);
 
-  constructor(readonly schema: EntitySchema) {
-    this.slotCount = schema.slotCount;
-    this.wrapMasks = schema.slotWrapMasks;
-    this.slotMax = schema.slotMaxes;
+  constructor(schema: EntitySchema | RoomSchema) {
+    this.room = RoomSchema.from(schema);
+    this.single = this.room.typeCount === 1;
+  }
+
+  /** Type 0's schema (the only one of a version 1 room). */
+  get schema(): EntitySchema {
+    return this.room.types[0].schema;
   }
 
   /**
@@ -94,6 +106,11 @@ export class DeltaDecoder {
   apply(baseline: WorldState | null, snapshot: tickwire.v1.ISnapshot, out: WorldState): void {
     if (baseline === out) {
       throw new TypeError('out must not be the baseline');
+    }
+    const room = this.room;
+    if (out.slotCount !== room.slotStride || out.stringStride !== room.stringStride ||
+      (baseline !== null && (baseline.slotCount !== room.slotStride || baseline.stringStride !== room.stringStride))) {
+      throw new TypeError('states of another room schema');
     }
     const tick = snapshot.tick ?? 0;
     const baselineTick = snapshot.baselineTick ?? 0;
@@ -109,38 +126,97 @@ export class DeltaDecoder {
       throw new DeltaError(`snapshot tick not after baseline: tick=${tick}, baselineTick=${baselineTick}`);
     }
 
-    const slots = this.slotCount;
+    const types = room.types;
+    const typeCount = types.length;
     const removedIds = snapshot.removedIds ?? EMPTY;
     const createdIds = snapshot.createdIds ?? EMPTY;
+    const createdTypes = snapshot.createdTypes ?? EMPTY;
     const createdValues = snapshot.createdValues ?? EMPTY;
+    const createdStrings: ArrayLike<string> = snapshot.createdStrings ?? EMPTY;
     const changedIds = snapshot.changedIds ?? EMPTY;
     const changedMasks: ArrayLike<Uint64> = snapshot.changedMasks ?? EMPTY;
     const changedValues = snapshot.changedValues ?? EMPTY;
+    const changedStrings: ArrayLike<string> = snapshot.changedStrings ?? EMPTY;
     const removedCount = removedIds.length;
     const createdCount = createdIds.length;
     const changedCount = changedIds.length;
-    if (createdValues.length !== createdCount * slots) {
-      throw new DeltaError(`created_values length mismatch: created=${createdCount}, slots=${slots}, ` +
+    const typed = createdTypes.length !== 0;
+
+    if (typed && createdTypes.length !== createdCount) {
+      throw new DeltaError(`created_types length mismatch: created=${createdCount}, types=${createdTypes.length}`);
+    }
+    let expectedCreatedValues = 0;
+    let expectedCreatedStrings = 0;
+    if (typed) {
+      for (let c = 0; c < createdCount; c++) {
+        const t = createdTypes[c] >>> 0;
+        if (t >= typeCount) {
+          throw new DeltaError(`created type unknown: index=${c}, type=${t}, types=${typeCount}`);
+        }
+        expectedCreatedValues += types[t].schema.numericSlotCount;
+        expectedCreatedStrings += types[t].schema.stringCount;
+      }
+    } else {
+      expectedCreatedValues = createdCount * types[0].schema.numericSlotCount;
+      expectedCreatedStrings = createdCount * types[0].schema.stringCount;
+    }
+    if (createdValues.length !== expectedCreatedValues) {
+      throw new DeltaError(`created_values length mismatch: created=${createdCount}, ` +
+        (this.single ? `slots=${types[0].schema.numericSlotCount}, ` : `expected=${expectedCreatedValues}, `) +
         `values=${createdValues.length}`);
+    }
+    if (createdStrings.length !== expectedCreatedStrings) {
+      throw new DeltaError(`created_strings length mismatch: created=${createdCount}, expected=${expectedCreatedStrings}, ` +
+        `strings=${createdStrings.length}`);
     }
     if (changedMasks.length !== changedCount) {
       throw new DeltaError(`changed_masks length mismatch: changed=${changedCount}, masks=${changedMasks.length}`);
     }
-    // Valid bits: slots 0..31 in the low word, 32..63 in the high word.
-    const validLow = slots >= 32 ? 0xffffffff : (2 ** slots - 1);
-    const validHigh = slots >= 64 ? 0xffffffff : slots > 32 ? 2 ** (slots - 32) - 1 : 0;
+    // The type of every changed entity: always 0 in a one-type room, else its baseline entity's.
+    if (!this.single) {
+      if (this.changedTypes.length < changedCount) {
+        this.changedTypes = new Int32Array(Math.max(changedCount, this.changedTypes.length * 2));
+      }
+      let id = 0;
+      let at = 0;
+      for (let c = 0; c < changedCount; c++) {
+        id = readId(changedIds[c], id, 'changed_ids', c);
+        at = baseline === null ? -1 : indexFrom(baseline, id, at);
+        if (at < 0) {
+          throw new DeltaError(`changed id not in baseline: id=${id}`);
+        }
+        this.changedTypes[c] = baseline!.types[at];
+      }
+    }
     let expectedValues = 0;
+    let expectedStrings = 0;
     for (let c = 0; c < changedCount; c++) {
+      const schema = types[this.single ? 0 : this.changedTypes[c]].schema;
       const m = changedMasks[c];
       const low = uint64Low(m);
       const high = uint64High(m);
-      if ((low | high) === 0 || (low & ~validLow) !== 0 || (high & ~validHigh) !== 0) {
-        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${slots}`);
+      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
       }
-      expectedValues += bitCount32(low) + bitCount32(high);
+      if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
+        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
+          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+      }
+      const stringLow = low & schema.stringMaskLow;
+      const stringHigh = high & schema.stringMaskHigh;
+      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
+      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
     }
     if (changedValues.length !== expectedValues) {
       throw new DeltaError(`changed_values length mismatch: expected=${expectedValues}, values=${changedValues.length}`);
+    }
+    if (changedStrings.length !== expectedStrings) {
+      throw new DeltaError(`changed_strings length mismatch: expected=${expectedStrings}, strings=${changedStrings.length}`);
+    }
+    const ownerIds = snapshot.ownerIds ?? EMPTY;
+    const ownerMasks: ArrayLike<Uint64> = snapshot.ownerMasks ?? EMPTY;
+    if (ownerMasks.length !== ownerIds.length) {
+      throw new DeltaError(`owner_masks length mismatch: owners=${ownerIds.length}, masks=${ownerMasks.length}`);
     }
     const expectedCount = snapshot.entityCount ?? 0;
     const baseCount = baseline === null ? 0 : baseline.count;
@@ -151,19 +227,26 @@ export class DeltaDecoder {
 
     out.reset(tick, uint64ToNumber(snapshot.serverTimeMs));
     out.ensureCapacity(baseCount + createdCount);
+    const stride = room.slotStride;
+    const stringStride = room.stringStride;
     const outIds = out.ids;
+    const outTypes = out.types;
     const outValues = out.values;
+    const outStrings = out.strings;
     const baseIds = baseline === null ? null : baseline.ids;
+    const baseTypes = baseline === null ? null : baseline.types;
     const baseValues = baseline === null ? null : baseline.values;
-    const slotMax = this.slotMax;
-    const wrapMasks = this.wrapMasks;
+    const baseStrings = baseline === null ? null : baseline.strings;
 
     let n = 0;
     let b = 0;
     let r = 0;
     let c = 0;
     let ch = 0;
+    let createdValueIndex = 0;
+    let createdStringIndex = 0;
     let valueIndex = 0;
+    let stringIndex = 0;
     let nextRemoved = removedCount > 0 ? readId(removedIds[0], 0, 'removed_ids', 0) : NONE;
     let nextCreated = createdCount > 0 ? readId(createdIds[0], 0, 'created_ids', 0) : NONE;
     let nextChanged = changedCount > 0 ? readId(changedIds[0], 0, 'changed_ids', 0) : NONE;
@@ -171,15 +254,42 @@ export class DeltaDecoder {
     while (b < baseCount || c < createdCount) {
       const baseId = b < baseCount ? (baseIds as Int32Array)[b] : NONE;
       if (nextCreated < baseId) {
-        const createdOffset = c * slots;
-        const outOffset = n * slots;
+        const t = typed ? createdTypes[c] >>> 0 : 0;
+        const schema = types[t].schema;
+        const slotMax = schema.slotMaxes;
+        const stringOf = schema.stringIndexOfSlot;
+        const owner = schema.ownerSlot;
+        const outOffset = n * stride;
+        const outStringOffset = n * stringStride;
+        outTypes[n] = t;
         outIds[n++] = nextCreated;
+        const slots = schema.slotCount;
         for (let s = 0; s < slots; s++) {
-          const v = createdValues[createdOffset + s];
+          const si = stringOf[s];
+          if (si >= 0) {
+            const text = createdStrings[createdStringIndex++];
+            checkText(schema, s, text, nextCreated);
+            if (owner[s] !== 0 && text !== '') {
+              throw new DeltaError(`created text for an owner-only field: id=${nextCreated}, slot=${s}`);
+            }
+            outStrings[outStringOffset + si] = text;
+            outValues[outOffset + s] = 0;
+            continue;
+          }
+          const v = createdValues[createdValueIndex++];
           if (v > slotMax[s]) {
             throw new DeltaError(`created value out of range: id=${nextCreated}, slot=${s}, value=${v}, max=${slotMax[s]}`);
           }
+          if (owner[s] !== 0 && v !== 0) {
+            throw new DeltaError(`created value for an owner-only field: id=${nextCreated}, slot=${s}, value=${v}`);
+          }
           outValues[outOffset + s] = v;
+        }
+        for (let s = slots; s < stride; s++) {
+          outValues[outOffset + s] = 0;
+        }
+        for (let k = schema.stringCount; k < stringStride; k++) {
+          outStrings[outStringOffset + k] = '';
         }
         c++;
         nextCreated = c < createdCount ? readId(createdIds[c], nextCreated, 'created_ids', c) : NONE;
@@ -204,13 +314,24 @@ export class DeltaDecoder {
         continue;
       }
 
-      const outOffset = n * slots;
-      const baseOffset = b * slots;
+      const outOffset = n * stride;
+      const baseOffset = b * stride;
+      const outStringOffset = n * stringStride;
+      const baseStringOffset = b * stringStride;
+      const t = (baseTypes as Int32Array)[b];
+      outTypes[n] = t;
       outIds[n++] = baseId;
-      for (let s = 0; s < slots; s++) {
+      for (let s = 0; s < stride; s++) {
         outValues[outOffset + s] = (baseValues as Int32Array)[baseOffset + s];
       }
+      for (let k = 0; k < stringStride; k++) {
+        outStrings[outStringOffset + k] = (baseStrings as string[])[baseStringOffset + k];
+      }
       if (nextChanged === baseId) {
+        const schema = types[t].schema;
+        const slotMax = schema.slotMaxes;
+        const wrapMasks = schema.slotWrapMasks;
+        const stringOf = schema.stringIndexOfSlot;
         const m = changedMasks[ch];
         for (let word = 0; word < 2; word++) {
           let bits = word === 0 ? uint64Low(m) : uint64High(m);
@@ -218,6 +339,13 @@ export class DeltaDecoder {
           while (bits !== 0) {
             const s = slotBase + 31 - Math.clz32(bits & -bits);
             bits = (bits & (bits - 1)) >>> 0;
+            const si = stringOf[s];
+            if (si >= 0) {
+              const text = changedStrings[stringIndex++];
+              checkText(schema, s, text, baseId);
+              outStrings[outStringOffset + si] = text;
+              continue;
+            }
             const delta = changedValues[valueIndex++];
             const wrap = wrapMasks[s];
             const old = outValues[outOffset + s];
@@ -240,6 +368,133 @@ export class DeltaDecoder {
     }
     if (ch !== changedCount) {
       throw new DeltaError(`changed id not in baseline: id=${nextChanged}`);
+    }
+    if (ownerIds.length !== 0) {
+      this.applyOwnerSection(snapshot, out);
+    }
+  }
+
+  /**
+   * The owner section, on the state the shared sections produced: checked whole first (ids in the
+   * state, masks on OWNER slots of the entity's type, column lengths), then applied.
+   */
+  private applyOwnerSection(snapshot: tickwire.v1.ISnapshot, out: WorldState): void {
+    const types = this.room.types;
+    const ownerIds = snapshot.ownerIds ?? EMPTY;
+    const ownerMasks: ArrayLike<Uint64> = snapshot.ownerMasks ?? EMPTY;
+    const ownerValues = snapshot.ownerValues ?? EMPTY;
+    const ownerStrings: ArrayLike<string> = snapshot.ownerStrings ?? EMPTY;
+    const count = ownerIds.length;
+    if (this.changedTypes.length < count) {
+      this.changedTypes = new Int32Array(Math.max(count, this.changedTypes.length * 2));
+    }
+    // Pass 1: resolve each owner id to its index in `out` (kept in the scratch), check masks, count.
+    const indexes = this.changedTypes;
+    let id = 0;
+    let at = 0;
+    let expectedValues = 0;
+    let expectedStrings = 0;
+    for (let k = 0; k < count; k++) {
+      id = readId(ownerIds[k], id, 'owner_ids', k);
+      at = indexFrom(out, id, at);
+      if (at < 0) {
+        throw new DeltaError(`owner id not in view: id=${id}`);
+      }
+      indexes[k] = at;
+      const schema = types[out.types[at]].schema;
+      const m = ownerMasks[k];
+      const low = uint64Low(m);
+      const high = uint64High(m);
+      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+        throw new DeltaError(`owner mask invalid: index=${k}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
+      }
+      if ((low & ~schema.ownerMaskLow) !== 0 || (high & ~schema.ownerMaskHigh) !== 0) {
+        throw new DeltaError(`owner mask names a field that is not owner-only: id=${id}, mask=0x${hex64(high, low)}, ` +
+          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+      }
+      const stringLow = low & schema.stringMaskLow;
+      const stringHigh = high & schema.stringMaskHigh;
+      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
+      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
+    }
+    if (ownerValues.length !== expectedValues) {
+      throw new DeltaError(`owner_values length mismatch: expected=${expectedValues}, values=${ownerValues.length}`);
+    }
+    if (ownerStrings.length !== expectedStrings) {
+      throw new DeltaError(`owner_strings length mismatch: expected=${expectedStrings}, strings=${ownerStrings.length}`);
+    }
+    // Pass 2: apply, differences from the value the shared sections left.
+    const stride = out.slotCount;
+    const stringStride = out.stringStride;
+    const values = out.values;
+    const strings = out.strings;
+    let valueIndex = 0;
+    let stringIndex = 0;
+    for (let k = 0; k < count; k++) {
+      const i = indexes[k];
+      const entityId = out.ids[i];
+      const schema = types[out.types[i]].schema;
+      const slotMax = schema.slotMaxes;
+      const wrapMasks = schema.slotWrapMasks;
+      const stringOf = schema.stringIndexOfSlot;
+      const m = ownerMasks[k];
+      for (let word = 0; word < 2; word++) {
+        let bits = word === 0 ? uint64Low(m) : uint64High(m);
+        const slotBase = word * 32;
+        while (bits !== 0) {
+          const s = slotBase + 31 - Math.clz32(bits & -bits);
+          bits = (bits & (bits - 1)) >>> 0;
+          const si = stringOf[s];
+          if (si >= 0) {
+            const text = ownerStrings[stringIndex++];
+            checkText(schema, s, text, entityId);
+            strings[i * stringStride + si] = text;
+            continue;
+          }
+          const delta = ownerValues[valueIndex++];
+          const wrap = wrapMasks[s];
+          const old = values[i * stride + s];
+          const v = wrap !== 0 ? ((old + delta) & wrap) : old + delta;
+          if (v < 0 || v > slotMax[s]) {
+            throw new DeltaError(`owner value out of range: id=${entityId}, slot=${s}, value=${v}, max=${slotMax[s]}`);
+          }
+          values[i * stride + s] = v;
+        }
+      }
+    }
+  }
+}
+
+/** Index of `id` in `state` searching from `from` on (ids ascend), or -1. */
+function indexFrom(state: WorldState, id: number, from: number): number {
+  const ids = state.ids;
+  let lo = Math.max(0, from);
+  let hi = state.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid];
+    if (v < id) {
+      lo = mid + 1;
+    } else if (v > id) {
+      hi = mid - 1;
+    } else {
+      return mid;
+    }
+  }
+  return -1;
+}
+
+/** A STRING slot's text fits the field's `max_length` (UTF-8 bytes). */
+function checkText(schema: EntitySchema, slot: number, text: string, id: number): void {
+  if (typeof text !== 'string') {
+    throw new DeltaError(`string missing: id=${id}, slot=${slot}`);
+  }
+  const field = schema.slotField[slot];
+  if (text.length * 3 > field.maxLength) {
+    const bytes = SchemaField.utf8Length(text);
+    if (bytes > field.maxLength) {
+      throw new DeltaError(`string too long: id=${id}, field=${field.name}, slot=${slot}, bytes=${bytes}, ` +
+        `max=${field.maxLength}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { EntityMirror } from './entityMirror.js';
 import { PollQueue, type PollCounters } from './pollQueue.js';
-import type { EntitySchema } from './schema.js';
+import type { EntitySchema, RoomSchema } from './schema.js';
 import type { WorldState } from './worldState.js';
 
 /**
@@ -35,11 +35,17 @@ export interface SnapshotInfo {
 export interface SessionListener<S = unknown> {
   /** A snapshot was applied; the mirror holds its state. */
   onSnapshot?(session: S, info: SnapshotInfo): void;
-  /** An entity appeared (in the mirror since this snapshot). */
+  /**
+   * An entity appeared (in the mirror since this snapshot): created, or (in a room with an interest
+   * policy) entered this client's view. `session.mirror.typeOf(entityId)` names its type.
+   */
   onEntityAdded?(session: S, entityId: number): void;
-  /** An entity's slots changed since the previous applied snapshot. */
+  /** An entity's slots (numbers or texts) changed since the previous applied snapshot. */
   onEntityChanged?(session: S, entityId: number): void;
-  /** An entity is gone since the previous applied snapshot. */
+  /**
+   * An entity is gone since the previous applied snapshot: destroyed, or left this client's view (the
+   * protocol does not tell the two apart, by design; an entity that comes back is added again).
+   */
   onEntityRemoved?(session: S, entityId: number): void;
   onPong?(session: S, rttMs: number, serverTick: number): void;
   /**
@@ -79,7 +85,7 @@ export class EventDispatcher<S> {
    * Bind a joined session's mirror, once, before its first snapshot. In poll mode the mirror then
    * follows the polled snapshots, and events queue from here on.
    */
-  bind(mirror: EntityMirror, schema: EntitySchema, maxPolledSnapshots: number, counters: PollCounters): void {
+  bind(mirror: EntityMirror, schema: EntitySchema | RoomSchema, maxPolledSnapshots: number, counters: PollCounters): void {
     this.mirror = mirror;
     if (this.deliveryMode === 'poll') {
       this.pollQueue = new PollQueue(schema, maxPolledSnapshots, counters);
@@ -194,6 +200,7 @@ export class EventDispatcher<S> {
 
   private diff(previous: WorldState | null, next: WorldState): void {
     const slots = next.slotCount;
+    const strings = next.stringStride;
     const pc = previous === null ? 0 : previous.count;
     let i = 0;
     let j = 0;
@@ -207,14 +214,19 @@ export class EventDispatcher<S> {
         this.each((l, s) => l.onEntityAdded?.(s, nid));
         j++;
       } else {
-        const pv = (previous as WorldState).values;
+        const prev = previous as WorldState;
+        const pv = prev.values;
         const po = i * slots;
         const no = j * slots;
-        for (let k = 0; k < slots; k++) {
-          if (pv[po + k] !== next.values[no + k]) {
-            this.each((l, s) => l.onEntityChanged?.(s, nid));
-            break;
-          }
+        let changed = prev.types[i] !== next.types[j];
+        for (let k = 0; k < slots && !changed; k++) {
+          changed = pv[po + k] !== next.values[no + k];
+        }
+        for (let k = 0; k < strings && !changed; k++) {
+          changed = prev.strings[i * strings + k] !== next.strings[j * strings + k];
+        }
+        if (changed) {
+          this.each((l, s) => l.onEntityChanged?.(s, nid));
         }
         i++;
         j++;

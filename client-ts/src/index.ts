@@ -28,10 +28,12 @@ export type { ReconnectPolicy } from './reconnector.js';
 export { Link, ABNORMAL_CLOSURE, defaultWebSocketFactory } from './link.js';
 export type { WebSocketLike, WebSocketFactory, LinkHandler } from './link.js';
 export { SnapshotTracker, ApplyResult, MIN_RETAINED_STATES } from './snapshotTracker.js';
-export { rint, SchemaField, EntitySchema, EntitySchemaBuilder, MAX_SLOTS } from './schema.js';
-export type { FieldKind } from './schema.js';
+export {
+  rint, SchemaField, EntitySchema, EntitySchemaBuilder, EntityType, RoomSchema, MAX_SLOTS, KIND_NUMBER, VISIBILITY_NUMBER,
+} from './schema.js';
+export type { FieldKind, Visibility } from './schema.js';
 export { WorldState } from './worldState.js';
 export { DeltaDecoder, DeltaError, uint64Low, uint64High, uint64ToNumber } from './deltaDecoder.js';
 export type { Uint64 } from './deltaDecoder.js';
-export { WireCodec, PROTOCOL_VERSION } from './wireCodec.js';
+export { WireCodec, PROTOCOL_VERSION, MIN_PROTOCOL_VERSION } from './wireCodec.js';
 export { CloseCodes, TickwireError, isGameDefined } from './closeCodes.js';

@@ -8,6 +8,8 @@
  */
 export class InputJournal {
   private readonly payloads = new Map<number, Uint8Array>();
+  /** Per kept input: the server tick the client showed when it was sampled (`Input.view_tick`). */
+  private readonly viewTicks = new Map<number, number>();
   private newestSeq = 0;
   private oldestSeq = 1;
   private sentSeq = 0;
@@ -21,18 +23,23 @@ export class InputJournal {
 
   constructor(private readonly capacity: number) {}
 
-  /** Keep an input; its seq, or 0 when refused. */
-  reserve(payload: Uint8Array, connected: boolean): number {
+  /**
+   * Keep an input; its seq, or 0 when refused. `viewTick`: the server tick shown when it was sampled
+   * (0 = unknown), written with it every time it is written (a resend carries the original one).
+   */
+  reserve(payload: Uint8Array, connected: boolean, viewTick = 0): number {
     if (this.newestSeq - this.oldestSeq + 1 >= this.capacity) {
       if (!connected || this.oldestSeq > this.sentSeq) {
         this.refused++;
         return 0;
       }
       this.payloads.delete(this.oldestSeq);
+      this.viewTicks.delete(this.oldestSeq);
       this.oldestSeq++;
     }
     const seq = ++this.newestSeq;
     this.payloads.set(seq, payload);
+    this.viewTicks.set(seq, viewTick);
     return seq;
   }
 
@@ -43,6 +50,7 @@ export class InputJournal {
     }
     while (this.oldestSeq <= this.newestSeq && this.oldestSeq <= processed) {
       this.payloads.delete(this.oldestSeq);
+      this.viewTicks.delete(this.oldestSeq);
       this.oldestSeq++;
     }
     if (this.sentSeq < processed) {
@@ -61,7 +69,7 @@ export class InputJournal {
    * The next input to write, or null. While catching up, at most `window` inputs beyond the last
    * processed one are in flight (more would be dropped by the server's per-player queue).
    */
-  next(window: number): { seq: number; payload: Uint8Array } | null {
+  next(window: number): { seq: number; payload: Uint8Array; viewTick: number } | null {
     while (this.sentSeq < this.newestSeq) {
       const seq = this.sentSeq + 1;
       if (this.catchingUp && seq - this.lastProcessedSeq > window) {
@@ -75,7 +83,7 @@ export class InputJournal {
         } else {
           this.highestWritten = seq;
         }
-        return { seq, payload };
+        return { seq, payload, viewTick: this.viewTicks.get(seq) ?? 0 };
       }
     }
     this.catchingUp = false;

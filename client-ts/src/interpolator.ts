@@ -1,5 +1,5 @@
 import { RenderState } from './renderState.js';
-import type { EntitySchema } from './schema.js';
+import { RoomSchema, type EntitySchema } from './schema.js';
 import { WorldState } from './worldState.js';
 
 const TWO_PI = 2 * Math.PI;
@@ -41,13 +41,29 @@ export class Interpolator {
   private lastNowMs = Number.NaN;
   private added = 0;
   private ignored = 0;
+  private lastViewTick = 0;
+  readonly room: RoomSchema;
 
-  constructor(readonly schema: EntitySchema, private readonly settings: InterpolatorSettings) {
+  constructor(schema: EntitySchema | RoomSchema, private readonly settings: InterpolatorSettings) {
+    this.room = RoomSchema.from(schema);
     this.tickPeriodMs = 1000 / settings.tickRateHz;
   }
 
+  /** Type 0's schema (the only one of a version 1 room). */
+  get schema(): EntitySchema {
+    return this.room.types[0].schema;
+  }
+
   newRenderState(): RenderState {
-    return new RenderState(this.schema);
+    return new RenderState(this.room);
+  }
+
+  /**
+   * The server tick the latest {@link sample} showed, rounded down (0 before the first one): what the
+   * session sends as `Input.view_tick` for lag compensation.
+   */
+  get viewTick(): number {
+    return this.lastViewTick;
   }
 
   /** Take a copy of an applied state that arrived at local time `arrivalMs`. */
@@ -57,7 +73,7 @@ export class Interpolator {
       this.ignored++;
       return;
     }
-    const copy = this.pool.pop() ?? new WorldState(this.schema, state.count);
+    const copy = this.pool.pop() ?? new WorldState(this.room, state.count);
     copy.copyFrom(state);
     this.buffer.push(copy);
     this.added++;
@@ -142,11 +158,14 @@ export class Interpolator {
     out.fromTick = from.tick;
     out.toTick = to.tick;
     out.alpha = alpha;
+    out.viewTick = Math.max(0, Math.floor(from.tick + (to.tick - from.tick) * alpha));
+    this.lastViewTick = out.viewTick;
     return true;
   }
 
   private fill(from: WorldState, to: WorldState, alpha: number, out: RenderState): void {
-    const slots = this.schema.slotCount;
+    const slots = this.room.slotStride;
+    const strings = this.room.stringStride;
     out.begin(to.count);
     const values = out.values;
     let fi = 0;
@@ -155,11 +174,20 @@ export class Interpolator {
       while (fi < from.count && from.ids[fi] < id) {
         fi++;
       }
-      const hasFrom = fi < from.count && from.ids[fi] === id && from !== to;
+      const type = to.types[ti];
+      const hasFrom = fi < from.count && from.ids[fi] === id && from !== to && from.types[fi] === type;
       out.ids[ti] = id;
+      out.types[ti] = type;
+      for (let k = 0; k < strings; k++) {
+        out.strings[ti * strings + k] = to.strings[ti * strings + k];
+      }
       const o = ti * slots;
-      for (const f of this.schema.fields) {
+      for (const f of this.room.types[type].schema.fields) {
         const s = f.firstSlot;
+        if (f.kind === 'STRING') {
+          values[o + s] = 0;
+          continue;
+        }
         const bq = to.values[ti * slots + s];
         if (f.kind === 'QUATERNION') {
           f.dequantizeQuaternion(to.values, ti * slots + s, QB);

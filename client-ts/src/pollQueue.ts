@@ -1,5 +1,5 @@
 import type { SnapshotInfo } from './eventDispatcher.js';
-import type { EntitySchema } from './schema.js';
+import type { EntitySchema, RoomSchema } from './schema.js';
 import { WorldState } from './worldState.js';
 
 /** Pongs and errors kept for one poll before further ones are dropped (Java's `PollQueue.MAX_OTHER_EVENTS`). */
@@ -38,7 +38,7 @@ export class PollQueue<L> {
   view: WorldState | null = null;
 
   constructor(
-    private readonly schema: EntitySchema,
+    private readonly schema: EntitySchema | RoomSchema,
     private readonly maxSnapshots: number,
     private readonly counters: PollCounters,
   ) {}

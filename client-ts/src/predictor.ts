@@ -1,5 +1,5 @@
 import { EntityState } from './entityState.js';
-import type { EntitySchema } from './schema.js';
+import { RoomSchema, type EntitySchema } from './schema.js';
 import type { WorldState } from './worldState.js';
 
 /**
@@ -35,8 +35,10 @@ interface PendingInput {
 export class Predictor {
   static readonly MAX_CATCH_UP_INPUTS = 4;
 
-  readonly state: EntityState;
-  private readonly corrected: EntityState;
+  /** The predicted entity (of the player entity's type; numeric slots only, STRING slots stay 0). */
+  state: EntityState;
+  private corrected: EntityState;
+  readonly room: RoomSchema;
   private readonly pending: PendingInput[] = [];
   private readonly tickPeriodMs: number;
   private serverSlots: Int32Array | null = null;
@@ -52,15 +54,16 @@ export class Predictor {
   inputsSkipped = 0;
 
   constructor(
-    readonly schema: EntitySchema,
+    schema: EntitySchema | RoomSchema,
     readonly entityId: number,
     private readonly step: StepFunction,
     private readonly sender: InputSender,
     tickRateHz: number,
     private readonly toleranceSlots: number,
   ) {
-    this.state = new EntityState(schema);
-    this.corrected = new EntityState(schema);
+    this.room = RoomSchema.from(schema);
+    this.state = new EntityState(this.room.types[0].schema);
+    this.corrected = new EntityState(this.room.types[0].schema);
     this.tickPeriodMs = 1000 / tickRateHz;
   }
 
@@ -74,10 +77,18 @@ export class Predictor {
     if (i < 0) {
       return;
     }
-    if (this.serverSlots === null) {
-      this.serverSlots = new Int32Array(this.schema.slotCount);
+    const schema = this.room.types[newest.types[i]].schema;
+    if (schema !== this.state.schema) {
+      // The player's entity is not of type 0: predict on its own type's fields from now on.
+      this.state = new EntityState(schema);
+      this.corrected = new EntityState(schema);
+      this.serverSlots = null;
+      this.has = false;
     }
-    this.serverSlots.set(newest.values.subarray(i * newest.slotCount, (i + 1) * newest.slotCount));
+    if (this.serverSlots === null) {
+      this.serverSlots = new Int32Array(schema.slotCount);
+    }
+    this.serverSlots.set(newest.values.subarray(i * newest.slotCount, i * newest.slotCount + schema.slotCount));
     this.serverSeq = lastInputSeq;
     this.serverDirty = true;
   }
@@ -160,6 +171,11 @@ export class Predictor {
       this.nextInputAtMs += this.tickPeriodMs;
     }
     return sent;
+  }
+
+  /** The schema of the predicted entity's type. */
+  get schema(): EntitySchema {
+    return this.state.schema;
   }
 
   get hasState(): boolean {

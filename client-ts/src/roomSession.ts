@@ -4,7 +4,7 @@ import type { EntityMirror } from './entityMirror.js';
 import type { SessionListener } from './eventDispatcher.js';
 import type { Interpolator } from './interpolator.js';
 import type { Predictor, StepFunction } from './predictor.js';
-import type { EntitySchema } from './schema.js';
+import type { EntitySchema, RoomSchema } from './schema.js';
 import type { ServerClock } from './serverClock.js';
 
 /**
@@ -46,8 +46,19 @@ export class RoomSession {
     return this.info.serverTickAtJoin;
   }
 
+  /** Type 0's schema (`Welcome.schema`): all a version 1 room has; see {@link room} for every type. */
   get schema(): EntitySchema {
     return this.info.schema;
+  }
+
+  /** Every entity type of the room; an entity's type is `mirror.typeOf(id)`. */
+  get room(): RoomSchema {
+    return this.info.room;
+  }
+
+  /** The protocol version this connection speaks (`Welcome.protocol_version`, 1 or 2). */
+  get protocolVersion(): number {
+    return this.info.protocolVersion;
   }
 
   /** The newest resume token (changes with every resume). */

@@ -6,7 +6,15 @@
 import type { tickwire } from './proto/tickwire.js';
 
 /** The kind of a schema field; the names of Java's `FieldKind`. */
-export type FieldKind = 'INT' | 'FIXED' | 'ANGLE' | 'BOOL' | 'QUATERNION';
+export type FieldKind = 'INT' | 'FIXED' | 'ANGLE' | 'BOOL' | 'QUATERNION' | 'STRING';
+
+/**
+ * Who receives a field (protocol version 2, `FieldSpec.visibility`): every connection that sees the
+ * entity (`PUBLIC`), only the entity's owner, through the snapshot's owner section (`OWNER`), or the
+ * connections whose audience (a team, say) equals the entity's (`AUDIENCE`). Everyone else reads 0
+ * (or "" for a string).
+ */
+export type Visibility = 'PUBLIC' | 'OWNER' | 'AUDIENCE';
 
 /** Most slots an entity may have: a changed-slot mask is one uint64. */
 export const MAX_SLOTS = 64;
@@ -42,9 +50,20 @@ export class SchemaField {
     readonly floatMax = 0,
     readonly precision = 0,
     readonly bits = 0,
+    /** STRING fields: most UTF-8 bytes of a value. */
+    readonly maxLength = 0,
+    readonly visibility: Visibility = 'PUBLIC',
   ) {
     this.slotCount = slotCountOf(kind);
     this.steps = this.computeSteps();
+    if (visibility !== 'PUBLIC' && visibility !== 'OWNER' && visibility !== 'AUDIENCE') {
+      throw new RangeError(`unknown visibility: field=${name}, visibility=${String(visibility)}`);
+    }
+  }
+
+  /** True for STRING fields: their slot never carries a number, the text travels in string columns. */
+  get isString(): boolean {
+    return this.kind === 'STRING';
   }
 
   private computeSteps(): number {
@@ -76,6 +95,12 @@ export class SchemaField {
         return 2 ** this.bits - 1;
       case 'BOOL':
         return 1;
+      case 'STRING':
+        if (!Number.isInteger(this.maxLength) || this.maxLength < 0 || this.maxLength > 0xffffffff) {
+          throw new RangeError(`string max length invalid: field=${this.name}, maxLength=${this.maxLength}`);
+        }
+        // The slot holds no number (0 in a WorldState): nothing on the wire may set it.
+        return 0;
       default:
         throw new RangeError(`unknown kind: field=${this.name}, kind=${String(this.kind)}`);
     }
@@ -124,7 +149,8 @@ export class SchemaField {
       case 'BOOL':
         return value !== 0 && !Number.isNaN(value) ? 1 : 0;
       default:
-        throw new TypeError(`use quantizeQuaternion for field ${this.name}`);
+        throw new TypeError(this.kind === 'STRING' ? `string field has no number: field=${this.name}` :
+          `use quantizeQuaternion for field ${this.name}`);
     }
   }
 
@@ -140,7 +166,8 @@ export class SchemaField {
       case 'BOOL':
         return slotValue;
       default:
-        throw new TypeError(`use dequantizeQuaternion for field ${this.name}`);
+        throw new TypeError(this.kind === 'STRING' ? `string field has no number: field=${this.name}` :
+          `use dequantizeQuaternion for field ${this.name}`);
     }
   }
 
@@ -203,8 +230,35 @@ export class SchemaField {
     xyzw[largest] = Math.sqrt(Math.max(0.0, 1.0 - sumSquares));
   }
 
+  /** UTF-8 bytes of `text` (what `maxLength` bounds). */
+  static utf8Length(text: string): number {
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length &&
+        (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
   toString(): string {
+    const v = this.visibility === 'PUBLIC' ? '' : ` ${this.visibility.toLowerCase()}`;
+    return this.describe() + v;
+  }
+
+  private describe(): string {
     switch (this.kind) {
+      case 'STRING':
+        return `${this.name}:string[${this.maxLength} bytes]`;
       case 'INT':
         return `${this.name}:int[${this.intMin}..${this.intMax}]`;
       case 'FIXED':
@@ -220,24 +274,53 @@ export class SchemaField {
 }
 
 /** Proto `FieldKind` numbers to names. */
-const KIND_BY_NUMBER: Record<number, FieldKind> = { 1: 'INT', 2: 'FIXED', 3: 'ANGLE', 4: 'BOOL', 5: 'QUATERNION' };
+const KIND_BY_NUMBER: Record<number, FieldKind> = { 1: 'INT', 2: 'FIXED', 3: 'ANGLE', 4: 'BOOL', 5: 'QUATERNION', 6: 'STRING' };
+/** Proto `Visibility` numbers to names. */
+const VISIBILITY_BY_NUMBER: Record<number, Visibility> = { 0: 'PUBLIC', 1: 'OWNER', 2: 'AUDIENCE' };
+/** Visibility names to proto numbers (tools and tests writing a `FieldSpec`). */
+export const VISIBILITY_NUMBER: Record<Visibility, number> = { PUBLIC: 0, OWNER: 1, AUDIENCE: 2 };
+/** Field kind names to proto numbers. */
+export const KIND_NUMBER: Record<FieldKind, number> = { INT: 1, FIXED: 2, ANGLE: 3, BOOL: 4, QUATERNION: 5, STRING: 6 };
 
 /**
- * The ordered fields every entity of a room carries (from `Welcome.schema`). Immutable; a decoder,
- * a mirror and a predictor are built from it alone.
+ * The ordered fields of one entity type (from `Welcome.schema`, or one `Welcome.entity_types` entry).
+ * Immutable; a decoder, a mirror and a predictor are built from it alone.
  */
 export class EntitySchema {
   readonly fields: readonly SchemaField[];
   readonly slotCount: number;
-  /** Per slot: largest quantized value. */
+  /** Per slot: largest quantized value (0 for a STRING slot, which never holds a number). */
   readonly slotMaxes: Int32Array;
   /** Per slot: 2^bits - 1 for angle slots (deltas wrap), 0 otherwise. */
   readonly slotWrapMasks: Int32Array;
+  /** Per slot: its index among the STRING slots (in `WorldState.strings`), or -1. */
+  readonly stringIndexOfSlot: Int32Array;
+  /** The STRING slots, ascending. */
+  readonly stringSlots: Int32Array;
+  /** How many slots carry a number on the wire (every slot but STRING ones). */
+  readonly numericSlotCount: number;
+  /** Per slot: the field it belongs to. */
+  readonly slotField: readonly SchemaField[];
+  /** Per slot: true when the field is OWNER-only. */
+  readonly ownerSlot: Uint8Array;
+  /** Bit masks over slots 0..31 and 32..63: STRING slots, OWNER slots, every slot. */
+  readonly stringMaskLow: number;
+  readonly stringMaskHigh: number;
+  readonly ownerMaskLow: number;
+  readonly ownerMaskHigh: number;
+  readonly slotMaskLow: number;
+  readonly slotMaskHigh: number;
   private readonly byName: Map<string, SchemaField>;
 
   private constructor(fields: SchemaField[]) {
     this.fields = Object.freeze(fields.slice());
-    this.byName = new Map(fields.map((f) => [f.name, f]));
+    this.byName = new Map();
+    for (const f of fields) {
+      if (this.byName.has(f.name)) {
+        throw new RangeError(`duplicate field name: name=${f.name}`);
+      }
+      this.byName.set(f.name, f);
+    }
     let slots = 0;
     for (const f of fields) {
       slots += f.slotCount;
@@ -248,45 +331,89 @@ export class EntitySchema {
     this.slotCount = slots;
     this.slotMaxes = new Int32Array(slots);
     this.slotWrapMasks = new Int32Array(slots);
+    this.stringIndexOfSlot = new Int32Array(slots).fill(-1);
+    this.ownerSlot = new Uint8Array(slots);
+    const stringSlots: number[] = [];
+    const slotField: SchemaField[] = [];
+    const masks = [0, 0, 0, 0, 0, 0];
+    const setBit = (which: number, slot: number): void => {
+      const i = which * 2 + (slot >= 32 ? 1 : 0);
+      masks[i] = (masks[i] | (1 << (slot & 31))) >>> 0;
+    };
     for (const f of fields) {
       for (let s = 0; s < f.slotCount; s++) {
-        this.slotMaxes[f.firstSlot + s] = f.slotMax(s);
-        this.slotWrapMasks[f.firstSlot + s] = f.wraps ? f.slotMax(s) : 0;
+        const slot = f.firstSlot + s;
+        this.slotMaxes[slot] = f.slotMax(s);
+        this.slotWrapMasks[slot] = f.wraps ? f.slotMax(s) : 0;
+        slotField.push(f);
+        setBit(2, slot);
+        if (f.isString) {
+          this.stringIndexOfSlot[slot] = stringSlots.length;
+          stringSlots.push(slot);
+          setBit(0, slot);
+        }
+        if (f.visibility === 'OWNER') {
+          this.ownerSlot[slot] = 1;
+          setBit(1, slot);
+        }
       }
     }
+    this.slotField = Object.freeze(slotField);
+    this.stringSlots = Int32Array.from(stringSlots);
+    this.numericSlotCount = slots - stringSlots.length;
+    [this.stringMaskLow, this.stringMaskHigh, this.ownerMaskLow, this.ownerMaskHigh, this.slotMaskLow,
+      this.slotMaskHigh] = masks;
   }
 
   static builder(): EntitySchemaBuilder {
     return new EntitySchemaBuilder((fields) => new EntitySchema(fields));
   }
 
-  /** Build from the wire form in `Welcome.schema`. */
+  /** Build from the wire form (`Welcome.schema`, `EntityType.schema`). */
   static fromProto(proto: tickwire.v1.IEntitySchema): EntitySchema {
     const b = EntitySchema.builder();
     for (const spec of proto.fields ?? []) {
       const name = spec.name ?? '';
       const kind = KIND_BY_NUMBER[Number(spec.kind ?? 0)];
+      const visibility = VISIBILITY_BY_NUMBER[Number(spec.visibility ?? 0)];
+      if (visibility === undefined) {
+        throw new RangeError(`unknown visibility: field=${name}, visibility=${String(spec.visibility)}`);
+      }
       switch (kind) {
         case 'INT':
-          b.intField(name, spec.intMin ?? 0, spec.intMax ?? 0);
+          b.intField(name, spec.intMin ?? 0, spec.intMax ?? 0, visibility);
           break;
         case 'FIXED':
-          b.fixed(name, spec.floatMin ?? 0, spec.floatMax ?? 0, spec.precision ?? 0);
+          b.fixed(name, spec.floatMin ?? 0, spec.floatMax ?? 0, spec.precision ?? 0, visibility);
           break;
         case 'ANGLE':
-          b.angle(name, spec.bits ?? 0);
+          b.angle(name, spec.bits ?? 0, visibility);
           break;
         case 'BOOL':
-          b.bool(name);
+          b.bool(name, visibility);
           break;
         case 'QUATERNION':
-          b.quaternion(name, spec.bits ?? 0);
+          b.quaternion(name, spec.bits ?? 0, visibility);
+          break;
+        case 'STRING':
+          b.string(name, spec.maxLength ?? 0, visibility);
           break;
         default:
           throw new RangeError(`unknown field kind: field=${name}, kind=${String(spec.kind)}`);
       }
     }
     return b.build();
+  }
+
+  /** The wire form (tools and tests; a client gets it in `Welcome`). */
+  toProto(): tickwire.v1.IEntitySchema {
+    return {
+      fields: this.fields.map((f) => ({
+        name: f.name, kind: KIND_NUMBER[f.kind], intMin: f.intMin, intMax: f.intMax, floatMin: f.floatMin,
+        floatMax: f.floatMax, precision: f.precision, bits: f.bits, maxLength: f.maxLength,
+        visibility: VISIBILITY_NUMBER[f.visibility],
+      })),
+    };
   }
 
   /** The field called `name`; throws naming the known fields when there is none. */
@@ -302,8 +429,25 @@ export class EntitySchema {
     return this.byName.has(name);
   }
 
+  /** True when `field` is this schema's field (its own object, or one with the same name, kind and slot). */
+  owns(field: SchemaField): boolean {
+    const own = this.fields[field.index];
+    return own === field || (own !== undefined && own.name === field.name && own.kind === field.kind &&
+      own.firstSlot === field.firstSlot);
+  }
+
   slotMax(slot: number): number {
     return this.slotMaxes[slot];
+  }
+
+  /** STRING slots of this schema. */
+  get stringCount(): number {
+    return this.stringSlots.length;
+  }
+
+  /** True when some field needs protocol version 2: a STRING field or a non-PUBLIC one. */
+  get usesVersion2(): boolean {
+    return this.fields.some((f) => f.isString || f.visibility !== 'PUBLIC');
   }
 
   toString(): string {
@@ -319,24 +463,32 @@ export class EntitySchemaBuilder {
   /** @internal */
   constructor(private readonly make: (fields: SchemaField[]) => EntitySchema) {}
 
-  intField(name: string, min: number, max: number): this {
-    return this.add(new SchemaField(name, 'INT', this.fields.length, this.nextSlot, min, max));
+  intField(name: string, min: number, max: number, visibility: Visibility = 'PUBLIC'): this {
+    return this.add(new SchemaField(name, 'INT', this.fields.length, this.nextSlot, min, max, 0, 0, 0, 0, 0, visibility));
   }
 
-  fixed(name: string, min: number, max: number, precision: number): this {
-    return this.add(new SchemaField(name, 'FIXED', this.fields.length, this.nextSlot, 0, 0, min, max, precision));
+  fixed(name: string, min: number, max: number, precision: number, visibility: Visibility = 'PUBLIC'): this {
+    return this.add(new SchemaField(name, 'FIXED', this.fields.length, this.nextSlot, 0, 0, min, max, precision, 0, 0,
+      visibility));
   }
 
-  angle(name: string, bits: number): this {
-    return this.add(new SchemaField(name, 'ANGLE', this.fields.length, this.nextSlot, 0, 0, 0, 0, 0, bits));
+  angle(name: string, bits: number, visibility: Visibility = 'PUBLIC'): this {
+    return this.add(new SchemaField(name, 'ANGLE', this.fields.length, this.nextSlot, 0, 0, 0, 0, 0, bits, 0, visibility));
   }
 
-  bool(name: string): this {
-    return this.add(new SchemaField(name, 'BOOL', this.fields.length, this.nextSlot));
+  bool(name: string, visibility: Visibility = 'PUBLIC'): this {
+    return this.add(new SchemaField(name, 'BOOL', this.fields.length, this.nextSlot, 0, 0, 0, 0, 0, 0, 0, visibility));
   }
 
-  quaternion(name: string, bits: number): this {
-    return this.add(new SchemaField(name, 'QUATERNION', this.fields.length, this.nextSlot, 0, 0, 0, 0, 0, bits));
+  quaternion(name: string, bits: number, visibility: Visibility = 'PUBLIC'): this {
+    return this.add(new SchemaField(name, 'QUATERNION', this.fields.length, this.nextSlot, 0, 0, 0, 0, 0, bits, 0,
+      visibility));
+  }
+
+  /** Version 2: UTF-8 text of at most `maxLength` bytes; one slot, its value in the string columns. */
+  string(name: string, maxLength: number, visibility: Visibility = 'PUBLIC'): this {
+    return this.add(new SchemaField(name, 'STRING', this.fields.length, this.nextSlot, 0, 0, 0, 0, 0, 0, maxLength,
+      visibility));
   }
 
   build(): EntitySchema {
@@ -347,5 +499,93 @@ export class EntitySchemaBuilder {
     this.fields.push(field);
     this.nextSlot += field.slotCount;
     return this;
+  }
+}
+
+/** One kind of entity of a room (protocol version 2, `Welcome.entity_types`): its index, name and fields. */
+export class EntityType {
+  constructor(readonly index: number, readonly name: string, readonly schema: EntitySchema) {}
+
+  toString(): string {
+    return `EntityType[${this.index} ${this.name}: ${this.schema.fields.map((f) => f.toString()).join(', ')}]`;
+  }
+}
+
+/**
+ * Every entity type of a room, from `Welcome`: `entity_types` when present, else one type (index 0,
+ * named "") whose fields are `Welcome.schema`, which is all a version 1 room has. An entity's type is
+ * its index here and never changes. Immutable.
+ */
+export class RoomSchema {
+  readonly types: readonly EntityType[];
+  /** Slots per entity in a `WorldState`: the most of any type (entities of smaller types leave the rest 0). */
+  readonly slotStride: number;
+  /** STRING slots per entity in a `WorldState`'s `strings`: the most of any type. */
+  readonly stringStride: number;
+  private readonly byName: Map<string, EntityType>;
+
+  constructor(types: readonly EntityType[]) {
+    if (types.length === 0) {
+      throw new RangeError('a room has at least one entity type');
+    }
+    types.forEach((t, i) => {
+      if (t.index !== i) {
+        throw new RangeError(`entity type index mismatch: name=${t.name}, index=${t.index}, position=${i}`);
+      }
+    });
+    this.types = Object.freeze(types.slice());
+    this.byName = new Map(types.map((t) => [t.name, t]));
+    this.slotStride = Math.max(...types.map((t) => t.schema.slotCount));
+    this.stringStride = Math.max(...types.map((t) => t.schema.stringCount));
+  }
+
+  /** A room of one type (what every version 1 room is). */
+  static single(schema: EntitySchema, name = ''): RoomSchema {
+    return new RoomSchema([new EntityType(0, name, schema)]);
+  }
+
+  /** Several types, in index order, from (name, schema) pairs. */
+  static of(...types: [string, EntitySchema][]): RoomSchema {
+    return new RoomSchema(types.map(([name, schema], i) => new EntityType(i, name, schema)));
+  }
+
+  /** From a `Welcome`: `entity_types` when present, else one type from `schema`. */
+  static fromWelcome(welcome: { schema?: tickwire.v1.IEntitySchema | null; entityTypes?: tickwire.v1.IEntityType[] | null }): RoomSchema {
+    const wire = welcome.entityTypes ?? [];
+    if (wire.length === 0) {
+      return RoomSchema.single(EntitySchema.fromProto(welcome.schema ?? {}));
+    }
+    return new RoomSchema(wire.map((t, i) => new EntityType(i, t.name ?? '', EntitySchema.fromProto(t.schema ?? {}))));
+  }
+
+  /** Convenience for callers that take either a schema or a room schema. */
+  static from(schema: EntitySchema | RoomSchema): RoomSchema {
+    return schema instanceof RoomSchema ? schema : RoomSchema.single(schema);
+  }
+
+  get typeCount(): number {
+    return this.types.length;
+  }
+
+  /** Type by index or by name; throws naming the known types when there is none. */
+  type(which: number | string): EntityType {
+    const t = typeof which === 'number' ? this.types[which] : this.byName.get(which);
+    if (t === undefined) {
+      throw new RangeError(`no such entity type: type=${String(which)}, types=[${this.types.map((x) => x.name).join(', ')}]`);
+    }
+    return t;
+  }
+
+  hasType(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** True when the room needs protocol version 2 (several types, a STRING or a non-PUBLIC field). */
+  get usesVersion2(): boolean {
+    return this.types.length > 1 || this.types.some((t) => t.schema.usesVersion2);
+  }
+
+  toString(): string {
+    return `RoomSchema[${this.types.map((t) => t.toString()).join('; ')}]`;
   }
 }

@@ -1,5 +1,5 @@
 import { DeltaDecoder, DeltaError } from './deltaDecoder.js';
-import type { EntitySchema } from './schema.js';
+import { RoomSchema, type EntitySchema } from './schema.js';
 import type { Snapshot } from './wireCodec.js';
 import { WorldState } from './worldState.js';
 
@@ -33,11 +33,14 @@ export class SnapshotTracker {
   newest: WorldState | null = null;
   lastError = '';
 
-  constructor(readonly schema: EntitySchema, private readonly retainedStates: number) {
+  readonly room: RoomSchema;
+
+  constructor(schema: EntitySchema | RoomSchema, private readonly retainedStates: number) {
+    this.room = RoomSchema.from(schema);
     if (!(retainedStates >= MIN_RETAINED_STATES)) {
       throw new RangeError(`retainedStates too small: retainedStates=${retainedStates}, min=${MIN_RETAINED_STATES}`);
     }
-    this.decoder = new DeltaDecoder(schema);
+    this.decoder = new DeltaDecoder(this.room);
   }
 
   apply(snapshot: Snapshot): ApplyResult {
@@ -98,7 +101,7 @@ export class SnapshotTracker {
 
   private allocate(): WorldState {
     this.allocated++;
-    return new WorldState(this.schema, 16);
+    return new WorldState(this.room, 16);
   }
 
   private pruneBefore(baselineTick: number): void {

@@ -31,6 +31,7 @@ export type Pong = tickwire.v1.IPong;
 export type ServerError = tickwire.v1.IError;
 export type GameMessage = tickwire.v1.IGameMessage;
 export type WireEntitySchema = tickwire.v1.IEntitySchema;
+export type WireEntityType = tickwire.v1.IEntityType;
 
 /**
  * Frames to messages and back: `ServerMessage` from a binary WebSocket frame, `ClientMessage` to
@@ -55,8 +56,9 @@ export const WireCodec = {
       options: { ...options } } }).finish();
   },
 
-  input(seq: number, payload: Uint8Array, ackTick: number): Uint8Array {
-    return ClientMessage.encode({ input: { seq, payload, ackTick } }).finish();
+  /** `viewTick`: the server tick shown when the input was sampled (`Input.view_tick`, 0 = unknown). */
+  input(seq: number, payload: Uint8Array, ackTick: number, viewTick = 0): Uint8Array {
+    return ClientMessage.encode({ input: { seq, payload, ackTick, viewTick } }).finish();
   },
 
   ack(tick: number, requestFull: boolean): Uint8Array {
@@ -78,5 +80,11 @@ export const WireCodec = {
   },
 };
 
-/** The protocol version this SDK speaks (`ProtocolVersion.CURRENT`). */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version this SDK asks for in `Join` (`ProtocolVersion.CURRENT`): 2, entity types,
+ * string fields, owner and audience fields, views (docs/design/schema-v2.md).
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** The oldest `Welcome.protocol_version` this SDK accepts (`ProtocolVersion.MIN_SUPPORTED`). */
+export const MIN_PROTOCOL_VERSION = 1;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DeltaDecoder, DeltaError, EntitySchema, WorldState, WireCodec, uint64High } from '../src/index.js';
+import { DeltaDecoder, DeltaError, EntitySchema, RoomSchema, WorldState, WireCodec, uint64High } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
 
 /** The file the Java codec writes and checks (ConformanceVectorsTest). */
@@ -12,8 +12,10 @@ interface FieldVector {
   name: string;
   kind: string;
   firstSlot: number;
-  quantize: [string | string[], number | number[]][];
-  dequantize: [number | number[], string | string[]][];
+  /** STRING fields: no quantizer samples, their max length instead. */
+  maxLength?: number;
+  quantize?: [string | string[], number | number[]][];
+  dequantize?: [number | number[], string | string[]][];
 }
 
 interface FrameVector {
@@ -25,12 +27,18 @@ interface FrameVector {
   serverTimeMs?: number;
   lastInputSeq?: number;
   ids?: number[];
+  /** Version 2 cases: each entity's type. */
+  types?: number[];
   values?: number[];
+  /** Version 2 cases: [id, slot, text] for every STRING slot of every entity. */
+  strings?: [number, number, string][];
 }
 
 interface CaseVector {
   name: string;
   schema: string;
+  /** Version 2 cases: a `Welcome` (base64) with the room's entity types and protocol_version 2. */
+  welcome?: string;
   slotCount: number;
   slotMax: number[];
   fields: FieldVector[];
@@ -55,24 +63,47 @@ function schemaOf(c: CaseVector): EntitySchema {
   return EntitySchema.fromProto(tickwire.v1.EntitySchema.decode(Buffer.from(c.schema, 'base64')));
 }
 
-test('vectors file has cases', () => {
+/** The room a case's frames decode with: its Welcome's entity types (version 2), else its one schema. */
+function roomOf(c: CaseVector): RoomSchema {
+  if (c.welcome === undefined) {
+    return RoomSchema.single(schemaOf(c));
+  }
+  const welcome = tickwire.v1.Welcome.decode(Buffer.from(c.welcome, 'base64'));
+  assert.equal(welcome.protocolVersion, 2, `${c.name}: a version 2 case's Welcome speaks version 2`);
+  return RoomSchema.fromWelcome(welcome);
+}
+
+/** Java's slot maximum of a STRING slot is its handle range; a TypeScript STRING slot holds no number (0). */
+const JAVA_STRING_SLOT_MAX = 2147483647;
+
+test('vectors file has cases, version 2 ones among them', () => {
   assert.equal(vectors.format, 1);
-  assert.ok(vectors.cases.length >= 3);
+  assert.ok(vectors.cases.length >= 4);
+  assert.ok(vectors.cases.some((c) => c.welcome !== undefined), 'a version 2 case');
 });
 
 for (const c of vectors.cases) {
   test(`${c.name}: schema derives the same slots as Java`, () => {
     const schema = schemaOf(c);
     assert.equal(schema.slotCount, c.slotCount);
-    assert.deepEqual([...schema.slotMaxes], c.slotMax);
+    assert.deepEqual([...schema.slotMaxes].map((m, s) => schema.stringIndexOfSlot[s] >= 0 ? JAVA_STRING_SLOT_MAX : m), c.slotMax);
     assert.deepEqual(schema.fields.map((f) => [f.name, f.kind, f.firstSlot]), c.fields.map((f) => [f.name, f.kind, f.firstSlot]));
+    for (const fv of c.fields.filter((f) => f.kind === 'STRING')) {
+      assert.equal(schema.field(fv.name).maxLength, fv.maxLength, `${fv.name} max length`);
+    }
+    // Welcome.schema repeats type 0's schema.
+    assert.equal(roomOf(c).types[0].schema.toString(), schema.toString());
   });
 
   test(`${c.name}: quantizers are bit-exact with Java`, () => {
     const schema = schemaOf(c);
     for (const fv of c.fields) {
       const field = schema.field(fv.name);
-      for (const [input, expected] of fv.quantize) {
+      if (field.kind === 'STRING') {
+        assert.equal(fv.quantize, undefined);
+        continue;
+      }
+      for (const [input, expected] of fv.quantize ?? []) {
         if (field.kind === 'QUATERNION') {
           const q = (input as string[]).map(fromBits);
           const slots = [0, 0, 0, 0];
@@ -83,7 +114,7 @@ for (const c of vectors.cases) {
           assert.equal(field.quantize(v), expected, `${fv.name} quantize ${v}`);
         }
       }
-      for (const [slots, expected] of fv.dequantize) {
+      for (const [slots, expected] of fv.dequantize ?? []) {
         if (field.kind === 'QUATERNION') {
           const xyzw = [0, 0, 0, 0];
           field.dequantizeQuaternion(slots as number[], 0, xyzw);
@@ -96,8 +127,8 @@ for (const c of vectors.cases) {
   });
 
   test(`${c.name}: every frame decodes to Java's state or is rejected`, () => {
-    const schema = schemaOf(c);
-    const decoder = new DeltaDecoder(schema);
+    const room = roomOf(c);
+    const decoder = new DeltaDecoder(room);
     const decoded = new Map<number, WorldState>();
     let applied = 0;
     let rejected = 0;
@@ -108,7 +139,7 @@ for (const c of vectors.cases) {
       assert.equal(snapshot.tick, f.tick);
       assert.equal(snapshot.baselineTick, f.baselineTick);
       const baseline = f.baselineTick === 0 ? null : decoded.get(f.baselineTick) ?? null;
-      const out = new WorldState(schema, 2);
+      const out = new WorldState(room, 2);
       const where = `${c.name} tick ${f.tick} (${f.note})`;
       if (f.error !== undefined) {
         assert.throws(() => decoder.apply(baseline, snapshot, out),
@@ -121,7 +152,17 @@ for (const c of vectors.cases) {
       assert.equal(out.serverTimeMs, f.serverTimeMs, where);
       assert.equal(snapshot.lastInputSeq, f.lastInputSeq, where);
       assert.deepEqual([...out.ids.subarray(0, out.count)], f.ids, where);
-      assert.deepEqual([...out.values.subarray(0, out.count * schema.slotCount)], f.values, where);
+      assert.deepEqual([...out.types.subarray(0, out.count)], f.types ?? new Array<number>(out.count).fill(0), where);
+      assert.deepEqual([...out.values.subarray(0, out.count * room.slotStride)], f.values, where);
+      let stringSlots = 0;
+      for (let i = 0; i < out.count; i++) {
+        stringSlots += out.schemaAt(i).stringCount;
+      }
+      const strings = f.strings ?? [];
+      assert.equal(strings.length, stringSlots, `${where}: every STRING slot listed`);
+      for (const [id, slot, text] of strings) {
+        assert.equal(out.stringAt(out.indexOf(id), slot), text, `${where}: id ${id} slot ${slot}`);
+      }
       decoded.set(f.tick, out);
       applied++;
     }

@@ -32,10 +32,13 @@ function client(): TickwireClient {
 test('joins the arena and mirrors what the server reports', { skip, timeout: 30_000 }, async () => {
   const c = client();
   const session = await c.joinByType('arena');
-  const added = new Set<number>();
+  // The first snapshots can arrive in the same read as the Welcome, before this line runs: their
+  // entities are in the mirror already and were reported to no listener.
+  const mirroredAtJoin = session.mirror.entityIds();
+  const added: number[] = [];
   let changed = 0;
   session.addListener({
-    onEntityAdded: (_s, id) => added.add(id),
+    onEntityAdded: (_s, id) => added.push(id),
     onEntityChanged: () => changed++,
   });
   assert.equal(session.roomType, 'arena');
@@ -48,12 +51,16 @@ test('joins the arena and mirrors what the server reports', { skip, timeout: 30_
   assert.ok(room, `room ${session.roomId} not in /rooms`);
   assert.equal(room.players, 1);
   assert.equal(session.mirror.count, NPC_COUNT + room.players);
-  assert.equal(added.size, NPC_COUNT + 1, 'every entity reported added once');
+  assert.equal(new Set(added).size, added.length, 'no entity reported added twice');
+  assert.deepEqual([...new Set([...mirroredAtJoin, ...added])].sort((x, y) => x - y), session.mirror.entityIds(),
+    'every entity reported added, or mirrored before the listener was attached');
   assert.ok(changed > 0, 'NPCs move');
   assert.ok(session.mirror.contains(session.playerEntityId));
   assert.equal(session.mirror.getInt(session.playerEntityId, 'kind'), 0);
-  assert.equal(session.stats.fullSnapshots, 1, 'one full snapshot, deltas after it (acks work)');
-  assert.ok(session.stats.deltaSnapshots >= 29);
+  // Full snapshots until the server has the first ack (the ticks before it arrives), deltas after it.
+  assert.ok(session.stats.fullSnapshots >= 1 && session.stats.fullSnapshots <= 5, `full: ${session.stats.fullSnapshots}`);
+  assert.equal(session.stats.baselineMisses + session.stats.protocolErrors, 0);
+  assert.ok(session.stats.deltaSnapshots >= 25, `deltas: ${session.stats.deltaSnapshots}`);
   assert.ok(session.clock.rttMs >= 0 && session.clock.rttMs < 1000);
   const serverTick = session.clock.estimatedServerTick(performance.now());
   assert.ok(Math.abs(serverTick - session.mirror.tick) < 30, `estimated tick ${serverTick} vs mirror ${session.mirror.tick}`);
@@ -72,7 +79,8 @@ test('moves the own player as the inputs say, predicted bit for bit', { skip, ti
   const inputs = 30;
   let sent = 0;
   while (sent < inputs) {
-    sent += predictor.update(performance.now(), arenaInput(1, 0)) > 0 ? 1 : 0;
+    // update() may send more than one input after a stall (a loaded machine): count them all.
+    sent += predictor.update(performance.now(), arenaInput(1, 0));
     await new Promise((r) => setTimeout(r, 8));
   }
   await waitFor('every input applied', () => session.lastProcessedInputSeq >= sent);

@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.util.concurrent.Future;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.ProtocolVersion;
-import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.v1.Error;
 import io.tickwire.protocol.v1.Welcome;
 import org.slf4j.Logger;
@@ -113,7 +113,7 @@ final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbou
         this.reconnector = new Reconnector(options.reconnectPolicy(), connector != null, eventLoop,
             options.connectTimeoutMs(), this, options.uri().toString());
         this.inputs = new InputJournal(eventLoop, outbound, reconnector::isReconnecting, options.reconnectPolicy(),
-            options.maxPendingInputs(), stats);
+            options.maxPendingInputs(), stats, this::viewTick);
         this.pings = new PingKeeper(eventLoop, outbound, autoPing, options, stats);
         this.events = new EventDispatcher(options);
         this.inbound = new Inbound(new WireCodec(options.maxFramePayloadLength()), this, pings, events, stats,
@@ -205,6 +205,15 @@ final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbou
     boolean isReadingSuspended()
     {
         return readSuspended;
+    }
+
+    /**
+     * @return the server tick the game shows (the interpolator's last sample), 0 = unknown. Any thread.
+     */
+    private int viewTick()
+    {
+        final SnapshotReceiver r = receiver;
+        return r == null ? 0 : r.viewTick();
     }
 
     /**
@@ -511,17 +520,18 @@ final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbou
         {
             return;
         }
-        if (welcome.getProtocolVersion() != 0 && welcome.getProtocolVersion() != ProtocolVersion.CURRENT)
+        if (welcome.getProtocolVersion() != 0 && (welcome.getProtocolVersion() < ProtocolVersion.MIN_SUPPORTED ||
+            welcome.getProtocolVersion() > ProtocolVersion.CURRENT))
         {
             failJoin(CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, "server speaks another protocol version: server=" +
                 welcome.getProtocolVersion() + ", client=" + ProtocolVersion.CURRENT, null);
             closeWith(CloseCodes.PROTOCOL_ERROR, "unsupported protocol version");
             return;
         }
-        final EntitySchema schema;
+        final EntityTypes types;
         try
         {
-            schema = EntitySchema.fromProto(welcome.getSchema());
+            types = EntityTypes.fromWelcome(welcome);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -533,17 +543,18 @@ final class ClientConnection implements Link.Events, Reconnector.Attempts, Inbou
         link.welcomed = true;
         final int tickRateHz = welcome.getTickRateHz() > 0 ? welcome.getTickRateHz() : 1;
         pings.onJoined(tickRateHz);
-        final SnapshotTracker tracker = new SnapshotTracker(schema, options.retainedStates());
+        final SnapshotTracker tracker = new SnapshotTracker(types, options.retainedStates());
         final PollQueue pollQueue = options.deliveryMode() == DeliveryMode.POLL ?
-            new PollQueue(schema, options.pollQueueSnapshots(), stats) : null;
+            new PollQueue(types, options.pollQueueSnapshots(), stats) : null;
         final EntityMirror mirror = new EntityMirror(eventLoop, tracker, pollQueue);
-        receiver = new SnapshotReceiver(tracker, mirror, tickRateHz, options, stats, outbound, inputs, pings, events);
+        receiver = new SnapshotReceiver(tracker, mirror, tickRateHz, options, stats, outbound, inputs, pings, events,
+            welcome.getEntityId());
         resumeToken = welcome.getResumeToken();
         // Joined with the resume token of an earlier client: continue its input sequence.
         inputs.onJoined(welcome.getLastInputSeq());
-        events.bind(joiner.onWelcome(this, welcome, schema, mirror), pollQueue);
+        events.bind(joiner.onWelcome(this, welcome, types, mirror), pollQueue);
         joined = welcome;
-        outbound.onJoined(tracker);
+        outbound.onJoined(tracker, welcome.getProtocolVersion());
         inbound.onJoined(receiver);
         joinSettled = true;
         link.startSilenceTimer();

@@ -8,12 +8,16 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The session's inputs: assigns sequences, keeps every input until a snapshot reports it processed,
  * writes the due ones in sequence order, and after a resume rewrites those the server did not process,
  * paced by {@link ReconnectPolicy#resendWindowInputs()}. Sequences {@code [oldestSeq, inputSeq]} not
- * known processed are kept in {@code unprocessed[seq % capacity]}.
+ * known processed are kept in {@code unprocessed[seq % capacity]}, each with the view tick of the moment it was
+ * sent (the server tick the game was showing, {@link Interpolator#viewTick()}), which every write and rewrite of
+ * it carries as {@code Input.view_tick}: lag compensation on the server rewinds to what the player saw when
+ * the input was sampled, not when it was (re)written.
  * <p>
  * Threads: {@link #send} and {@link #sendAt} from any thread: they reserve the sequence under a lock and
  * hand the write to the event loop, so that wire order is sequence order whichever thread calls. Everything
@@ -31,8 +35,12 @@ final class InputJournal
         /** @return true while the current connection is joined and open. */
         boolean isWritable();
 
-        /** Write one input (not flushed). */
-        void writeInput(int seq, ByteString payload);
+        /**
+         * Write one input (not flushed).
+         *
+         * @param viewTick the server tick the game showed when it sent the input, 0 = unknown.
+         */
+        void writeInput(int seq, ByteString payload, int viewTick);
 
         /** Flush the inputs written. */
         void flushInputs();
@@ -44,7 +52,9 @@ final class InputJournal
     private final BooleanSupplier reconnecting;
     private final ReconnectPolicy policy;
     private final ClientStats stats;
+    private final IntSupplier viewTick;
     private final ByteString[] unprocessed;  // guarded by lock
+    private final int[] viewTicks;           // guarded by lock, parallel to unprocessed
     private int inputSeq;                    // guarded by lock
     private int oldestSeq = 1;               // guarded by lock
     private int sentSeq;                     // guarded by lock: written on the current link (or processed)
@@ -56,6 +66,7 @@ final class InputJournal
     /**
      * @param reconnecting true while the session is between connections: a full buffer then refuses inputs.
      * @param capacity     most unprocessed inputs kept, {@link ClientOptions#maxPendingInputs()}.
+     * @param viewTick     the server tick the game shows now (0 = unknown); read on the sending thread.
      */
     InputJournal(
         final EventLoop eventLoop,
@@ -63,8 +74,11 @@ final class InputJournal
         final BooleanSupplier reconnecting,
         final ReconnectPolicy policy,
         final int capacity,
-        final ClientStats stats)
+        final ClientStats stats,
+        final IntSupplier viewTick)
     {
+        this.viewTick = viewTick;
+        this.viewTicks = new int[capacity];
         this.eventLoop = eventLoop;
         this.output = output;
         this.reconnecting = reconnecting;
@@ -98,9 +112,10 @@ final class InputJournal
     int send(final byte[] payload)
     {
         final ByteString bytes = ByteString.copyFrom(payload);
+        final int shown = viewTick.getAsInt();
         synchronized (lock)
         {
-            final int seq = reserve(bytes);
+            final int seq = reserve(bytes, shown);
             if (seq != 0)
             {
                 // Queued even on the event loop, so that wire order is sequence order whichever thread calls.
@@ -128,9 +143,10 @@ final class InputJournal
     int sendAt(final byte[] payload, final long sendAtNanos)
     {
         final ByteString bytes = ByteString.copyFrom(payload);
+        final int shown = viewTick.getAsInt();
         synchronized (lock)
         {
-            final int seq = reserve(bytes);
+            final int seq = reserve(bytes, shown);
             if (seq == 0)
             {
                 return 0;
@@ -229,6 +245,7 @@ final class InputJournal
         {
             final int seq;
             final ByteString payload;
+            final int shown;
             synchronized (lock)
             {
                 if (Integer.compareUnsigned(sentSeq, dueSeq) >= 0)
@@ -242,12 +259,14 @@ final class InputJournal
                     break;
                 }
                 sentSeq = seq;
-                payload = Integer.compareUnsigned(seq, oldestSeq) >= 0 && Integer.compareUnsigned(seq, inputSeq) <= 0 ?
-                    unprocessed[Integer.remainderUnsigned(seq, capacity)] : null;
+                final boolean kept = Integer.compareUnsigned(seq, oldestSeq) >= 0 &&
+                    Integer.compareUnsigned(seq, inputSeq) <= 0;
+                payload = kept ? unprocessed[Integer.remainderUnsigned(seq, capacity)] : null;
+                shown = kept ? viewTicks[Integer.remainderUnsigned(seq, capacity)] : 0;
             }
             if (payload != null)
             {
-                write(seq, payload);
+                write(seq, payload, shown);
                 wrote = true;
             }
         }
@@ -266,9 +285,9 @@ final class InputJournal
         flush();
     }
 
-    private void write(final int seq, final ByteString payload)
+    private void write(final int seq, final ByteString payload, final int shown)
     {
-        output.writeInput(seq, payload);
+        output.writeInput(seq, payload, shown);
         stats.inputsSent++;
         if (Integer.compareUnsigned(seq, highestWrittenSeq) <= 0)
         {
@@ -285,7 +304,7 @@ final class InputJournal
      * connection (it can no longer be resent); otherwise (down, or still waiting to be resent) the new
      * input is refused so that no sequence is ever skipped. Caller holds {@code lock}.
      */
-    private int reserve(final ByteString bytes)
+    private int reserve(final ByteString bytes, final int shown)
     {
         final int capacity = unprocessed.length;
         if (inputSeq - oldestSeq + 1 >= capacity)
@@ -300,6 +319,7 @@ final class InputJournal
         }
         final int seq = ++inputSeq;
         unprocessed[Integer.remainderUnsigned(seq, capacity)] = bytes;
+        viewTicks[Integer.remainderUnsigned(seq, capacity)] = shown;
         return seq;
     }
 

@@ -2,7 +2,7 @@ package io.tickwire.client;
 
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
-import io.tickwire.protocol.schema.FieldKind;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.schema.SchemaField;
 
 import java.util.Arrays;
@@ -26,11 +26,20 @@ import java.util.Arrays;
  * steering out the error over about {@link #CATCH_UP_HORIZON_NS}; only an error above
  * {@link #SNAP_THRESHOLD_NS} (the first frame, a long stall) makes it jump.
  * <p>
- * <b>Sampling.</b> Between two snapshots, FIXED fields are interpolated linearly, ANGLE the short way
- * round, QUATERNION by slerp (nlerp when nearly equal); INT and BOOL step (the older snapshot's value). An
- * entity is shown from the first snapshot that has it until the first that does not. Past the newest
- * snapshot the last two are extrapolated for at most {@link ClientOptions#maxExtrapolationMs()}; then the
- * state holds until a snapshot arrives.
+ * <b>Sampling.</b> Each entity is sampled with the fields of its own type's schema. Between two snapshots,
+ * FIXED fields are interpolated linearly, ANGLE the short way round, QUATERNION by slerp (nlerp when nearly
+ * equal); INT and BOOL step (the older snapshot's value); STRING fields are never interpolated: the newer
+ * snapshot's text is shown. An entity is shown from the first snapshot that has it until the first that does
+ * not (with an interest policy that includes leaving this client's view). Past the newest snapshot the last
+ * two are extrapolated for at most {@link ClientOptions#maxExtrapolationMs()}; then the state holds until a
+ * snapshot arrives.
+ * <p>
+ * <b>View tick (lag compensation).</b> Each sample also says which server tick it shows:
+ * {@link RenderState#viewTick()}, the rendered server time mapped onto the ticks of the two snapshots around
+ * it and rounded down (past the newest snapshot: the newest tick plus the whole tick periods extrapolated).
+ * {@link #viewTick()} keeps the last sample's; every input the session sends carries it as
+ * {@code Input.view_tick}, so the server can rewind a hit test to what the player was looking at when they
+ * pressed (clamped on the server to its {@code maxRewindMs}). A session that never samples sends 0 (unknown).
  * <p>
  * Threads: the connection's event loop adds states; one render thread calls {@link #sample}. Both are
  * short and guarded by this object's lock; {@code sample} allocates nothing in steady state. Getters
@@ -51,8 +60,8 @@ public final class Interpolator
     private static final double JITTER_PERCENTILE = 0.9;
     private static final int MIN_CAPACITY = 8;
 
-    private final EntitySchema schema;
-    private final SchemaField[] fields;
+    private final EntityTypes types;
+    private final SchemaField[][] typeFields;
     private final long nominalIntervalNs;
     private final double delayTicks;
     private final long maxDelayNs;
@@ -79,6 +88,7 @@ public final class Interpolator
     private long lastNowNs;
     private double renderNs;
     private long appliedDelayNs;
+    private int viewTick;
 
     private final double[] qa = new double[4];
     private final double[] qb = new double[4];
@@ -90,8 +100,22 @@ public final class Interpolator
         final int maxDelayMs,
         final int maxExtrapolationMs)
     {
-        this.schema = schema;
-        this.fields = schema.fields().toArray(new SchemaField[0]);
+        this(EntityTypes.single(schema), tickRateHz, delayTicks, maxDelayMs, maxExtrapolationMs);
+    }
+
+    Interpolator(
+        final EntityTypes types,
+        final int tickRateHz,
+        final double delayTicks,
+        final int maxDelayMs,
+        final int maxExtrapolationMs)
+    {
+        this.types = types;
+        this.typeFields = new SchemaField[types.count()][];
+        for (int t = 0; t < types.count(); t++)
+        {
+            typeFields[t] = types.schema(t).fields().toArray(new SchemaField[0]);
+        }
         this.nominalIntervalNs = 1_000_000_000L / tickRateHz;
         this.delayTicks = delayTicks;
         this.maxDelayNs = maxDelayMs * 1_000_000L;
@@ -103,18 +127,18 @@ public final class Interpolator
         this.targetDelayNs = clampDelay((long)(delayTicks * nominalIntervalNs));
     }
 
-    static Interpolator create(final EntitySchema schema, final int tickRateHz, final ClientOptions options)
+    static Interpolator create(final EntityTypes types, final int tickRateHz, final ClientOptions options)
     {
-        return new Interpolator(schema, tickRateHz, options.interpolationDelayTicks(),
+        return new Interpolator(types, tickRateHz, options.interpolationDelayTicks(),
             options.maxInterpolationDelayMs(), options.maxExtrapolationMs());
     }
 
     /**
-     * @return a render state for this interpolator's schema, to reuse every frame.
+     * @return a render state for this interpolator's entity types, to reuse every frame.
      */
     public RenderState newRenderState()
     {
-        return new RenderState(schema);
+        return new RenderState(types);
     }
 
     /**
@@ -140,7 +164,7 @@ public final class Interpolator
         WorldState copy = states[slot];
         if (copy == null)
         {
-            copy = new WorldState(schema, state.count());
+            copy = new WorldState(types, state.count());
             states[slot] = copy;
         }
         copy.copyFrom(state);
@@ -261,6 +285,8 @@ public final class Interpolator
             }
         }
         final double delayMs = appliedDelayNs / 1e6;
+        viewTick = tickAt(a, sampleNs);
+        out.viewTick(viewTick);
         if (a < 0)
         {
             final WorldState oldest = states[head];
@@ -292,6 +318,35 @@ public final class Interpolator
     }
 
     /**
+     * The server tick shown at {@code sampleNs}: between snapshots a and a+1 their ticks interpolated and rounded
+     * down (a dropped snapshot in between still counts its tick), past the newest one its tick plus the whole
+     * measured tick periods beyond it, before the oldest the oldest tick.
+     *
+     * @param a the newest buffered snapshot at or before {@code sampleNs}, -1 when none.
+     */
+    private int tickAt(final int a, final double sampleNs)
+    {
+        if (a < 0)
+        {
+            return states[head].tick();
+        }
+        final int ia = index(a);
+        final int tickA = states[ia].tick();
+        if (a < count - 1)
+        {
+            final int ib = index(a + 1);
+            final int ticks = states[ib].tick() - tickA;
+            if (ticks <= 1)
+            {
+                return tickA;
+            }
+            final double fraction = (sampleNs - timeNs[ia]) / (double)(timeNs[ib] - timeNs[ia]);
+            return tickA + Math.min(ticks - 1, Math.max(0, (int)Math.floor(fraction * ticks)));
+        }
+        return tickA + (int)Math.max(0, Math.floor((sampleNs - timeNs[ia]) / intervalNs));
+    }
+
+    /**
      * Write every entity of {@code base}: blended from {@code from} to {@code to} by {@code alpha} when it
      * is in both, else as in {@code base}. Stepped fields take {@code base}'s value.
      */
@@ -301,6 +356,7 @@ public final class Interpolator
         final int n = base.count();
         out.begin(n);
         final double[] values = out.valueArray();
+        final String[] texts = out.stringArray();
         final int slotCount = base.slotCount();
         final int[] baseValues = base.valueArray();
         final WorldState other = from == null ? null : (from == base ? to : from);
@@ -308,7 +364,9 @@ public final class Interpolator
         for (int i = 0; i < n; i++)
         {
             final int id = base.idAt(i);
-            final int offset = out.append(id);
+            final int type = base.typeAt(i);
+            final SchemaField[] fields = typeFields[type];
+            final int offset = out.append(id, type);
             int otherIndex = -1;
             if (other != null)
             {
@@ -317,7 +375,7 @@ public final class Interpolator
                 {
                     j++;
                 }
-                if (j < otherCount && other.idAt(j) == id)
+                if (j < otherCount && other.idAt(j) == id && other.typeAt(j) == type)
                 {
                     otherIndex = j;
                 }
@@ -327,7 +385,7 @@ public final class Interpolator
             {
                 for (final SchemaField f : fields)
                 {
-                    write(f, baseValues, baseSlot, values, offset + out.fieldOffset(f.index()));
+                    write(f, base, baseSlot, values, texts, offset);
                 }
                 continue;
             }
@@ -337,8 +395,8 @@ public final class Interpolator
             final int toSlot = (to == base ? i : otherIndex) * slotCount;
             for (final SchemaField f : fields)
             {
-                final int o = offset + out.fieldOffset(f.index());
                 final int s = f.firstSlot();
+                final int o = offset + s;
                 switch (f.kind())
                 {
                     case FIXED:
@@ -360,27 +418,43 @@ public final class Interpolator
                         f.dequantizeQuaternion(toValues, toSlot + s, qb);
                         slerp(qa, qb, alpha, values, o);
                         break;
+                    case STRING:
+                        // Texts are never blended: the newer snapshot's.
+                        write(f, to, toSlot, values, texts, offset);
+                        break;
                     default:
-                        write(f, baseValues, baseSlot, values, o);
+                        write(f, base, baseSlot, values, texts, offset);
                         break;
                 }
             }
         }
     }
 
-    private void write(final SchemaField f, final int[] src, final int srcSlot, final double[] dst, final int o)
+    /**
+     * Write one field of the row at {@code srcSlot} of {@code src} at {@code offset} of the render state's row.
+     */
+    private void write(
+        final SchemaField f, final WorldState src, final int srcSlot, final double[] dst, final String[] texts,
+        final int offset)
     {
-        if (f.kind() == FieldKind.QUATERNION)
+        final int s = f.firstSlot();
+        final int o = offset + s;
+        switch (f.kind())
         {
-            f.dequantizeQuaternion(src, srcSlot + f.firstSlot(), qa);
-            dst[o] = qa[0];
-            dst[o + 1] = qa[1];
-            dst[o + 2] = qa[2];
-            dst[o + 3] = qa[3];
-        }
-        else
-        {
-            dst[o] = f.dequantize(src[srcSlot + f.firstSlot()]);
+            case QUATERNION:
+                f.dequantizeQuaternion(src.valueArray(), srcSlot + s, qa);
+                dst[o] = qa[0];
+                dst[o + 1] = qa[1];
+                dst[o + 2] = qa[2];
+                dst[o + 3] = qa[3];
+                break;
+            case STRING:
+                dst[o] = 0;
+                texts[o] = src.stringArray()[srcSlot + s];
+                break;
+            default:
+                dst[o] = f.dequantize(src.valueArray()[srcSlot + s]);
+                break;
         }
     }
 
@@ -466,6 +540,18 @@ public final class Interpolator
     public synchronized long delayNanos()
     {
         return appliedDelayNs;
+    }
+
+    /**
+     * The server tick the last {@link #sample} showed, rounded down (see the class comment): what the player was
+     * looking at when the game sampled its next input. The session puts it in every {@code Input.view_tick}.
+     * Any thread.
+     *
+     * @return the tick, 0 before the first sample.
+     */
+    public synchronized int viewTick()
+    {
+        return viewTick;
     }
 
     /**

@@ -38,6 +38,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     private boolean ackedOnLink;
     private boolean ackAtOnce;
     private long lastAckNanos;
+    private boolean sendViewTick;
 
     Outbound(final ClientOptions options, final ClientStats stats)
     {
@@ -57,10 +58,14 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
 
     /**
      * The session joined: inputs carry the ack of the tracker's newest tick (with auto-ack), and writes may start.
+     *
+     * @param protocolVersion the version the server said the connection speaks ({@code Welcome}); from 2 on,
+     *                        inputs carry {@code view_tick} (a version 1 server would only skip the field).
      */
-    void onJoined(final SnapshotTracker tracker)
+    void onJoined(final SnapshotTracker tracker, final int protocolVersion)
     {
         this.tracker = tracker;
+        this.sendViewTick = protocolVersion >= 2;
     }
 
     /**
@@ -110,7 +115,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     }
 
     @Override
-    public void writeInput(final int seq, final ByteString payload)
+    public void writeInput(final int seq, final ByteString payload, final int viewTick)
     {
         final int ackTick;
         if (autoAck)
@@ -126,9 +131,12 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
         {
             ackTick = lastAckedTick;
         }
-        write(ClientMessage.newBuilder()
-            .setInput(Input.newBuilder().setSeq(seq).setPayload(payload).setAckTick(ackTick))
-            .build());
+        final Input.Builder input = Input.newBuilder().setSeq(seq).setPayload(payload).setAckTick(ackTick);
+        if (sendViewTick)
+        {
+            input.setViewTick(viewTick);
+        }
+        write(ClientMessage.newBuilder().setInput(input).build());
     }
 
     @Override

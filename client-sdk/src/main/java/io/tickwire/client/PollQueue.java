@@ -1,7 +1,7 @@
 package io.tickwire.client;
 
 import io.tickwire.protocol.delta.WorldState;
-import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 
 import java.util.ArrayDeque;
 
@@ -59,7 +59,7 @@ final class PollQueue
 
     private final Object lock = new Object();
     private final Object pollLock = new Object();
-    private final EntitySchema schema;
+    private final EntityTypes types;
     private final int maxSnapshots;
     private final ClientStats stats;
     private final ArrayDeque<WorldState> freeStates = new ArrayDeque<>();
@@ -73,9 +73,9 @@ final class PollQueue
     private WorldState view;
     private boolean polling;
 
-    PollQueue(final EntitySchema schema, final int maxSnapshots, final ClientStats stats)
+    PollQueue(final EntityTypes types, final int maxSnapshots, final ClientStats stats)
     {
-        this.schema = schema;
+        this.types = types;
         this.maxSnapshots = maxSnapshots;
         this.stats = stats;
     }
@@ -97,7 +97,7 @@ final class PollQueue
             WorldState copy = freeStates.poll();
             if (copy == null)
             {
-                copy = new WorldState(schema, newest.count());
+                copy = new WorldState(types, newest.count());
             }
             copy.copyFrom(newest);
             final Event e = new Event(SNAPSHOT);

@@ -4,6 +4,7 @@ import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.predict.EntityStep;
 import io.tickwire.protocol.predict.EntityView;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.schema.SchemaField;
 
 import java.util.Arrays;
@@ -86,12 +87,14 @@ public final class Predictor
     private final ClientStats stats;
     private final int toleranceSlots;
     private final int leadMarginTicks;
+    private final int type;
     private final int slotCount;
     private final long tickPeriodNs;
 
     // Mailbox: written by the event loop, taken by the game thread, guarded by itself.
     private final Object mailbox = new Object();
     private final int[] mailSlots;
+    private final String[] mailStrings;
     private boolean mailPending;
     private boolean mailPresent;
     private int mailSeq;
@@ -99,6 +102,7 @@ public final class Predictor
 
     // Game thread.
     private final int[] serverSlots;
+    private final String[] serverStrings;
     private final EntityState state;
     private final EntityState predictedView;
     private final EntityState serverView;
@@ -157,6 +161,30 @@ public final class Predictor
         final int leadMarginTicks,
         final ClientStats stats)
     {
+        this(EntityTypes.single(schema), 0, entityId, step, sender, clock, tickRateHz, toleranceSlots,
+            maxPendingInputs, leadMarginTicks, stats);
+    }
+
+    /**
+     * @param types the room's entity types.
+     * @param type  the player's entity's type: the schema the step's fields belong to. A snapshot showing the
+     *              entity with another type counts as not showing it.
+     */
+    Predictor(
+        final EntityTypes types,
+        final int type,
+        final int entityId,
+        final EntityStep step,
+        final InputSender sender,
+        final ServerClock clock,
+        final int tickRateHz,
+        final int toleranceSlots,
+        final int maxPendingInputs,
+        final int leadMarginTicks,
+        final ClientStats stats)
+    {
+        final EntitySchema schema = types.schema(type);
+        this.type = type;
         this.entityId = entityId;
         this.step = Objects.requireNonNull(step, "step");
         this.predictedFields = checkedPredictedFields(step, schema);
@@ -169,10 +197,13 @@ public final class Predictor
         this.tickPeriodNs = 1_000_000_000L / tickRateHz;
         this.mailSlots = new int[slotCount];
         this.serverSlots = new int[slotCount];
+        final boolean strings = schema.stringSlotMask() != 0;
+        this.mailStrings = strings ? new String[slotCount] : null;
+        this.serverStrings = strings ? new String[slotCount] : null;
         this.baseSlots = new int[slotCount];
-        this.state = new EntityState(schema, entityId);
-        this.predictedView = new EntityState(schema, entityId);
-        this.serverView = new EntityState(schema, entityId);
+        this.state = new EntityState(types, type, entityId);
+        this.predictedView = new EntityState(types, type, entityId);
+        this.serverView = new EntityState(types, type, entityId);
         this.capacity = maxPendingInputs;
         this.pendingSeq = new int[capacity];
         this.pendingInput = new byte[capacity][];
@@ -197,7 +228,8 @@ public final class Predictor
     }
 
     /**
-     * A client-only {@link StepFunction} as an {@link EntityStep} that predicts every field of the schema.
+     * A client-only {@link StepFunction} as an {@link EntityStep} that predicts every field of the schema but its
+     * STRING fields (a step cannot write texts; they are the server's).
      *
      * @param step   the step function.
      * @param schema the schema it is used with.
@@ -206,7 +238,8 @@ public final class Predictor
     static EntityStep adapt(final StepFunction step, final EntitySchema schema)
     {
         Objects.requireNonNull(step, "step");
-        return new StepFunctionAdapter(step, schema.fields().toArray(new SchemaField[0]));
+        return new StepFunctionAdapter(step, schema.fields().stream().filter(f -> !f.isString())
+            .toArray(SchemaField[]::new));
     }
 
     /** Calls a {@link StepFunction}; the predictor hands it the stored input arrays, copied only when longer. */
@@ -256,7 +289,8 @@ public final class Predictor
      */
     void onServerState(final WorldState newest, final int lastInputSeq)
     {
-        final int index = newest.indexOf(entityId);
+        final int found = newest.indexOf(entityId);
+        final int index = found >= 0 && newest.typeAt(found) == type ? found : -1;
         synchronized (mailbox)
         {
             mailPending = true;
@@ -265,9 +299,23 @@ public final class Predictor
             mailTick = newest.tick();
             if (index >= 0)
             {
-                System.arraycopy(newest.valueArray(), index * slotCount, mailSlots, 0, slotCount);
+                // Rows are as wide as the widest type; this entity's slots are the first slotCount of its row.
+                final int offset = index * newest.slotCount();
+                System.arraycopy(newest.valueArray(), offset, mailSlots, 0, slotCount);
+                if (mailStrings != null)
+                {
+                    System.arraycopy(newest.stringArray(), offset, mailStrings, 0, slotCount);
+                }
             }
         }
+    }
+
+    /**
+     * @return the type of the entity this predictor predicts (0 in a room with one type).
+     */
+    public int entityType()
+    {
+        return type;
     }
 
     /**
@@ -310,6 +358,10 @@ public final class Predictor
             if (present)
             {
                 System.arraycopy(mailSlots, 0, serverSlots, 0, slotCount);
+                if (mailStrings != null)
+                {
+                    System.arraycopy(mailStrings, 0, serverStrings, 0, slotCount);
+                }
             }
         }
         reconciliations++;
@@ -323,6 +375,7 @@ public final class Predictor
                 if (!EntityState.matches(serverSlots, pendingPredicted, index * slotCount, predictedFields, toleranceSlots))
                 {
                     predictedView.copyFrom(pendingPredicted, index * slotCount);
+                    copyTexts(predictedView);
                     onMisprediction(seq, tick);
                 }
             }
@@ -330,6 +383,7 @@ public final class Predictor
                 !EntityState.matches(serverSlots, baseSlots, 0, predictedFields, toleranceSlots))
             {
                 predictedView.copyFrom(baseSlots, 0);
+                copyTexts(predictedView);
                 onMisprediction(seq, tick);
             }
             hasBase = true;
@@ -351,7 +405,7 @@ public final class Predictor
             }
             return true;
         }
-        state.copyFrom(serverSlots, 0);
+        state.copyFrom(serverSlots, serverStrings, 0);
         hasState = true;
         for (int i = 0; i < pendingCount; i++)
         {
@@ -364,6 +418,15 @@ public final class Predictor
         return true;
     }
 
+    /** A step never writes texts: a predicted view shows the server's. */
+    private void copyTexts(final EntityState view)
+    {
+        if (serverStrings != null)
+        {
+            System.arraycopy(serverStrings, 0, view.stringArray(), 0, slotCount);
+        }
+    }
+
     private void onMisprediction(final int seq, final int tick)
     {
         mispredictions++;
@@ -374,7 +437,7 @@ public final class Predictor
         final MispredictionListener l = listener;
         if (l != null)
         {
-            serverView.copyFrom(serverSlots, 0);
+            serverView.copyFrom(serverSlots, serverStrings, 0);
             l.onMisprediction(seq, tick, predictedView, serverView);
         }
     }

@@ -23,6 +23,12 @@ import java.util.Objects;
  * consumer), 4009 (room closed), 4011 (ticket rejected), 4012 (resume rejected), 4013 (the player
  * resumed on another connection: reconnecting would fight over it).
  * <p>
+ * <b>Which closes rejoin through the matchmaker</b> ({@link #rejoinsThroughMatchmakerOn(int)}):
+ * {@link CloseCodes#SERVER_DRAINING} (4016) only. The player's server is going away, so there is nothing to
+ * resume there; a {@link Matchmaker.Seat} asks the matchmaker for another room with this policy's backoff,
+ * attempts and time bound ({@link Matchmaker#DEFAULT_REJOIN_POLICY}); a plain {@link TickwireClient} ends the
+ * session with 4016 and leaves the rejoin to the game.
+ * <p>
  * <b>Which failed attempts are retried</b> ({@link #retriesAttemptOn(int)}): connect failures, lost or
  * timed-out attempts (1006), 1013 (try again later) and {@link CloseCodes#SERVER_OVERLOADED} (4008, the
  * room loop's ring was full). Any other code ends the session with that code, notably
@@ -129,6 +135,17 @@ public final class ReconnectPolicy
     {
         return closeCode == TickwireException.ABNORMAL_CLOSURE || closeCode == CloseCodes.ACK_TIMEOUT ||
             closeCode == CloseCodes.IDLE_TIMEOUT;
+    }
+
+    /**
+     * The rule for a session whose server drains, see the class comment.
+     *
+     * @param closeCode the code the session ended with.
+     * @return true when a {@link Matchmaker.Seat} rejoins through the matchmaker.
+     */
+    public static boolean rejoinsThroughMatchmakerOn(final int closeCode)
+    {
+        return closeCode == CloseCodes.SERVER_DRAINING;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.tickwire.client;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.predict.EntityStep;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
+import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.protocol.v1.Welcome;
 
 import java.util.List;
@@ -23,11 +25,17 @@ import java.util.concurrent.CompletableFuture;
  * A session outlives a lost connection: with the {@link ClientOptions#reconnectPolicy()} (on by default)
  * the SDK resumes the same player on a new connection and this object, its mirror, clock, interpolator and
  * predictor carry on (see {@link SessionListener#onDisconnected} and {@link SessionListener#onReconnected}).
+ * <p>
+ * <b>Protocol version 2</b> (see {@code docs/client-sdk.md}): a room may declare several entity types
+ * ({@link #entityTypes()}), STRING fields, owner-only fields (real values only in the owner's SDK, 0 or ""
+ * elsewhere) and an interest policy (the mirror then holds only the entities in this client's view; one that
+ * leaves it is removed like a destroyed one). Every input carries the server tick the game was showing
+ * ({@link Interpolator#viewTick()}) for lag compensation.
  */
 public final class RoomSession implements AutoCloseable
 {
     private final ClientConnection connection;
-    private final EntitySchema schema;
+    private final EntityTypes types;
     private final EntityMirror mirror;
     private final List<SessionListener> listeners;
     private final ClientStats stats;
@@ -46,14 +54,14 @@ public final class RoomSession implements AutoCloseable
         final ClientConnection connection,
         final Runnable closeClient,
         final Welcome welcome,
-        final EntitySchema schema,
+        final EntityTypes types,
         final EntityMirror mirror,
         final List<SessionListener> listeners,
         final ClientStats stats)
     {
         this.connection = connection;
         this.closeClient = closeClient;
-        this.schema = schema;
+        this.types = types;
         this.mirror = mirror;
         this.listeners = listeners;
         this.stats = stats;
@@ -114,14 +122,38 @@ public final class RoomSession implements AutoCloseable
     }
 
     /**
-     * The entity schema from {@code Welcome}. Resolve fields once with {@code schema().field("x")}
-     * and pass the {@link io.tickwire.protocol.schema.SchemaField} to the mirror's getters.
+     * The entity schema from {@code Welcome}: of a room with one entity type, that type's; of a room with
+     * several, type 0's (read the others from {@link #entityTypes()}). Resolve fields once with
+     * {@code schema().field("x")} and pass the {@link SchemaField} to the mirror's getters.
      *
      * @return the schema; immutable.
      */
     public EntitySchema schema()
     {
-        return schema;
+        return types.schema(0);
+    }
+
+    /**
+     * The room's entity types from {@code Welcome} (protocol version 2): each with a name and its own schema;
+     * an entity's type is an index of this list and never changes. A room declared with one schema has one
+     * type named {@value EntityTypes#SINGLE_TYPE_NAME}. Resolve fields once per type:
+     * {@code entityTypes().schema(entityTypes().index("player")).field("name")}.
+     *
+     * @return the types; immutable.
+     */
+    public EntityTypes entityTypes()
+    {
+        return types;
+    }
+
+    /**
+     * @return the type of {@link #playerEntityId()} in the newest applied snapshot, -1 before a snapshot shows it
+     * (or when the game spawns none). Any thread.
+     */
+    public int playerEntityType()
+    {
+        final SnapshotReceiver r = connection.receiver();
+        return r == null ? -1 : r.playerEntityType();
     }
 
     /**
@@ -260,31 +292,100 @@ public final class RoomSession implements AutoCloseable
      * then on. Once it exists send every input through it
      * ({@link Predictor#update} or {@link Predictor#sendInput}), not through {@link #sendInput(byte[])}:
      * it can only replay the inputs it knows. Any thread; then drive it from one thread.
+     * <p>
+     * The predictor works on the player's entity's type: the type a snapshot showed it with, else the one type
+     * whose schema has every field of {@link EntityStep#predictedFields()}. When that is ambiguous before the
+     * first snapshot, name the type with {@link #predictor(EntityStep, String)}.
      *
      * @param step the movement rule, shared with the server's game logic.
      * @return the new predictor.
-     * @throws IllegalStateException when the session already has one.
+     * @throws IllegalStateException when the session already has one, or the player's type cannot be told.
      */
     public Predictor predictor(final EntityStep step)
     {
         Objects.requireNonNull(step, "step");
-        return connection.receiver().createPredictor(step, playerEntityId);
+        return connection.receiver().createPredictor(step, playerType(step.predictedFields()));
+    }
+
+    /**
+     * Create the predictor of the player's own entity, of a named entity type (as {@link #predictor(EntityStep)}).
+     *
+     * @param step     the movement rule, shared with the server's game logic; its fields are of that type.
+     * @param typeName the player's entity's type, one of {@link #entityTypes()}.
+     * @return the new predictor.
+     * @throws IllegalArgumentException when there is no such type or the step's fields are not of it.
+     * @throws IllegalStateException    when the session already has one.
+     */
+    public Predictor predictor(final EntityStep step, final String typeName)
+    {
+        Objects.requireNonNull(step, "step");
+        return connection.receiver().createPredictor(step, types.index(typeName));
     }
 
     /**
      * Create the predictor with a client-only movement rule: as {@link #predictor(EntityStep)} with every
-     * field of the schema predicted (any difference in any field is a misprediction). Prefer an
-     * {@link EntityStep} shared with the server's game: one copy of the rule, and server-only fields do not
-     * count as mispredictions.
+     * field of the player's entity's type predicted but its STRING fields (any difference in any of them is a
+     * misprediction). Prefer an {@link EntityStep} shared with the server's game: one copy of the rule, and
+     * server-only fields do not count as mispredictions. In a room with several entity types the player's type is
+     * the one a snapshot showed it with (so create it after the first snapshot, or use
+     * {@link #predictor(EntityStep, String)}).
      *
      * @param step the movement rule, mirroring the server's game logic.
      * @return the new predictor.
-     * @throws IllegalStateException when the session already has one.
+     * @throws IllegalStateException when the session already has one, or the player's type cannot be told.
      */
     public Predictor predictor(final StepFunction step)
     {
         Objects.requireNonNull(step, "step");
-        return connection.receiver().createPredictor(Predictor.adapt(step, schema()), playerEntityId);
+        final int type = playerType(null);
+        return connection.receiver().createPredictor(Predictor.adapt(step, types.schema(type)), type);
+    }
+
+    /**
+     * The player's entity's type: one type only, the type a snapshot showed, or the one type that has every
+     * given field.
+     */
+    private int playerType(final SchemaField[] fields)
+    {
+        if (types.count() == 1)
+        {
+            return 0;
+        }
+        final int seen = playerEntityType();
+        if (seen >= 0)
+        {
+            return seen;
+        }
+        int found = -1;
+        int candidates = 0;
+        for (int t = 0; fields != null && t < types.count(); t++)
+        {
+            if (hasAll(types.schema(t), fields))
+            {
+                found = t;
+                candidates++;
+            }
+        }
+        if (candidates != 1)
+        {
+            throw new IllegalStateException("cannot tell the player's entity type: no snapshot showed entity " +
+                playerEntityId + " yet and " + candidates + " types have the step's fields; name it with " +
+                "predictor(step, typeName): types=" + types.names());
+        }
+        return found;
+    }
+
+    private static boolean hasAll(final EntitySchema schema, final SchemaField[] fields)
+    {
+        for (final SchemaField f : fields)
+        {
+            final int i = f == null ? -1 : f.index();
+            if (i < 0 || i >= schema.fields().size() || !schema.fields().get(i).equals(f))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

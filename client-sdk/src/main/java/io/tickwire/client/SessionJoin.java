@@ -1,6 +1,6 @@
 package io.tickwire.client;
 
-import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.v1.Welcome;
 
 import java.util.List;
@@ -43,10 +43,10 @@ final class SessionJoin implements Joiner
     public EventDispatcher.Target onWelcome(
         final ClientConnection connection,
         final Welcome welcome,
-        final EntitySchema schema,
+        final EntityTypes types,
         final EntityMirror mirror)
     {
-        final RoomSession s = new RoomSession(connection, closeClient, welcome, schema, mirror, listeners, stats);
+        final RoomSession s = new RoomSession(connection, closeClient, welcome, types, mirror, listeners, stats);
         session = s;
         return new SessionListeners(s, listeners);
     }

@@ -36,7 +36,9 @@ public interface SessionListener
 
     /**
      * An entity exists in this snapshot's state and did not in the previous one delivered; the mirror
-     * shows it (except off the event loop with a callback executor, where the mirror cannot be read).
+     * shows it (except off the event loop with a callback executor, where the mirror cannot be read). With an
+     * interest policy this also means "entered this client's view" (a creation with every field). Its type is
+     * {@code session.mirror().typeOf(entityId)}.
      *
      * @param session  the session.
      * @param entityId the new entity.
@@ -46,7 +48,9 @@ public interface SessionListener
     }
 
     /**
-     * An entity exists in this and the previous state delivered and at least one of its fields changed.
+     * An entity exists in this and the previous state delivered and at least one of its fields changed: a
+     * number, or the text of a STRING field (texts are compared, not the SDK's local handles). Owner-only fields
+     * change for this client only while it owns the entity, and when ownership moves (back to 0 / "").
      *
      * @param session  the session.
      * @param entityId the changed entity.
@@ -56,7 +60,9 @@ public interface SessionListener
     }
 
     /**
-     * An entity of the previous state delivered is gone from this snapshot's state (so from the mirror).
+     * An entity of the previous state delivered is gone from this snapshot's state (so from the mirror). With
+     * an interest policy this may mean it left this client's view rather than that it was destroyed: the two
+     * cannot be told apart, by design; if it comes back it is added again with every field.
      *
      * @param session  the session.
      * @param entityId the removed entity.

@@ -3,6 +3,7 @@ package io.tickwire.client;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.predict.EntityStep;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.v1.Snapshot;
 
 /**
@@ -29,6 +30,8 @@ final class SnapshotReceiver
     private final Object attachLock = new Object();
     private volatile Interpolator interpolator;
     private volatile Predictor predictor;
+    private final int playerEntityId;
+    private volatile int playerEntityType = -1;
 
     SnapshotReceiver(
         final SnapshotTracker tracker,
@@ -39,8 +42,10 @@ final class SnapshotReceiver
         final Outbound outbound,
         final InputJournal inputs,
         final PingKeeper pings,
-        final EventDispatcher events)
+        final EventDispatcher events,
+        final int playerEntityId)
     {
+        this.playerEntityId = playerEntityId;
         this.tracker = tracker;
         this.mirror = mirror;
         this.tickRateHz = tickRateHz;
@@ -57,6 +62,32 @@ final class SnapshotReceiver
         return tracker.schema();
     }
 
+    EntityTypes types()
+    {
+        return tracker.types();
+    }
+
+    /**
+     * The server tick the interpolator showed in its last sample ({@link Interpolator#viewTick()}): what every
+     * input carries as {@code view_tick}. Any thread.
+     *
+     * @return the tick, 0 when there is no interpolator or it has not sampled yet.
+     */
+    int viewTick()
+    {
+        final Interpolator i = interpolator;
+        return i == null ? 0 : i.viewTick();
+    }
+
+    /**
+     * @return the type of the player's entity in the newest applied state, -1 when it is not there (or the
+     * session has none). Any thread.
+     */
+    int playerEntityType()
+    {
+        return playerEntityType;
+    }
+
     /**
      * The session's interpolator, created on first use; from then on every applied snapshot feeds it.
      * Any thread.
@@ -68,7 +99,7 @@ final class SnapshotReceiver
             Interpolator i = interpolator;
             if (i == null)
             {
-                i = Interpolator.create(tracker.schema(), tickRateHz, options);
+                i = Interpolator.create(tracker.types(), tickRateHz, options);
                 interpolator = i;
             }
             return i;
@@ -79,7 +110,7 @@ final class SnapshotReceiver
      * Create the session's predictor, which sends its inputs through the journal; from then on every applied
      * snapshot feeds its mailbox. Any thread.
      */
-    Predictor createPredictor(final EntityStep step, final int playerEntityId)
+    Predictor createPredictor(final EntityStep step, final int type)
     {
         synchronized (attachLock)
         {
@@ -87,8 +118,8 @@ final class SnapshotReceiver
             {
                 throw new IllegalStateException("session already has a predictor: " + predictor);
             }
-            final Predictor p = new Predictor(tracker.schema(), playerEntityId, step, inputs::sendAt, pings.clock(),
-                tickRateHz, options.mispredictionToleranceSlots(), options.maxPendingInputs(),
+            final Predictor p = new Predictor(tracker.types(), type, playerEntityId, step, inputs::sendAt,
+                pings.clock(), tickRateHz, options.mispredictionToleranceSlots(), options.maxPendingInputs(),
                 options.inputLeadMarginTicks(), stats);
             predictor = p;
             return p;
@@ -154,6 +185,11 @@ final class SnapshotReceiver
         }
         inputs.onSnapshotApplied();
         final WorldState newest = tracker.newest();
+        if (playerEntityId != 0)
+        {
+            final int index = newest.indexOf(playerEntityId);
+            playerEntityType = index < 0 ? -1 : newest.typeAt(index);
+        }
         final Interpolator interp = interpolator;
         if (interp != null)
         {

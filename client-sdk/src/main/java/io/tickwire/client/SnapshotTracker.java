@@ -4,6 +4,7 @@ import io.tickwire.protocol.delta.DeltaDecoder;
 import io.tickwire.protocol.delta.DeltaException;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.v1.Snapshot;
 
 /**
@@ -39,7 +40,7 @@ final class SnapshotTracker
 
     private static final int INITIAL_ENTITY_CAPACITY = 16;
 
-    private final EntitySchema schema;
+    private final EntityTypes types;
     private final DeltaDecoder decoder;
     private final int retainedStates;
     private final WorldState[] retained;
@@ -52,18 +53,29 @@ final class SnapshotTracker
     private String lastError;
 
     /**
+     * A tracker of a room with one entity type.
+     *
      * @param schema         schema from {@code Welcome}.
      * @param retainedStates most states kept, at least 2.
      */
     SnapshotTracker(final EntitySchema schema, final int retainedStates)
+    {
+        this(EntityTypes.single(schema), retainedStates);
+    }
+
+    /**
+     * @param types          the room's entity types, from {@code Welcome} ({@link EntityTypes#fromWelcome}).
+     * @param retainedStates most states kept, at least 2.
+     */
+    SnapshotTracker(final EntityTypes types, final int retainedStates)
     {
         if (retainedStates < ClientOptions.MIN_RETAINED_STATES)
         {
             throw new IllegalArgumentException("retainedStates too small: retainedStates=" + retainedStates +
                 ", min=" + ClientOptions.MIN_RETAINED_STATES);
         }
-        this.schema = schema;
-        this.decoder = new DeltaDecoder(schema);
+        this.types = types;
+        this.decoder = new DeltaDecoder(types);
         this.retainedStates = retainedStates;
         this.retained = new WorldState[retainedStates + 1];
         this.free = new WorldState[retainedStates + 1];
@@ -191,11 +203,19 @@ final class SnapshotTracker
     }
 
     /**
-     * @return the schema states are decoded with.
+     * @return the schema of type 0 (the only one of a single-type room).
      */
     EntitySchema schema()
     {
-        return schema;
+        return types.schema(0);
+    }
+
+    /**
+     * @return the entity types states are decoded with.
+     */
+    EntityTypes types()
+    {
+        return types;
     }
 
     private WorldState acquire()
@@ -207,7 +227,7 @@ final class SnapshotTracker
             return s;
         }
         allocatedCount++;
-        return new WorldState(schema, INITIAL_ENTITY_CAPACITY);
+        return new WorldState(types, INITIAL_ENTITY_CAPACITY);
     }
 
     private void pruneBefore(final int baselineTick)

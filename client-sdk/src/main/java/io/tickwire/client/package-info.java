@@ -10,6 +10,13 @@
  * {@code Ack{request_full}}), acknowledges it, and exposes the newest state through
  * {@link io.tickwire.client.EntityMirror}. Inputs, acks and pings go the other way.
  * <p>
+ * Protocol version 2: the {@code Welcome}'s entity types ({@link io.tickwire.client.RoomSession#entityTypes()})
+ * give every entity its own schema, read per entity ({@link io.tickwire.client.EntityMirror#typeOf(int)});
+ * STRING fields are read as text; owner-only fields hold real values only in the owner's SDK (0 or "" in
+ * every other); with an interest policy the mirror holds this client's view, and a removal may mean the
+ * entity left it. Every input carries the tick the interpolator showed ({@code Input.view_tick}) for lag
+ * compensation.
+ * <p>
  * On top of the mirror: {@link io.tickwire.client.ServerClock} (time sync from ping round trips),
  * {@link io.tickwire.client.Interpolator} and {@link io.tickwire.client.RenderState} (snapshot
  * interpolation on the server's timeline, bounded extrapolation), and

@@ -1,9 +1,14 @@
 package io.tickwire.loadtest;
 
+import io.tickwire.client.EntityMirror;
+import io.tickwire.client.RoomSession;
 import io.tickwire.loadtest.spi.BotBehaviour;
 import io.tickwire.loadtest.spi.BotBehaviourFactory;
 import io.tickwire.loadtest.spi.BotContext;
 import io.tickwire.protocol.arena.ArenaInput;
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.FieldKind;
+import io.tickwire.protocol.schema.SchemaField;
 
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -19,7 +24,7 @@ import java.util.TreeMap;
 
 /**
  * The behaviours a run can pick with {@code --behaviour}: the built-in arena ones ({@code walk}, the default,
- * {@code idle}, {@code burst}), every {@link BotBehaviourFactory} on the load test's class path, and those of
+ * {@code idle}, {@code burst}, {@code wander}), every {@link BotBehaviourFactory} on the load test's class path, and those of
  * the {@code --bot-jar} jars, found with {@link ServiceLoader} through one class loader over the jars (child
  * of the load test's, so a jar sees the SPI, the SDK and the protocol the load test runs with).
  * <p>
@@ -31,6 +36,9 @@ final class BotBehaviours
     static final String DEFAULT = "walk";
     /** Nominal gap between two bursts of {@code burst} in milliseconds; the exact gap keeps the mean rate. */
     static final long BURST_PERIOD_MS = 500;
+
+    /** {@code wander}: a waypoint within this share of the map's smaller side counts as reached. */
+    static final double WANDER_ARRIVAL_SHARE = 0.02;
 
     private static final double MAX_TURN_RATE_RAD_PER_S = 0.6;
     private static final double TURN_CHANGE_PER_INPUT = 0.05;
@@ -47,7 +55,8 @@ final class BotBehaviours
         return List.of(
             new Named("walk", WalkBehaviour::new),
             new Named("idle", IdleBehaviour::new),
-            new Named("burst", BurstBehaviour::new));
+            new Named("burst", BurstBehaviour::new),
+            new Named("wander", WanderBehaviour::new));
     }
 
     /**
@@ -231,6 +240,70 @@ final class BotBehaviours
             {
                 sendHeading();
             }
+        }
+    }
+
+    /**
+     * Any room whose entity schema has FIXED fields {@code x} and {@code y} and whose input is the arena's
+     * (two axis bytes, {@link ArenaInput}): walk to a random waypoint anywhere inside the fields' range (the
+     * map), read the bot's own position from the mirror, pick the next waypoint on arrival ({@link Wander}).
+     * Over a run the swarm spreads over the whole map and keeps crossing it: the big-world scenario's bots.
+     * Until the bot's entity is in the mirror, and in a room without such fields, it walks like {@code walk}.
+     */
+    private static final class WanderBehaviour extends WalkBehaviour
+    {
+        private final double[] axis = new double[2];
+        private Wander wander;
+        private SchemaField x;
+        private SchemaField y;
+        private boolean resolved;
+
+        WanderBehaviour(final BotContext ctx)
+        {
+            super(ctx);
+        }
+
+        @Override
+        public void onJoined()
+        {
+            final RoomSession session = ctx.session();
+            final EntitySchema schema = session.schema();
+            resolved = true;
+            if (session.playerEntityId() == 0 || !isFixed(schema, "x") || !isFixed(schema, "y"))
+            {
+                return;
+            }
+            x = schema.field("x");
+            y = schema.field("y");
+            final double arrival = WANDER_ARRIVAL_SHARE *
+                Math.min(x.floatMax() - x.floatMin(), y.floatMax() - y.floatMin());
+            wander = new Wander(ctx.random(), x.floatMin(), x.floatMax(), y.floatMin(), y.floatMax(), arrival);
+        }
+
+        @Override
+        public void onInputSlot()
+        {
+            final RoomSession session = ctx.session();
+            if (!resolved || wander == null || session == null)
+            {
+                super.onInputSlot();
+                return;
+            }
+            final EntityMirror mirror = session.mirror();
+            final int self = session.playerEntityId();
+            if (!mirror.contains(self))
+            {
+                super.onInputSlot();
+                return;
+            }
+            wander.steer(mirror.getDouble(self, x), mirror.getDouble(self, y), axis);
+            heading = Math.atan2(axis[1], axis[0]);
+            ctx.sendInput(ArenaInput.encode(axis[0], axis[1]));
+        }
+
+        private static boolean isFixed(final EntitySchema schema, final String name)
+        {
+            return schema.hasField(name) && schema.field(name).kind() == FieldKind.FIXED;
         }
     }
 }

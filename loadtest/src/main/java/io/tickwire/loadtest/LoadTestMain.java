@@ -91,7 +91,8 @@ public final class LoadTestMain implements Callable<Integer>
     @Option(names = "--behaviour", defaultValue = BotBehaviours.DEFAULT, paramLabel = "<name>",
         description = "What each bot does. Built in, for the arena: walk: steer in a slowly turning direction; " +
             "idle: no inputs; burst: inputs in bursts every " + BotBehaviours.BURST_PERIOD_MS + " ms at the same " +
-            "mean rate. Or a game's behaviour from a --bot-jar (default ${DEFAULT-VALUE}).")
+            "mean rate; wander: walk to random waypoints across the whole map (big worlds; any room with FIXED x and " +
+            "y fields and the arena's input). Or a game's behaviour from a --bot-jar (default ${DEFAULT-VALUE}).")
     String behaviour;
 
     @Option(names = "--bot-jar", paramLabel = "<jar>",

@@ -6,7 +6,13 @@ package io.tickwire.protocol;
 public final class ProtocolVersion
 {
     /** The version this build of server and SDK speak. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
+
+    /**
+     * The oldest version the server still accepts: a version 1 client may join a room type that uses no version 2
+     * feature (one entity type, no STRING field, every field public), and receives the very same bytes.
+     */
+    public static final int MIN_SUPPORTED = 1;
 
     private ProtocolVersion()
     {

@@ -8,6 +8,7 @@ import io.tickwire.server.config.LimitSettings;
 import io.tickwire.server.config.LoopSettings;
 import io.tickwire.server.config.TransportSettings;
 import io.tickwire.server.game.arena.ArenaGame;
+import io.tickwire.server.game.bigworld.BigWorldGame;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +81,12 @@ public final class Main implements Callable<Integer>
         LoopSettings.DEFAULT_SNAPSHOT_HISTORY + "}",
         description = "Snapshots kept per room as delta baselines (env TICKWIRE_SNAPSHOT_HISTORY, default ${DEFAULT-VALUE}).")
     int snapshotHistory;
+
+    @Option(names = "--snapshot-budget-bytes", defaultValue = "${env:TICKWIRE_SNAPSHOT_BUDGET_BYTES:-" +
+        LoopSettings.DEFAULT_SNAPSHOT_BUDGET_BYTES + "}",
+        description = "Snapshot bytes per connection per tick for room types that set none; over it, changes " +
+            "wait by priority, nearest first; 0 = unlimited (env TICKWIRE_SNAPSHOT_BUDGET_BYTES, default ${DEFAULT-VALUE}).")
+    int snapshotBudgetBytes;
 
     @Option(names = "--slow-client-timeout-ms", defaultValue = "${env:TICKWIRE_SLOW_CLIENT_TIMEOUT_MS:-" +
         LimitSettings.DEFAULT_SLOW_CLIENT_TIMEOUT_MS + "}",
@@ -239,6 +246,12 @@ public final class Main implements Callable<Integer>
         description = "NPCs per arena room (env TICKWIRE_ARENA_NPCS, default ${DEFAULT-VALUE}).")
     int arenaNpcs;
 
+    @Option(names = "--bigworld-npcs", defaultValue = "${env:TICKWIRE_BIGWORLD_NPCS:-" +
+        BigWorldGame.DEFAULT_NPC_COUNT + "}",
+        description = "Npcs per bigworld room, the interest-management demo on a 2 km x 2 km map " +
+            "(env TICKWIRE_BIGWORLD_NPCS, default ${DEFAULT-VALUE}).")
+    int bigworldNpcs;
+
     /**
      * @param args command line.
      */
@@ -258,6 +271,7 @@ public final class Main implements Callable<Integer>
     ServerOptions toOptions()
     {
         require(arenaNpcs >= 0 && arenaNpcs <= MAX_ARENA_NPCS, "arenaNpcs", arenaNpcs);
+        require(bigworldNpcs >= 0 && bigworldNpcs <= 100_000, "bigworldNpcs", bigworldNpcs);
         final ServerOptions.Builder builder = ServerOptions.builder();
         final List<Path> jars = new ArrayList<>(gameJars.stream().filter(p -> !p.toString().isEmpty()).toList());
         if (pluginsDir != null && !pluginsDir.isEmpty())
@@ -267,6 +281,7 @@ public final class Main implements Callable<Integer>
         if (jars.isEmpty())
         {
             builder.roomType(ArenaGame.TYPE, ArenaGame.factory(arenaNpcs));
+            builder.roomType(BigWorldGame.TYPE, BigWorldGame.factory(bigworldNpcs));
         }
         else
         {
@@ -283,6 +298,7 @@ public final class Main implements Callable<Integer>
             .maxPlayersPerRoom(maxPlayers)
             .roomLingerMs(roomLingerMs)
             .snapshotHistory(snapshotHistory)
+            .snapshotBudgetBytes(snapshotBudgetBytes)
             .slowClientTimeoutMs(slowClientTimeoutMs)
             .ackTimeoutMs(ackTimeoutMs)
             .adminHost(adminHost)

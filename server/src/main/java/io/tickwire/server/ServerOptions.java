@@ -94,6 +94,7 @@ public record ServerOptions(
         private int maxCatchUpTicks = LoopSettings.DEFAULT_MAX_CATCH_UP_TICKS;
         private long idleMaxParkNs = LoopSettings.DEFAULT_IDLE_MAX_PARK_NS;
         private int snapshotHistory = LoopSettings.DEFAULT_SNAPSHOT_HISTORY;
+        private int snapshotBudgetBytes = LoopSettings.DEFAULT_SNAPSHOT_BUDGET_BYTES;
         private int maxFrameLength = LimitSettings.DEFAULT_MAX_FRAME_LENGTH;
         private int maxInputPayload = LimitSettings.DEFAULT_MAX_INPUT_PAYLOAD;
         private int maxConnections = LimitSettings.DEFAULT_MAX_CONNECTIONS;
@@ -236,6 +237,16 @@ public record ServerOptions(
         public Builder idleMaxParkNs(final long ns)
         {
             this.idleMaxParkNs = ns;
+            return this;
+        }
+
+        /**
+         * @param bytes snapshot bytes per connection per tick for room types that set none; 0 = unlimited.
+         * @return this.
+         */
+        public Builder snapshotBudgetBytes(final int bytes)
+        {
+            this.snapshotBudgetBytes = bytes;
             return this;
         }
 
@@ -448,7 +459,7 @@ public record ServerOptions(
                 new TransportSettings(host, port, webSocketPath, preferEpoll, webSocketCompression, tlsCertificate,
                     tlsPrivateKey, socketSendBufferBytes, writeBufferLowWaterMark, writeBufferHighWaterMark, ioThreads),
                 new LoopSettings(tickRateHz, roomLoops, ringCapacityBytes, maxCatchUpTicks, idleMaxParkNs,
-                    snapshotHistory),
+                    snapshotHistory, snapshotBudgetBytes),
                 new LimitSettings(maxFrameLength, maxInputPayload, maxConnections, maxConnectionsPerAddress,
                     idleTimeoutMs, maxInputsPerSecond, slowClientTimeoutMs, ackTimeoutMs, handshakeTimeoutMs,
                     maxOutboundBytes, maxPingsPerSecond, joinTimeoutMs, closeGraceMs, maxDetachedPerAddress,

@@ -119,7 +119,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             workerGroup, SessionLimits.DEFAULT_OUTBOX_CAPACITY_BYTES, transportCounters);
         final RoomLoopSettings loopSettings = new RoomLoopSettings(loop.tickRateHz(), loop.snapshotHistory(),
             loop.maxCatchUpTicks(), lifecycle.roomLingerMs(), limits.slowClientTimeoutMs(), limits.ackTimeoutMs(),
-            loop.ringCapacityBytes(), options.auth().resumeGraceMs(), limits.maxDetachedPerAddress());
+            loop.ringCapacityBytes(), options.auth().resumeGraceMs(), limits.maxDetachedPerAddress(),
+            loop.snapshotBudgetBytes());
         final DetachedSeats detachedSeats = new DetachedSeats(loopSettings.maxDetachedPerAddress());
         for (int i = 0; i < loops.length; i++)
         {

@@ -31,10 +31,13 @@ class MainTest
     }
 
     @Test
-    void shouldRegisterArenaAsTheLaunchersRoomType()
+    void shouldRegisterTheDemosArenaAndBigworldAsTheLaunchersRoomTypes()
     {
-        final ServerOptions options = parse("--arena-npcs", "3").toOptions();
-        assertEquals(Set.of(ArenaGame.TYPE), options.roomTypes().keySet());
+        final ServerOptions options = parse("--arena-npcs", "3", "--bigworld-npcs", "50").toOptions();
+        assertEquals(Set.of(ArenaGame.TYPE, io.tickwire.server.game.bigworld.BigWorldGame.TYPE),
+            options.roomTypes().keySet());
+        assertEquals("invalid option: bigworldNpcs=-1", assertThrows(IllegalArgumentException.class,
+            () -> parse("--bigworld-npcs", "-1").toOptions()).getMessage());
     }
 
     @Test

@@ -1,47 +1,93 @@
 package io.tickwire.protocol.delta;
 
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.v1.Snapshot;
 
 /**
  * Applies a {@code Snapshot} to the baseline state it names, producing the state at the
  * snapshot's tick. Everything is checked: ids must be strictly ascending, removed and changed ids
- * must exist in the baseline, created ids must not, column lengths must match the masks and the
- * schema, values must stay inside their slot's range, and the result must have
+ * must exist in the baseline, created ids must not, types must exist, column lengths must match the
+ * masks and the types, values must stay inside their slot's range, strings inside their field's length,
+ * owner-section ids must be in the result and its masks on OWNER slots only, and the result must have
  * {@code entity_count} entities. On any failure a {@link DeltaException} is thrown and nothing
  * the caller keeps is modified except {@code out}.
  * <p>
- * Stateless apart from the schema: safe to share, but {@code out} must not be shared.
+ * A STRING slot's int in {@code out} is set to the snapshot's tick when its text changes (0 for ""), a local
+ * change handle that never goes on the wire.
+ * <p>
+ * Stateless apart from the types: safe to share, but {@code out} must not be shared.
  */
 public final class DeltaDecoder
 {
-    private final EntitySchema schema;
-    private final int slotCount;
-    private final int[] wrapMasks;
-    private final int[] slotMax;
+    private final EntityTypes types;
+    private final int[] typeSlotCount;
+    private final int[] typeNumericSlots;
+    private final int[][] wrapMasks;
+    private final int[][] slotMax;
+    private final long[] stringMask;
+    private final long[] ownerMask;
+    private final int[][] maxLength;
 
     /**
-     * @param schema schema of the states this decoder produces (from {@code Welcome}).
+     * @param schema schema of the single-type room whose states this decoder produces (from {@code Welcome}).
      */
     public DeltaDecoder(final EntitySchema schema)
     {
-        this.schema = schema;
-        this.slotCount = schema.slotCount();
-        this.wrapMasks = new int[slotCount];
-        this.slotMax = new int[slotCount];
-        for (int s = 0; s < slotCount; s++)
+        this(EntityTypes.single(schema));
+    }
+
+    /**
+     * @param types the room's entity types (from {@code Welcome}).
+     */
+    public DeltaDecoder(final EntityTypes types)
+    {
+        this.types = types;
+        final int n = types.count();
+        typeSlotCount = new int[n];
+        typeNumericSlots = new int[n];
+        wrapMasks = new int[n][];
+        slotMax = new int[n][];
+        stringMask = new long[n];
+        ownerMask = new long[n];
+        maxLength = new int[n][];
+        for (int t = 0; t < n; t++)
         {
-            wrapMasks[s] = schema.slotWrapMask(s);
-            slotMax[s] = schema.slotMax(s);
+            final EntitySchema schema = types.schema(t);
+            final int slots = schema.slotCount();
+            typeSlotCount[t] = slots;
+            stringMask[t] = schema.stringSlotMask();
+            ownerMask[t] = schema.ownerSlotMask();
+            typeNumericSlots[t] = slots - schema.stringSlotCount();
+            wrapMasks[t] = new int[slots];
+            slotMax[t] = new int[slots];
+            maxLength[t] = new int[slots];
+            for (int s = 0; s < slots; s++)
+            {
+                wrapMasks[t][s] = schema.slotWrapMask(s);
+                slotMax[t][s] = schema.slotMax(s);
+            }
+            for (final io.tickwire.protocol.schema.SchemaField f : schema.fields())
+            {
+                maxLength[t][f.firstSlot()] = f.maxLength();
+            }
         }
     }
 
     /**
-     * @return the schema.
+     * @return the schema of type 0 (the only one of a single-type room).
      */
     public EntitySchema schema()
     {
-        return schema;
+        return types.schema(0);
+    }
+
+    /**
+     * @return the entity types.
+     */
+    public EntityTypes types()
+    {
+        return types;
     }
 
     /**
@@ -74,42 +120,54 @@ public final class DeltaDecoder
                     baselineTick + ", given=" + (baseline == null ? "none" : baseline.tick()));
             }
         }
-        if (snapshot.getTick() == 0 || (baselineTick != 0 && Integer.compareUnsigned(snapshot.getTick(), baselineTick) <= 0))
+        final int tick = snapshot.getTick();
+        if (tick == 0 || (baselineTick != 0 && Integer.compareUnsigned(tick, baselineTick) <= 0))
         {
             throw new DeltaException(
-                "snapshot tick not after baseline: tick=" + snapshot.getTick() + ", baselineTick=" + baselineTick);
+                "snapshot tick not after baseline: tick=" + tick + ", baselineTick=" + baselineTick);
         }
 
-        final int slots = slotCount;
         final int removedCount = snapshot.getRemovedIdsCount();
         final int createdCount = snapshot.getCreatedIdsCount();
         final int changedCount = snapshot.getChangedIdsCount();
-        if (snapshot.getCreatedValuesCount() != (long)createdCount * slots)
+        final int typeCount = snapshot.getCreatedTypesCount();
+        if (typeCount != 0 && typeCount != createdCount)
         {
-            throw new DeltaException("created_values length mismatch: created=" + createdCount + ", slots=" + slots +
+            throw new DeltaException("created_types length mismatch: created=" + createdCount + ", types=" + typeCount);
+        }
+        long expectedCreatedValues = 0;
+        long expectedCreatedStrings = 0;
+        for (int c = 0; c < typeCount; c++)
+        {
+            final int type = snapshot.getCreatedTypes(c);
+            if (type < 0 || type >= typeSlotCount.length)
+            {
+                throw new DeltaException("created type unknown: index=" + c + ", type=" +
+                    Integer.toUnsignedString(type) + ", types=" + typeSlotCount.length);
+            }
+            expectedCreatedValues += typeNumericSlots[type];
+            expectedCreatedStrings += Long.bitCount(stringMask[type]);
+        }
+        if (typeCount == 0)
+        {
+            expectedCreatedValues = (long)createdCount * typeNumericSlots[0];
+            expectedCreatedStrings = (long)createdCount * Long.bitCount(stringMask[0]);
+        }
+        if (snapshot.getCreatedValuesCount() != expectedCreatedValues)
+        {
+            throw new DeltaException("created_values length mismatch: created=" + createdCount +
+                (typeCount == 0 ? ", slots=" + typeNumericSlots[0] : "") + ", expected=" + expectedCreatedValues +
                 ", values=" + snapshot.getCreatedValuesCount());
+        }
+        if (snapshot.getCreatedStringsCount() != expectedCreatedStrings)
+        {
+            throw new DeltaException("created_strings length mismatch: expected=" + expectedCreatedStrings +
+                ", strings=" + snapshot.getCreatedStringsCount());
         }
         if (snapshot.getChangedMasksCount() != changedCount)
         {
             throw new DeltaException("changed_masks length mismatch: changed=" + changedCount + ", masks=" +
                 snapshot.getChangedMasksCount());
-        }
-        final long validMask = slots == 64 ? -1L : (1L << slots) - 1;
-        long expectedValues = 0;
-        for (int c = 0; c < changedCount; c++)
-        {
-            final long mask = snapshot.getChangedMasks(c);
-            if (mask == 0 || (mask & ~validMask) != 0)
-            {
-                throw new DeltaException("changed mask invalid: index=" + c + ", mask=0x" + Long.toHexString(mask) +
-                    ", slots=" + slots);
-            }
-            expectedValues += Long.bitCount(mask);
-        }
-        if (snapshot.getChangedValuesCount() != expectedValues)
-        {
-            throw new DeltaException("changed_values length mismatch: expected=" + expectedValues + ", values=" +
-                snapshot.getChangedValuesCount());
         }
         final int expectedCount = snapshot.getEntityCount();
         final int baseCount = baseline == null ? 0 : baseline.count();
@@ -120,16 +178,20 @@ public final class DeltaDecoder
                 ", created=" + createdCount + ", entity_count=" + expectedCount);
         }
 
-        out.reset(snapshot.getTick(), snapshot.getServerTimeMs());
+        out.reset(tick, snapshot.getServerTimeMs());
         out.ensureCapacity(expectedCount);
+        final int stride = out.slotCount();
         final int[] baseIds = baseline == null ? null : baseline.idArray();
-        final int[] baseValues = baseline == null ? null : baseline.valueArray();
+        final int[] baseTypes = baseline == null ? null : baseline.typeArray();
 
         int b = 0;
         int r = 0;
         int c = 0;
         int ch = 0;
+        int createdValueIndex = 0;
+        int createdStringIndex = 0;
         int valueIndex = 0;
+        int stringIndex = 0;
         long nextRemoved = removedCount > 0 ? readId(snapshot.getRemovedIds(0), 0, "removed_ids", 0) : Long.MAX_VALUE;
         long nextCreated = createdCount > 0 ? readId(snapshot.getCreatedIds(0), 0, "created_ids", 0) : Long.MAX_VALUE;
         long nextChanged = changedCount > 0 ? readId(snapshot.getChangedIds(0), 0, "changed_ids", 0) : Long.MAX_VALUE;
@@ -139,17 +201,32 @@ public final class DeltaDecoder
             final long baseId = b < baseCount ? Integer.toUnsignedLong(baseIds[b]) : Long.MAX_VALUE;
             if (nextCreated < baseId)
             {
-                final int createdOffset = c * slots;
-                out.appendEntity((int)nextCreated);
-                final int outOffset = (out.count() - 1) * slots;
+                final int type = typeCount == 0 ? 0 : snapshot.getCreatedTypes(c);
+                out.appendEntity((int)nextCreated, type);
+                final int index = out.count() - 1;
+                final int outOffset = index * stride;
                 final int[] outValues = out.valueArray();
-                for (int s = 0; s < slots; s++)
+                final long strings = stringMask[type];
+                final int[] max = slotMax[type];
+                for (int s = 0, n = typeSlotCount[type]; s < n; s++)
                 {
-                    final int v = snapshot.getCreatedValues(createdOffset + s);
-                    if (Integer.compareUnsigned(v, slotMax[s]) > 0)
+                    if ((strings & (1L << s)) != 0)
+                    {
+                        final String text = snapshot.getCreatedStrings(createdStringIndex++);
+                        checkString(text, type, s, nextCreated);
+                        out.setString(index, s, text, tick);
+                        continue;
+                    }
+                    final int v = snapshot.getCreatedValues(createdValueIndex++);
+                    if (v != 0 && (ownerMask[type] & (1L << s)) != 0)
+                    {
+                        throw new DeltaException("created value for an owner-only field: id=" + nextCreated +
+                            ", slot=" + s + ", value=" + Integer.toUnsignedString(v));
+                    }
+                    if (Integer.compareUnsigned(v, max[s]) > 0)
                     {
                         throw new DeltaException("created value out of range: id=" + nextCreated + ", slot=" + s +
-                            ", value=" + Integer.toUnsignedString(v) + ", max=" + slotMax[s]);
+                            ", value=" + Integer.toUnsignedString(v) + ", max=" + max[s]);
                     }
                     outValues[outOffset + s] = v;
                 }
@@ -183,27 +260,22 @@ public final class DeltaDecoder
                 continue;
             }
 
-            out.appendEntity(baseIds[b], baseValues, b * slots);
+            final int type = baseTypes[b];
+            out.appendEntity(baseIds[b], type, baseline, b);
             if (nextChanged == baseId)
             {
-                final int[] outValues = out.valueArray();
-                final int outOffset = (out.count() - 1) * slots;
-                long mask = snapshot.getChangedMasks(ch);
-                while (mask != 0)
+                final int index = out.count() - 1;
+                final long mask = snapshot.getChangedMasks(ch);
+                checkMask(mask, type, "changed", ch);
+                if ((mask & ownerMask[type]) != 0)
                 {
-                    final int s = Long.numberOfTrailingZeros(mask);
-                    mask &= mask - 1;
-                    final int delta = snapshot.getChangedValues(valueIndex++);
-                    final int wrap = wrapMasks[s];
-                    final long v = wrap != 0 ? ((outValues[outOffset + s] + delta) & wrap) :
-                        (long)outValues[outOffset + s] + delta;
-                    if (v < 0 || v > slotMax[s])
-                    {
-                        throw new DeltaException("changed value out of range: id=" + baseId + ", slot=" + s +
-                            ", value=" + v + ", max=" + slotMax[s]);
-                    }
-                    outValues[outOffset + s] = (int)v;
+                    throw new DeltaException("changed mask names an owner-only field: id=" + baseId + ", mask=0x" +
+                        Long.toHexString(mask));
                 }
+                final long next = applyChanges(out, index, type, mask, snapshot, false, valueIndex, stringIndex,
+                    tick, baseId);
+                valueIndex = (int)next;
+                stringIndex = (int)(next >>> 32);
                 ch++;
                 nextChanged = ch < changedCount ?
                     readId(snapshot.getChangedIds(ch), nextChanged, "changed_ids", ch) : Long.MAX_VALUE;
@@ -217,6 +289,160 @@ public final class DeltaDecoder
         if (ch != changedCount)
         {
             throw new DeltaException("changed id not in baseline: id=" + nextChanged);
+        }
+        if (valueIndex != snapshot.getChangedValuesCount())
+        {
+            throw new DeltaException("changed_values length mismatch: expected=" + valueIndex + ", values=" +
+                snapshot.getChangedValuesCount());
+        }
+        if (stringIndex != snapshot.getChangedStringsCount())
+        {
+            throw new DeltaException("changed_strings length mismatch: expected=" + stringIndex + ", strings=" +
+                snapshot.getChangedStringsCount());
+        }
+        applyOwnerSection(snapshot, out, tick);
+    }
+
+    private void checkMask(final long mask, final int type, final String section, final int index)
+        throws DeltaException
+    {
+        final int slots = typeSlotCount[type];
+        final long validMask = slots == 64 ? -1L : (1L << slots) - 1;
+        if (mask == 0 || (mask & ~validMask) != 0)
+        {
+            throw new DeltaException(section + " mask invalid: index=" + index + ", mask=0x" + Long.toHexString(mask) +
+                ", type=" + type + ", slots=" + slots);
+        }
+    }
+
+    private void checkString(final String text, final int type, final int slot, final long id) throws DeltaException
+    {
+        // UTF-8 is at most 3 bytes per UTF-16 unit; the exact count only when the cheap bound fails.
+        final int limit = maxLength[type][slot];
+        if (text.length() > limit || (text.length() * 3 > limit && utf8Length(text) > limit))
+        {
+            throw new DeltaException("string too long: id=" + id + ", slot=" + slot + ", chars=" + text.length() +
+                ", maxLength=" + limit);
+        }
+    }
+
+    private static int utf8Length(final String text)
+    {
+        int bytes = 0;
+        for (int i = 0, n = text.length(); i < n; i++)
+        {
+            final char ch = text.charAt(i);
+            bytes += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    /**
+     * Apply one entity's changed (or owner) slots to {@code out}'s entity at {@code index}.
+     *
+     * @return the next value index in the low 32 bits, the next string index in the high 32 bits.
+     */
+    private long applyChanges(
+        final WorldState out,
+        final int index,
+        final int type,
+        final long mask,
+        final Snapshot snapshot,
+        final boolean ownerSection,
+        final int firstValue,
+        final int firstString,
+        final int tick,
+        final long id) throws DeltaException
+    {
+        final int[] outValues = out.valueArray();
+        final int outOffset = index * out.slotCount();
+        final long strings = stringMask[type];
+        final int[] wraps = wrapMasks[type];
+        final int[] max = slotMax[type];
+        final int valueLimit = ownerSection ? snapshot.getOwnerValuesCount() : snapshot.getChangedValuesCount();
+        final int stringLimit = ownerSection ? snapshot.getOwnerStringsCount() : snapshot.getChangedStringsCount();
+        int valueIndex = firstValue;
+        int stringIndex = firstString;
+        long remaining = mask;
+        while (remaining != 0)
+        {
+            final int s = Long.numberOfTrailingZeros(remaining);
+            remaining &= remaining - 1;
+            if ((strings & (1L << s)) != 0)
+            {
+                if (stringIndex >= stringLimit)
+                {
+                    throw new DeltaException((ownerSection ? "owner" : "changed") +
+                        "_strings length mismatch: too short at id=" + id + ", strings=" + stringLimit);
+                }
+                final String text = ownerSection ? snapshot.getOwnerStrings(stringIndex++) :
+                    snapshot.getChangedStrings(stringIndex++);
+                checkString(text, type, s, id);
+                out.setString(index, s, text, tick);
+                continue;
+            }
+            if (valueIndex >= valueLimit)
+            {
+                throw new DeltaException((ownerSection ? "owner" : "changed") +
+                    "_values length mismatch: too short at id=" + id + ", values=" + valueLimit);
+            }
+            final int delta = ownerSection ? snapshot.getOwnerValues(valueIndex++) :
+                snapshot.getChangedValues(valueIndex++);
+            final int wrap = wraps[s];
+            final long v = wrap != 0 ? ((outValues[outOffset + s] + delta) & wrap) :
+                (long)outValues[outOffset + s] + delta;
+            if (v < 0 || v > max[s])
+            {
+                throw new DeltaException((ownerSection ? "owner" : "changed") + " value out of range: id=" + id +
+                    ", slot=" + s + ", value=" + v + ", max=" + max[s]);
+            }
+            outValues[outOffset + s] = (int)v;
+        }
+        return ((long)stringIndex << 32) | (valueIndex & 0xFFFF_FFFFL);
+    }
+
+    private void applyOwnerSection(final Snapshot snapshot, final WorldState out, final int tick)
+        throws DeltaException
+    {
+        final int count = snapshot.getOwnerIdsCount();
+        if (count == 0 && snapshot.getOwnerMasksCount() == 0 && snapshot.getOwnerValuesCount() == 0 &&
+            snapshot.getOwnerStringsCount() == 0)
+        {
+            return;
+        }
+        if (snapshot.getOwnerMasksCount() != count)
+        {
+            throw new DeltaException("owner_masks length mismatch: owner=" + count + ", masks=" +
+                snapshot.getOwnerMasksCount());
+        }
+        int valueIndex = 0;
+        int stringIndex = 0;
+        long id = 0;
+        for (int o = 0; o < count; o++)
+        {
+            id = readId(snapshot.getOwnerIds(o), id, "owner_ids", o);
+            final int index = out.indexOf((int)id);
+            if (index < 0)
+            {
+                throw new DeltaException("owner id not in view: id=" + id);
+            }
+            final int type = out.typeAt(index);
+            final long mask = snapshot.getOwnerMasks(o);
+            checkMask(mask, type, "owner", o);
+            if ((mask & ~ownerMask[type]) != 0)
+            {
+                throw new DeltaException("owner mask names a field that is not owner-only: id=" + id + ", mask=0x" +
+                    Long.toHexString(mask) + ", ownerSlots=0x" + Long.toHexString(ownerMask[type]));
+            }
+            final long next = applyChanges(out, index, type, mask, snapshot, true, valueIndex, stringIndex, tick, id);
+            valueIndex = (int)next;
+            stringIndex = (int)(next >>> 32);
+        }
+        if (valueIndex != snapshot.getOwnerValuesCount() || stringIndex != snapshot.getOwnerStringsCount())
+        {
+            throw new DeltaException("owner section length mismatch: values used=" + valueIndex + " of " +
+                snapshot.getOwnerValuesCount() + ", strings used=" + stringIndex + " of " +
+                snapshot.getOwnerStringsCount());
         }
     }
 

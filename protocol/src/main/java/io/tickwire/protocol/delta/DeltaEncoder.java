@@ -3,6 +3,7 @@ package io.tickwire.protocol.delta;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.protocol.v1.Snapshot;
 
@@ -18,9 +19,13 @@ import java.util.Arrays;
  * <li>{@link #prepare(WorldState, WorldState)} diffs the two states (one merge walk over ids
  * sorted ascending) into scratch columns and returns the body's exact size;</li>
  * <li>{@link #writeBody(CodedOutputStream)} writes the body: every {@code Snapshot} field except
- * the per-connection {@code last_input_seq}, which {@link #writeEnvelopeHeader} writes in front.
- * Protobuf fields concatenate, so header + body is one valid {@code ServerMessage}.</li>
+ * the per-connection ones, {@code last_input_seq} (which {@link #writeEnvelopeHeader} writes in front)
+ * and the owner section (which {@link #prepareOwner} and {@link #writeOwner} write behind).
+ * Protobuf fields concatenate, so header + body + owner section is one valid {@code ServerMessage}.</li>
  * </ol>
+ * OWNER fields never go into the body: their slots are sent as 0 (or "") whatever the states hold, so a
+ * shared body cannot leak them; their values travel in the owner section, to the owner only.
+ * <p>
  * Scratch columns grow on demand and are reused, so in steady state encoding allocates nothing.
  * Not thread-safe: one encoder per room loop.
  */
@@ -29,9 +34,12 @@ public final class DeltaEncoder
     private static final int SERVER_MESSAGE_SNAPSHOT_TAG_SIZE =
         CodedOutputStream.computeTagSize(ServerMessage.SNAPSHOT_FIELD_NUMBER);
 
-    private final EntitySchema schema;
-    private final int slotCount;
-    private final int[] wrapMasks;
+    private final EntityTypes types;
+    private final int[] typeSlotCount;
+    private final int[][] typeWrapMasks;
+    private final long[] typeStringMask;
+    private final long[] typeOwnerMask;
+    private final boolean hasOwnerFields;
 
     private WorldState current;
     private int baselineTick;
@@ -44,40 +52,71 @@ public final class DeltaEncoder
     private int[] createdIndexes = new int[16];
     private int createdCount;
     private int createdIdBytes;
+    private int createdTypeBytes;
+    private boolean createdNonZeroType;
     private int createdValueBytes;
+    private int createdStringBytes;
 
-    private int[] changedIdDeltas = new int[16];
-    private long[] changedMasks = new long[16];
-    private int changedCount;
-    private int changedIdBytes;
-    private int changedMaskBytes;
-
-    private int[] changedValues = new int[64];
-    private int changedValueCount;
-    private int changedValueBytes;
+    private final ChangeColumns changed = new ChangeColumns(
+        Snapshot.CHANGED_IDS_FIELD_NUMBER, Snapshot.CHANGED_MASKS_FIELD_NUMBER,
+        Snapshot.CHANGED_VALUES_FIELD_NUMBER, Snapshot.CHANGED_STRINGS_FIELD_NUMBER);
+    private final ChangeColumns owner = new ChangeColumns(
+        Snapshot.OWNER_IDS_FIELD_NUMBER, Snapshot.OWNER_MASKS_FIELD_NUMBER,
+        Snapshot.OWNER_VALUES_FIELD_NUMBER, Snapshot.OWNER_STRINGS_FIELD_NUMBER);
 
     private int bodySize;
+    private int ownerSize;
 
     /**
-     * @param schema schema of the states this encoder will diff.
+     * @param schema schema of the states of a single-type room this encoder will diff.
      */
     public DeltaEncoder(final EntitySchema schema)
     {
-        this.schema = schema;
-        this.slotCount = schema.slotCount();
-        this.wrapMasks = new int[slotCount];
-        for (int s = 0; s < slotCount; s++)
-        {
-            wrapMasks[s] = schema.slotWrapMask(s);
-        }
+        this(EntityTypes.single(schema));
     }
 
     /**
-     * @return the schema this encoder diffs.
+     * @param types entity types of the states this encoder will diff.
+     */
+    public DeltaEncoder(final EntityTypes types)
+    {
+        this.types = types;
+        final int n = types.count();
+        this.typeSlotCount = new int[n];
+        this.typeWrapMasks = new int[n][];
+        this.typeStringMask = new long[n];
+        this.typeOwnerMask = new long[n];
+        boolean anyOwner = false;
+        for (int t = 0; t < n; t++)
+        {
+            final EntitySchema schema = types.schema(t);
+            typeSlotCount[t] = schema.slotCount();
+            typeWrapMasks[t] = new int[schema.slotCount()];
+            for (int s = 0; s < schema.slotCount(); s++)
+            {
+                typeWrapMasks[t][s] = schema.slotWrapMask(s);
+            }
+            typeStringMask[t] = schema.stringSlotMask();
+            typeOwnerMask[t] = schema.ownerSlotMask();
+            anyOwner |= schema.ownerSlotMask() != 0;
+        }
+        this.hasOwnerFields = anyOwner;
+    }
+
+    /**
+     * @return the schema of type 0 (the only one of a single-type room).
      */
     public EntitySchema schema()
     {
-        return schema;
+        return types.schema(0);
+    }
+
+    /**
+     * @return the entity types this encoder diffs.
+     */
+    public EntityTypes types()
+    {
+        return types;
     }
 
     /**
@@ -95,20 +134,22 @@ public final class DeltaEncoder
         removedBytes = 0;
         createdCount = 0;
         createdIdBytes = 0;
+        createdTypeBytes = 0;
+        createdNonZeroType = false;
         createdValueBytes = 0;
-        changedCount = 0;
-        changedIdBytes = 0;
-        changedMaskBytes = 0;
-        changedValueCount = 0;
-        changedValueBytes = 0;
+        createdStringBytes = 0;
+        changed.reset();
 
-        final int slots = slotCount;
+        final int stride = current.slotCount();
         final int baseCount = baseline == null ? 0 : baseline.count();
         final int[] baseIds = baseline == null ? null : baseline.idArray();
         final int[] baseValues = baseline == null ? null : baseline.valueArray();
+        final String[] baseStrings = baseline == null ? null : baseline.stringArray();
         final int curCount = current.count();
         final int[] curIds = current.idArray();
+        final int[] curTypes = current.typeArray();
         final int[] curValues = current.valueArray();
+        final String[] curStrings = current.stringArray();
 
         int prevRemoved = 0;
         int prevCreated = 0;
@@ -126,15 +167,17 @@ public final class DeltaEncoder
             else if (i >= baseCount || curIds[j] < baseIds[i])
             {
                 final int id = curIds[j];
-                addCreated(id - prevCreated, j, curValues, j * slots);
+                addCreated(id - prevCreated, j, curTypes[j], curValues, curStrings, j * stride);
                 prevCreated = id;
                 j++;
             }
             else
             {
                 final int id = curIds[j];
-                final int baseOffset = i * slots;
-                final int curOffset = j * slots;
+                final int type = curTypes[j];
+                final int slots = typeSlotCount[type];
+                final int baseOffset = i * stride;
+                final int curOffset = j * stride;
                 // Most entities are unchanged: one vectorized range compare, then the slot walk only if needed.
                 long mask = 0;
                 if (!Arrays.equals(baseValues, baseOffset, baseOffset + slots, curValues, curOffset, curOffset + slots))
@@ -146,10 +189,12 @@ public final class DeltaEncoder
                             mask |= 1L << s;
                         }
                     }
+                    mask &= ~typeOwnerMask[type];
                 }
                 if (mask != 0)
                 {
-                    addChanged(id - prevChanged, mask, baseValues, baseOffset, curValues, curOffset);
+                    changed.add(id - prevChanged, mask, typeStringMask[type], typeWrapMasks[type],
+                        baseValues, baseOffset, curValues, curStrings, curOffset);
                     prevChanged = id;
                 }
                 i++;
@@ -164,15 +209,104 @@ public final class DeltaEncoder
         size += packedFieldSize(Snapshot.REMOVED_IDS_FIELD_NUMBER, removedBytes);
         size += packedFieldSize(Snapshot.CREATED_IDS_FIELD_NUMBER, createdIdBytes);
         size += packedFieldSize(Snapshot.CREATED_VALUES_FIELD_NUMBER, createdValueBytes);
-        size += packedFieldSize(Snapshot.CHANGED_IDS_FIELD_NUMBER, changedIdBytes);
-        size += packedFieldSize(Snapshot.CHANGED_MASKS_FIELD_NUMBER, changedMaskBytes);
-        size += packedFieldSize(Snapshot.CHANGED_VALUES_FIELD_NUMBER, changedValueBytes);
+        if (createdNonZeroType)
+        {
+            size += packedFieldSize(Snapshot.CREATED_TYPES_FIELD_NUMBER, createdTypeBytes);
+        }
+        size += createdStringBytes;
+        size += changed.size();
         if (current.serverTimeMs() != 0)
         {
             size += CodedOutputStream.computeUInt64Size(Snapshot.SERVER_TIME_MS_FIELD_NUMBER, current.serverTimeMs());
         }
         bodySize = size;
+        ownerSize = 0;
+        owner.reset();
         return size;
+    }
+
+    /**
+     * Diff one connection's owner section (protocol version 2), after {@link #prepare} of the body it goes
+     * with: for every entity of the connection's {@code view} that it owns now or owned at its baseline, the
+     * OWNER slots whose value differs from what the client holds after the body (its baseline value when the
+     * entity is in {@code ownedBaseline}, else 0 or ""). Entities it no longer owns go back to 0.
+     *
+     * @param ownedBaseline the owned entities (all slots) the client held at its acked tick, or null.
+     * @param ownedCurrent  the entities the connection owns now, all slots, ids ascending; or null.
+     * @param view          the state the body took the client to.
+     * @return size in bytes of the section {@link #writeOwner(CodedOutputStream)} will write.
+     */
+    public int prepareOwner(final WorldState ownedBaseline, final WorldState ownedCurrent, final WorldState view)
+    {
+        owner.reset();
+        ownerSize = 0;
+        if (!hasOwnerFields)
+        {
+            return 0;
+        }
+        final int baseCount = ownedBaseline == null ? 0 : ownedBaseline.count();
+        final int curCount = ownedCurrent == null ? 0 : ownedCurrent.count();
+        int i = 0;
+        int j = 0;
+        int prev = 0;
+        final int stride = view.slotCount();
+        final int[] zeros = zeroRow(stride);
+        while (i < baseCount || j < curCount)
+        {
+            final int baseId = i < baseCount ? ownedBaseline.idAt(i) : Integer.MAX_VALUE;
+            final int curId = j < curCount ? ownedCurrent.idAt(j) : Integer.MAX_VALUE;
+            final int id = Math.min(baseId, curId);
+            final boolean inBase = baseId == id;
+            final boolean inCur = curId == id;
+            final int viewIndex = view.indexOf(id);
+            if (viewIndex >= 0)
+            {
+                final int type = view.typeAt(viewIndex);
+                final long ownerSlots = typeOwnerMask[type];
+                final int[] baseValues = inBase ? ownedBaseline.valueArray() : zeros;
+                final int baseOffset = inBase ? i * stride : 0;
+                final int[] curValues = inCur ? ownedCurrent.valueArray() : zeros;
+                final int curOffset = inCur ? j * stride : 0;
+                long mask = 0;
+                long remaining = ownerSlots;
+                while (remaining != 0)
+                {
+                    final int s = Long.numberOfTrailingZeros(remaining);
+                    remaining &= remaining - 1;
+                    if (baseValues[baseOffset + s] != curValues[curOffset + s])
+                    {
+                        mask |= 1L << s;
+                    }
+                }
+                if (mask != 0)
+                {
+                    owner.add(id - prev, mask, typeStringMask[type], typeWrapMasks[type], baseValues, baseOffset,
+                        curValues, inCur ? ownedCurrent.stringArray() : null, curOffset);
+                    prev = id;
+                }
+            }
+            if (inBase)
+            {
+                i++;
+            }
+            if (inCur)
+            {
+                j++;
+            }
+        }
+        ownerSize = owner.size();
+        return ownerSize;
+    }
+
+    private int[] zeros = new int[0];
+
+    private int[] zeroRow(final int stride)
+    {
+        if (zeros.length < stride)
+        {
+            zeros = new int[stride];
+        }
+        return zeros;
     }
 
     private void addRemoved(final int idDelta)
@@ -185,7 +319,9 @@ public final class DeltaEncoder
         removedBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
     }
 
-    private void addCreated(final int idDelta, final int index, final int[] curValues, final int offset)
+    private void addCreated(
+        final int idDelta, final int index, final int type, final int[] curValues, final String[] curStrings,
+        final int offset)
     {
         if (createdCount == createdIdDeltas.length)
         {
@@ -196,46 +332,31 @@ public final class DeltaEncoder
         createdIndexes[createdCount] = index;
         createdCount++;
         createdIdBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
+        createdTypeBytes += CodedOutputStream.computeUInt32SizeNoTag(type);
+        createdNonZeroType |= type != 0;
+        final long stringSlots = typeStringMask[type];
+        final long ownerSlots = typeOwnerMask[type];
         int bytes = 0;
-        for (int s = 0; s < slotCount; s++)
+        for (int s = 0, n = typeSlotCount[type]; s < n; s++)
         {
-            bytes += CodedOutputStream.computeUInt32SizeNoTag(curValues[offset + s]);
+            final long bit = 1L << s;
+            if ((stringSlots & bit) != 0)
+            {
+                createdStringBytes += stringFieldSize(Snapshot.CREATED_STRINGS_FIELD_NUMBER,
+                    (ownerSlots & bit) != 0 ? null : curStrings[offset + s]);
+            }
+            else
+            {
+                bytes += (ownerSlots & bit) != 0 ? 1 : CodedOutputStream.computeUInt32SizeNoTag(curValues[offset + s]);
+            }
         }
         createdValueBytes += bytes;
     }
 
-    private void addChanged(
-        final int idDelta,
-        final long mask,
-        final int[] baseValues,
-        final int baseOffset,
-        final int[] curValues,
-        final int curOffset)
+    private static int stringFieldSize(final int fieldNumber, final String text)
     {
-        if (changedCount == changedIdDeltas.length)
-        {
-            changedIdDeltas = Arrays.copyOf(changedIdDeltas, changedCount * 2);
-            changedMasks = Arrays.copyOf(changedMasks, changedCount * 2);
-        }
-        changedIdDeltas[changedCount] = idDelta;
-        changedMasks[changedCount] = mask;
-        changedCount++;
-        changedIdBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
-        changedMaskBytes += CodedOutputStream.computeUInt64SizeNoTag(mask);
-
-        if (changedValueCount + slotCount > changedValues.length)
-        {
-            changedValues = Arrays.copyOf(changedValues, Math.max(changedValues.length * 2, changedValueCount + slotCount));
-        }
-        long remaining = mask;
-        while (remaining != 0)
-        {
-            final int s = Long.numberOfTrailingZeros(remaining);
-            remaining &= remaining - 1;
-            final int delta = valueDelta(baseValues[baseOffset + s], curValues[curOffset + s], wrapMasks[s]);
-            changedValues[changedValueCount++] = delta;
-            changedValueBytes += CodedOutputStream.computeSInt32SizeNoTag(delta);
-        }
+        return text == null ? CodedOutputStream.computeTagSize(fieldNumber) + 1 :
+            CodedOutputStream.computeStringSize(fieldNumber, text);
     }
 
     /**
@@ -292,44 +413,76 @@ public final class DeltaEncoder
         }
         writePackedUInt32(out, Snapshot.REMOVED_IDS_FIELD_NUMBER, removedIdDeltas, removedCount, removedBytes);
         writePackedUInt32(out, Snapshot.CREATED_IDS_FIELD_NUMBER, createdIdDeltas, createdCount, createdIdBytes);
+        final int stride = current.slotCount();
+        final int[] values = current.valueArray();
+        final int[] typeIds = current.typeArray();
         if (createdValueBytes != 0)
         {
             out.writeTag(Snapshot.CREATED_VALUES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(createdValueBytes);
-            final int[] values = current.valueArray();
-            final int slots = slotCount;
             for (int c = 0; c < createdCount; c++)
             {
-                final int offset = createdIndexes[c] * slots;
-                for (int s = 0; s < slots; s++)
+                final int index = createdIndexes[c];
+                final int type = typeIds[index];
+                final int offset = index * stride;
+                final long stringSlots = typeStringMask[type];
+                final long ownerSlots = typeOwnerMask[type];
+                for (int s = 0, n = typeSlotCount[type]; s < n; s++)
                 {
-                    out.writeUInt32NoTag(values[offset + s]);
+                    final long bit = 1L << s;
+                    if ((stringSlots & bit) == 0)
+                    {
+                        out.writeUInt32NoTag((ownerSlots & bit) != 0 ? 0 : values[offset + s]);
+                    }
                 }
             }
         }
-        writePackedUInt32(out, Snapshot.CHANGED_IDS_FIELD_NUMBER, changedIdDeltas, changedCount, changedIdBytes);
-        if (changedMaskBytes != 0)
-        {
-            out.writeTag(Snapshot.CHANGED_MASKS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            out.writeUInt32NoTag(changedMaskBytes);
-            for (int c = 0; c < changedCount; c++)
-            {
-                out.writeUInt64NoTag(changedMasks[c]);
-            }
-        }
-        if (changedValueBytes != 0)
-        {
-            out.writeTag(Snapshot.CHANGED_VALUES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            out.writeUInt32NoTag(changedValueBytes);
-            for (int v = 0; v < changedValueCount; v++)
-            {
-                out.writeSInt32NoTag(changedValues[v]);
-            }
-        }
+        changed.write(out);
         if (current.serverTimeMs() != 0)
         {
             out.writeUInt64(Snapshot.SERVER_TIME_MS_FIELD_NUMBER, current.serverTimeMs());
         }
+        if (createdNonZeroType)
+        {
+            out.writeTag(Snapshot.CREATED_TYPES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(createdTypeBytes);
+            for (int c = 0; c < createdCount; c++)
+            {
+                out.writeUInt32NoTag(typeIds[createdIndexes[c]]);
+            }
+        }
+        if (createdStringBytes != 0)
+        {
+            final String[] strings = current.stringArray();
+            for (int c = 0; c < createdCount; c++)
+            {
+                final int index = createdIndexes[c];
+                final int type = typeIds[index];
+                final int offset = index * stride;
+                long stringSlots = typeStringMask[type];
+                while (stringSlots != 0)
+                {
+                    final int s = Long.numberOfTrailingZeros(stringSlots);
+                    stringSlots &= stringSlots - 1;
+                    final String text = (typeOwnerMask[type] & (1L << s)) != 0 ? null : strings[offset + s];
+                    out.writeString(Snapshot.CREATED_STRINGS_FIELD_NUMBER, text == null ? "" : text);
+                }
+            }
+        }
+        changed.writeStrings(out);
+    }
+
+    /**
+     * Write the owner section prepared by the last {@link #prepareOwner}: exactly the number of bytes it
+     * returned (none when it returned 0). Goes after the body. Does not flush {@code out}.
+     *
+     * @param out destination.
+     * @throws IOException from the stream.
+     */
+    public void writeOwner(final CodedOutputStream out) throws IOException
+    {
+        owner.write(out);
+        owner.writeStrings(out);
     }
 
     private static void writePackedUInt32(
@@ -398,13 +551,36 @@ public final class DeltaEncoder
      */
     public byte[] encodeServerMessage(final WorldState baseline, final WorldState current, final int lastInputSeq)
     {
+        return encodeServerMessage(baseline, current, lastInputSeq, null, null);
+    }
+
+    /**
+     * Convenience for tests, tools and benchmarks: prepare and write one whole {@code ServerMessage} with an
+     * owner section into a new array.
+     *
+     * @param baseline      acked state or null.
+     * @param current       state to send.
+     * @param lastInputSeq  per-connection field.
+     * @param ownedBaseline the connection's owned entities at its acked tick, or null.
+     * @param ownedCurrent  the connection's owned entities now, or null.
+     * @return the encoded {@code ServerMessage}.
+     */
+    public byte[] encodeServerMessage(
+        final WorldState baseline,
+        final WorldState current,
+        final int lastInputSeq,
+        final WorldState ownedBaseline,
+        final WorldState ownedCurrent)
+    {
         final int body = prepare(baseline, current);
-        final byte[] bytes = new byte[envelopeHeaderSize(lastInputSeq, body) + body];
+        final int ownerBytes = prepareOwner(ownedBaseline, ownedCurrent, current);
+        final byte[] bytes = new byte[envelopeHeaderSize(lastInputSeq, body + ownerBytes) + body + ownerBytes];
         final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         try
         {
-            writeEnvelopeHeader(out, lastInputSeq, body);
+            writeEnvelopeHeader(out, lastInputSeq, body + ownerBytes);
             writeBody(out);
+            writeOwner(out);
             out.checkNoSpaceLeft();
         }
         catch (final IOException ex)
@@ -451,14 +627,155 @@ public final class DeltaEncoder
      */
     public int changedCount()
     {
-        return changedCount;
+        return changed.count;
     }
 
     /**
-     * @return changed slot values in the last prepare.
+     * @return changed numeric slot values in the last prepare.
      */
     public int changedValueCount()
     {
-        return changedValueCount;
+        return changed.valueCount;
+    }
+
+    /**
+     * @return owner section size of the last {@link #prepareOwner}.
+     */
+    public int ownerSize()
+    {
+        return ownerSize;
+    }
+
+    /**
+     * One "changed" group of columns: ids, masks, numeric differences and texts. The body's changed section
+     * and the owner section have the same shape under different field numbers.
+     */
+    private static final class ChangeColumns
+    {
+        private final int idsField;
+        private final int masksField;
+        private final int valuesField;
+        private final int stringsField;
+        private int[] idDeltas = new int[16];
+        private long[] masks = new long[16];
+        private int[] values = new int[64];
+        private String[] strings = new String[4];
+        private int count;
+        private int valueCount;
+        private int stringCount;
+        private int idBytes;
+        private int maskBytes;
+        private int valueBytes;
+        private int stringBytes;
+
+        ChangeColumns(final int idsField, final int masksField, final int valuesField, final int stringsField)
+        {
+            this.idsField = idsField;
+            this.masksField = masksField;
+            this.valuesField = valuesField;
+            this.stringsField = stringsField;
+        }
+
+        void reset()
+        {
+            if (stringCount != 0)
+            {
+                Arrays.fill(strings, 0, stringCount, null);
+            }
+            count = 0;
+            valueCount = 0;
+            stringCount = 0;
+            idBytes = 0;
+            maskBytes = 0;
+            valueBytes = 0;
+            stringBytes = 0;
+        }
+
+        void add(
+            final int idDelta,
+            final long mask,
+            final long stringSlots,
+            final int[] wrapMasks,
+            final int[] baseValues,
+            final int baseOffset,
+            final int[] curValues,
+            final String[] curStrings,
+            final int curOffset)
+        {
+            if (count == idDeltas.length)
+            {
+                idDeltas = Arrays.copyOf(idDeltas, count * 2);
+                masks = Arrays.copyOf(masks, count * 2);
+            }
+            idDeltas[count] = idDelta;
+            masks[count] = mask;
+            count++;
+            idBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
+            maskBytes += CodedOutputStream.computeUInt64SizeNoTag(mask);
+
+            if (valueCount + Long.bitCount(mask) > values.length)
+            {
+                values = Arrays.copyOf(values, Math.max(values.length * 2, valueCount + Long.bitCount(mask)));
+            }
+            long remaining = mask;
+            while (remaining != 0)
+            {
+                final int s = Long.numberOfTrailingZeros(remaining);
+                remaining &= remaining - 1;
+                if ((stringSlots & (1L << s)) != 0)
+                {
+                    if (stringCount == strings.length)
+                    {
+                        strings = Arrays.copyOf(strings, stringCount * 2);
+                    }
+                    final String text = curStrings == null ? null : curStrings[curOffset + s];
+                    strings[stringCount++] = text == null ? "" : text;
+                    stringBytes += CodedOutputStream.computeStringSize(stringsField, text == null ? "" : text);
+                }
+                else
+                {
+                    final int delta = valueDelta(baseValues[baseOffset + s], curValues[curOffset + s], wrapMasks[s]);
+                    values[valueCount++] = delta;
+                    valueBytes += CodedOutputStream.computeSInt32SizeNoTag(delta);
+                }
+            }
+        }
+
+        int size()
+        {
+            return packedFieldSize(idsField, idBytes) + packedFieldSize(masksField, maskBytes) +
+                packedFieldSize(valuesField, valueBytes) + stringBytes;
+        }
+
+        void write(final CodedOutputStream out) throws IOException
+        {
+            writePackedUInt32(out, idsField, idDeltas, count, idBytes);
+            if (maskBytes != 0)
+            {
+                out.writeTag(masksField, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(maskBytes);
+                for (int c = 0; c < count; c++)
+                {
+                    out.writeUInt64NoTag(masks[c]);
+                }
+            }
+            if (valueBytes != 0)
+            {
+                out.writeTag(valuesField, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(valueBytes);
+                for (int v = 0; v < valueCount; v++)
+                {
+                    out.writeSInt32NoTag(values[v]);
+                }
+            }
+        }
+
+        void writeStrings(final CodedOutputStream out) throws IOException
+        {
+            for (int i = 0; i < stringCount; i++)
+            {
+                out.writeString(stringsField, strings[i]);
+            }
+        }
     }
 }

@@ -25,6 +25,10 @@ public final class EntitySchema
     private final int slotCount;
     private final int[] slotMax;
     private final int[] slotWrapMask;
+    private final long stringSlotMask;
+    private final long ownerSlotMask;
+    private final long audienceSlotMask;
+    private final int stringSlotCount;
 
     private EntitySchema(final List<SchemaField> fields)
     {
@@ -40,14 +44,34 @@ public final class EntitySchema
         this.slotCount = slots;
         this.slotMax = new int[slots];
         this.slotWrapMask = new int[slots];
+        long strings = 0;
+        long owner = 0;
+        long audience = 0;
         for (final SchemaField f : fields)
         {
             for (int s = 0; s < f.slotCount(); s++)
             {
-                slotMax[f.firstSlot() + s] = f.slotMax(s);
-                slotWrapMask[f.firstSlot() + s] = f.wraps() ? f.slotMax(s) : 0;
+                final int slot = f.firstSlot() + s;
+                slotMax[slot] = f.slotMax(s);
+                slotWrapMask[slot] = f.wraps() ? f.slotMax(s) : 0;
+                if (f.isString())
+                {
+                    strings |= 1L << slot;
+                }
+                if (f.visibility() == Visibility.OWNER)
+                {
+                    owner |= 1L << slot;
+                }
+                else if (f.visibility() == Visibility.AUDIENCE)
+                {
+                    audience |= 1L << slot;
+                }
             }
         }
+        this.stringSlotMask = strings;
+        this.ownerSlotMask = owner;
+        this.audienceSlotMask = audience;
+        this.stringSlotCount = Long.bitCount(strings);
     }
 
     /**
@@ -119,6 +143,46 @@ public final class EntitySchema
     }
 
     /**
+     * @return bit i set when slot i is a {@link FieldKind#STRING} slot.
+     */
+    public long stringSlotMask()
+    {
+        return stringSlotMask;
+    }
+
+    /**
+     * @return number of STRING slots.
+     */
+    public int stringSlotCount()
+    {
+        return stringSlotCount;
+    }
+
+    /**
+     * @return bit i set when slot i belongs to an {@link Visibility#OWNER} field.
+     */
+    public long ownerSlotMask()
+    {
+        return ownerSlotMask;
+    }
+
+    /**
+     * @return bit i set when slot i belongs to an {@link Visibility#AUDIENCE} field.
+     */
+    public long audienceSlotMask()
+    {
+        return audienceSlotMask;
+    }
+
+    /**
+     * @return true when the schema needs protocol version 2: a STRING field, or a field that is not public.
+     */
+    public boolean usesVersion2()
+    {
+        return stringSlotMask != 0 || ownerSlotMask != 0 || audienceSlotMask != 0;
+    }
+
+    /**
      * @return the schema as the {@code EntitySchema} message a {@code Welcome} carries.
      */
     public io.tickwire.protocol.v1.EntitySchema toProto()
@@ -146,8 +210,19 @@ public final class EntitySchema
                 case QUATERNION:
                     spec.setKind(io.tickwire.protocol.v1.FieldKind.FIELD_KIND_QUATERNION).setBits(f.bits());
                     break;
+                case STRING:
+                    spec.setKind(io.tickwire.protocol.v1.FieldKind.FIELD_KIND_STRING).setMaxLength(f.maxLength());
+                    break;
                 default:
                     throw new IllegalStateException("unknown kind: " + f.kind());
+            }
+            if (f.visibility() == Visibility.OWNER)
+            {
+                spec.setVisibility(io.tickwire.protocol.v1.Visibility.VISIBILITY_OWNER);
+            }
+            else if (f.visibility() == Visibility.AUDIENCE)
+            {
+                spec.setVisibility(io.tickwire.protocol.v1.Visibility.VISIBILITY_AUDIENCE);
             }
             b.addFields(spec);
         }
@@ -183,9 +258,26 @@ public final class EntitySchema
                 case FIELD_KIND_QUATERNION:
                     b.quaternion(spec.getName(), spec.getBits());
                     break;
+                case FIELD_KIND_STRING:
+                    b.string(spec.getName(), spec.getMaxLength());
+                    break;
                 default:
                     throw new IllegalArgumentException(
                         "unknown field kind: field=" + spec.getName() + ", kind=" + spec.getKindValue());
+            }
+            switch (spec.getVisibility())
+            {
+                case VISIBILITY_PUBLIC:
+                    break;
+                case VISIBILITY_OWNER:
+                    b.ownerOnly();
+                    break;
+                case VISIBILITY_AUDIENCE:
+                    b.audienceOnly();
+                    break;
+                default:
+                    throw new IllegalArgumentException(
+                        "unknown visibility: field=" + spec.getName() + ", visibility=" + spec.getVisibilityValue());
             }
         }
         return b.build();
@@ -273,6 +365,52 @@ public final class EntitySchema
             return add(name, FieldKind.QUATERNION, 0, 0, 0, 0, 0, bits);
         }
 
+        /**
+         * A text field (protocol version 2): names, team tags, anything that changes rarely. It is sent when it
+         * changes and repeated until acknowledged, never per tick.
+         *
+         * @param name      field name.
+         * @param maxLength most UTF-8 bytes, 1..{@value SchemaField#MAX_STRING_LENGTH}.
+         * @return this.
+         */
+        public Builder string(final String name, final int maxLength)
+        {
+            return add(name, FieldKind.STRING, 0, 0, 0, 0, 0, 0, maxLength);
+        }
+
+        /**
+         * Make the field added last visible to the entity's owner only (ammo, inventory): everyone else
+         * receives 0 (or "").
+         *
+         * @return this.
+         */
+        public Builder ownerOnly()
+        {
+            return visibility(Visibility.OWNER);
+        }
+
+        /**
+         * Make the field added last visible only to connections in the entity's audience (a team): everyone
+         * else receives 0 (or "").
+         *
+         * @return this.
+         */
+        public Builder audienceOnly()
+        {
+            return visibility(Visibility.AUDIENCE);
+        }
+
+        private Builder visibility(final Visibility visibility)
+        {
+            if (fields.isEmpty())
+            {
+                throw new IllegalStateException("add a field before setting its visibility: visibility=" + visibility);
+            }
+            final int last = fields.size() - 1;
+            fields.set(last, fields.get(last).withVisibility(visibility));
+            return this;
+        }
+
         private Builder add(
             final String name,
             final FieldKind kind,
@@ -282,6 +420,20 @@ public final class EntitySchema
             final double floatMax,
             final double precision,
             final int bits)
+        {
+            return add(name, kind, intMin, intMax, floatMin, floatMax, precision, bits, 0);
+        }
+
+        private Builder add(
+            final String name,
+            final FieldKind kind,
+            final int intMin,
+            final int intMax,
+            final double floatMin,
+            final double floatMax,
+            final double precision,
+            final int bits,
+            final int maxLength)
         {
             if (name == null || name.isEmpty())
             {
@@ -300,7 +452,8 @@ public final class EntitySchema
                     (nextSlot + kind.slotCount()) + ", max=" + MAX_SLOTS);
             }
             fields.add(new SchemaField(
-                name, kind, fields.size(), nextSlot, intMin, intMax, floatMin, floatMax, precision, bits));
+                name, kind, fields.size(), nextSlot, intMin, intMax, floatMin, floatMax, precision, bits, maxLength,
+                Visibility.PUBLIC));
             nextSlot += kind.slotCount();
             return this;
         }

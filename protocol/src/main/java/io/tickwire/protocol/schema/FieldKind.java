@@ -14,7 +14,12 @@ public enum FieldKind
     /** Boolean; one slot. */
     BOOL(1),
     /** Unit quaternion in "smallest three" form; four slots (largest index, three components). */
-    QUATERNION(4);
+    QUATERNION(4),
+    /**
+     * UTF-8 text of at most {@link SchemaField#maxLength()} bytes (protocol version 2); one slot holding a
+     * local change handle, never sent: the text travels in the snapshot's string columns.
+     */
+    STRING(1);
 
     private final int slotCount;
 

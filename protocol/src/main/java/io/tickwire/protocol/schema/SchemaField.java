@@ -14,6 +14,8 @@ public final class SchemaField
     /** Largest quaternion component magnitude once the largest component is dropped. */
     private static final double QUAT_COMPONENT_MAX = 1.0 / Math.sqrt(2.0);
     private static final double TWO_PI = 2.0 * Math.PI;
+    /** Largest {@link #maxLength()} a STRING field may declare, in UTF-8 bytes. */
+    public static final int MAX_STRING_LENGTH = 1024;
 
     private final String name;
     private final FieldKind kind;
@@ -25,6 +27,8 @@ public final class SchemaField
     private final double floatMax;
     private final double precision;
     private final int bits;
+    private final int maxLength;
+    private final Visibility visibility;
     private final int steps;
 
     SchemaField(
@@ -37,9 +41,13 @@ public final class SchemaField
         final double floatMin,
         final double floatMax,
         final double precision,
-        final int bits)
+        final int bits,
+        final int maxLength,
+        final Visibility visibility)
     {
         this.name = Objects.requireNonNull(name, "name");
+        this.maxLength = maxLength;
+        this.visibility = Objects.requireNonNull(visibility, "visibility");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.index = index;
         this.firstSlot = firstSlot;
@@ -99,6 +107,15 @@ public final class SchemaField
                         bits + ", allowed=2..30");
                 }
                 return (1 << bits) - 1;
+
+            case STRING:
+                if (maxLength < 1 || maxLength > MAX_STRING_LENGTH)
+                {
+                    throw new IllegalArgumentException("string max length out of range: field=" + name +
+                        ", maxLength=" + maxLength + ", allowed=1.." + MAX_STRING_LENGTH);
+                }
+                // The slot holds a local change handle, never a number on the wire.
+                return Integer.MAX_VALUE;
 
             default:
                 throw new IllegalStateException("unknown kind: " + kind);
@@ -194,6 +211,85 @@ public final class SchemaField
     }
 
     /**
+     * @return most UTF-8 bytes of a {@link FieldKind#STRING} field, 0 for other kinds.
+     */
+    public int maxLength()
+    {
+        return maxLength;
+    }
+
+    /**
+     * @return who receives this field.
+     */
+    public Visibility visibility()
+    {
+        return visibility;
+    }
+
+    /**
+     * @return true for a {@link FieldKind#STRING} field.
+     */
+    public boolean isString()
+    {
+        return kind == FieldKind.STRING;
+    }
+
+    /**
+     * Check a text against this STRING field's limit.
+     *
+     * @param text the text, not null.
+     * @return its UTF-8 bytes length.
+     * @throws IllegalArgumentException naming the field, the length and the limit when it is too long.
+     */
+    public int checkString(final String text)
+    {
+        if (kind != FieldKind.STRING)
+        {
+            throw new IllegalArgumentException("not a string field: " + this);
+        }
+        final int length = utf8Length(text);
+        if (length > maxLength)
+        {
+            throw new IllegalArgumentException("string too long: field=" + name + ", bytes=" + length +
+                ", maxLength=" + maxLength);
+        }
+        return length;
+    }
+
+    private static int utf8Length(final String text)
+    {
+        int bytes = 0;
+        for (int i = 0, n = text.length(); i < n; i++)
+        {
+            final char c = text.charAt(i);
+            if (c < 0x80)
+            {
+                bytes++;
+            }
+            else if (c < 0x800)
+            {
+                bytes += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                bytes += 4;
+                i++;
+            }
+            else
+            {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    SchemaField withVisibility(final Visibility newVisibility)
+    {
+        return new SchemaField(name, kind, index, firstSlot, intMin, intMax, floatMin, floatMax, precision, bits,
+            maxLength, newVisibility);
+    }
+
+    /**
      * Largest quantized value a slot of this field may hold.
      *
      * @param slotInField 0 for single-slot kinds; 0..3 for a quaternion (0 is the largest index).
@@ -273,7 +369,8 @@ public final class SchemaField
             case BOOL:
                 return value != 0 && !Double.isNaN(value) ? 1 : 0;
             default:
-                throw new IllegalStateException("use quantizeQuaternion for field " + name);
+                throw new IllegalStateException(kind == FieldKind.STRING ? "string field, set its text: field=" + name :
+                    "use quantizeQuaternion for field " + name);
         }
     }
 
@@ -297,7 +394,8 @@ public final class SchemaField
             case BOOL:
                 return slotValue;
             default:
-                throw new IllegalStateException("use dequantizeQuaternion for field " + name);
+                throw new IllegalStateException(kind == FieldKind.STRING ? "string field, read its text: field=" + name :
+                    "use dequantizeQuaternion for field " + name);
         }
     }
 
@@ -414,6 +512,12 @@ public final class SchemaField
     @Override
     public String toString()
     {
+        final String shown = visibility == Visibility.PUBLIC ? "" : " " + visibility.name().toLowerCase();
+        return describe() + shown;
+    }
+
+    private String describe()
+    {
         switch (kind)
         {
             case INT:
@@ -424,6 +528,8 @@ public final class SchemaField
                 return name + ":angle[" + bits + " bits]";
             case BOOL:
                 return name + ":bool";
+            case STRING:
+                return name + ":string[" + maxLength + " bytes]";
             default:
                 return name + ":quaternion[" + bits + " bits]";
         }
@@ -444,12 +550,14 @@ public final class SchemaField
         return index == that.index && firstSlot == that.firstSlot && intMin == that.intMin &&
             intMax == that.intMax && Double.compare(floatMin, that.floatMin) == 0 &&
             Double.compare(floatMax, that.floatMax) == 0 && Double.compare(precision, that.precision) == 0 &&
-            bits == that.bits && name.equals(that.name) && kind == that.kind;
+            bits == that.bits && maxLength == that.maxLength && visibility == that.visibility &&
+            name.equals(that.name) && kind == that.kind;
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(name, kind, index, firstSlot, intMin, intMax, floatMin, floatMax, precision, bits);
+        return Objects.hash(name, kind, index, firstSlot, intMin, intMax, floatMin, floatMax, precision, bits,
+            maxLength, visibility);
     }
 }

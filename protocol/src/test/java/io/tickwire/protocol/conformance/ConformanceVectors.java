@@ -3,10 +3,12 @@ package io.tickwire.protocol.conformance;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.protocol.schema.FieldKind;
 import io.tickwire.protocol.schema.SchemaField;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.protocol.v1.Snapshot;
+import io.tickwire.protocol.v1.Welcome;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,13 +37,25 @@ final class ConformanceVectors
         final String name;
         final String description;
         final EntitySchema schema;
+        final EntityTypes types;
         final List<Frame> frames = new ArrayList<>();
 
         Case(final String name, final String description, final EntitySchema schema)
         {
+            this(name, description, EntityTypes.single(schema));
+        }
+
+        Case(final String name, final String description, final EntityTypes types)
+        {
             this.name = name;
             this.description = description;
-            this.schema = schema;
+            this.schema = types.schema(0);
+            this.types = types;
+        }
+
+        boolean isVersion2()
+        {
+            return types.count() > 1 || types.usesVersion2();
         }
     }
 
@@ -78,6 +92,7 @@ final class ConformanceVectors
         cases.add(arenaCase());
         cases.add(wideCase());
         cases.add(kindsCase());
+        cases.add(TypedCase.build());
         return cases;
     }
 
@@ -460,6 +475,11 @@ final class ConformanceVectors
         out.append("      \"description\": ").append(quote(c.description)).append(",\n");
         out.append("      \"schema\": ").append(quote(Base64.getEncoder().encodeToString(schema.toProto().toByteArray())))
             .append(",\n");
+        if (c.isVersion2())
+        {
+            out.append("      \"welcome\": ").append(quote(Base64.getEncoder().encodeToString(
+                c.types.writeTo(Welcome.newBuilder()).setProtocolVersion(2).build().toByteArray()))).append(",\n");
+        }
         out.append("      \"slotCount\": ").append(schema.slotCount()).append(",\n");
         out.append("      \"slotMax\": [");
         for (int s = 0; s < schema.slotCount(); s++)
@@ -498,10 +518,39 @@ final class ConformanceVectors
                 {
                     out.append(e == 0 ? "" : ", ").append(s.idAt(e));
                 }
+                if (c.isVersion2())
+                {
+                    out.append("],\n         \"types\": [");
+                    for (int e = 0; e < s.count(); e++)
+                    {
+                        out.append(e == 0 ? "" : ", ").append(s.typeAt(e));
+                    }
+                }
                 out.append("],\n         \"values\": [");
                 for (int e = 0; e < s.count() * s.slotCount(); e++)
                 {
-                    out.append(e == 0 ? "" : ",").append(s.valueArray()[e]);
+                    final int slot = e % s.slotCount();
+                    final boolean isString = (c.types.schema(s.typeAt(e / s.slotCount())).stringSlotMask() &
+                        (1L << slot)) != 0;
+                    // A STRING slot's int is a local handle: the file carries 0 there and the text below.
+                    out.append(e == 0 ? "" : ",").append(isString ? 0 : s.valueArray()[e]);
+                }
+                if (c.isVersion2())
+                {
+                    out.append("],\n         \"strings\": [");
+                    boolean first = true;
+                    for (int e = 0; e < s.count(); e++)
+                    {
+                        long strings = c.types.schema(s.typeAt(e)).stringSlotMask();
+                        while (strings != 0)
+                        {
+                            final int slot = Long.numberOfTrailingZeros(strings);
+                            strings &= strings - 1;
+                            out.append(first ? "" : ", ").append("[").append(s.idAt(e)).append(", ").append(slot)
+                                .append(", ").append(quote(s.stringAt(e, slot))).append("]");
+                            first = false;
+                        }
+                    }
                 }
                 out.append("]}");
             }
@@ -514,7 +563,13 @@ final class ConformanceVectors
     private static void renderField(final StringBuilder out, final SchemaField f)
     {
         out.append("        {\"name\": ").append(quote(f.name())).append(", \"kind\": ").append(quote(f.kind().name()))
-            .append(", \"firstSlot\": ").append(f.firstSlot()).append(",\n");
+            .append(", \"firstSlot\": ").append(f.firstSlot());
+        if (f.kind() == FieldKind.STRING)
+        {
+            out.append(", \"maxLength\": ").append(f.maxLength()).append("}");
+            return;
+        }
+        out.append(",\n");
         final double[] inputs = sampleInputs(f);
         out.append("         \"quantize\": [");
         if (f.kind() == FieldKind.QUATERNION)
@@ -625,8 +680,25 @@ final class ConformanceVectors
         return "\"" + String.format("%016x", Double.doubleToRawLongBits(d)) + "\"";
     }
 
-    private static String quote(final String s)
+    static String quote(final String s)
     {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        final StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char ch = s.charAt(i);
+            if (ch == '"' || ch == '\\')
+            {
+                out.append('\\').append(ch);
+            }
+            else if (ch < 0x20 || ch > 0x7e)
+            {
+                out.append(String.format("\\u%04x", (int)ch));
+            }
+            else
+            {
+                out.append(ch);
+            }
+        }
+        return out.append('"').toString();
     }
 }

@@ -48,6 +48,67 @@ class DeltaEncoderTest
     }
 
     @Test
+    void shouldCostTheSameBytesPerChangedEntityWithSeveralTypes()
+    {
+        // The same 200 movers, once as a single-type room and once as type 1 of a three-type room whose other
+        // types are wider: a changed entity's mask and values follow its own type, so deltas are byte-identical,
+        // and a full snapshot costs one created_types byte per entity more (plus the column's tag).
+        final EntitySchema mover = EntitySchema.builder().fixed("x", -500, 500, 0.01).fixed("y", -500, 500, 0.01)
+            .angle("heading", 10).build();
+        final io.tickwire.protocol.schema.EntityTypes typed = io.tickwire.protocol.schema.EntityTypes.builder()
+            .type("wide", EntitySchema.builder().intField("a", 0, 9).intField("b", 0, 9).intField("c", 0, 9)
+                .intField("d", 0, 9).intField("e", 0, 9).string("name", 8).build())
+            .type("mover", mover)
+            .type("other", EntitySchema.builder().bool("z").build())
+            .build();
+        final java.util.Random random = new java.util.Random(5);
+        final int n = 200;
+        final int[] ids = new int[n];
+        final int[] flat = new int[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = i + 1;
+            flat[i * 3] = random.nextInt(100_000);
+            flat[i * 3 + 1] = random.nextInt(100_000);
+            flat[i * 3 + 2] = random.nextInt(1024);
+        }
+        final WorldState singleBase = new WorldState(mover, n);
+        singleBase.capture(1, 0, n, ids, flat);
+        final WorldState typedBase = typedState(typed, 1, ids, flat);
+        for (int i = 0; i < n; i += 3)
+        {
+            flat[i * 3] += random.nextInt(41) - 20;
+            flat[i * 3 + 2] = (flat[i * 3 + 2] + 7) & 1023;
+        }
+        final WorldState single = new WorldState(mover, n);
+        single.capture(2, 0, n, ids, flat);
+        final WorldState typedNow = typedState(typed, 2, ids, flat);
+        final int singleDelta = new DeltaEncoder(mover).prepare(singleBase, single);
+        final int typedDelta = new DeltaEncoder(typed).prepare(typedBase, typedNow);
+        assertEquals(singleDelta, typedDelta, "bytes per changed entity do not depend on the room's other types");
+        final int singleFull = new DeltaEncoder(mover).prepare(null, single);
+        final int typedFull = new DeltaEncoder(typed).prepare(null, typedNow);
+        assertEquals(singleFull + n + 3, typedFull, "a creation carries its type: one byte each, plus tag and length");
+    }
+
+    private static WorldState typedState(final io.tickwire.protocol.schema.EntityTypes types, final int tick,
+        final int[] ids, final int[] moverValues)
+    {
+        final int stride = types.maxSlotCount();
+        final int n = ids.length;
+        final int[] values = new int[n * stride];
+        final int[] typeIds = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            typeIds[i] = 1;
+            System.arraycopy(moverValues, i * 3, values, i * stride, 3);
+        }
+        final WorldState state = new WorldState(types, n);
+        state.capture(tick, 0, n, ids, typeIds, values, new String[n * stride]);
+        return state;
+    }
+
+    @Test
     void shouldSendSmallDeltasForAnglesWrappingAcrossZero() throws Exception
     {
         final WorldState base = state(10, new int[]{1, 2, 3}, new int[][]{

@@ -41,6 +41,19 @@ final class SnapshotModel
         {
             return null;
         }
+        // A single-type schema without strings or owner fields (all the model covers): every version 2
+        // column must be empty, except created_types naming type 0 once per created id.
+        if (snapshot.getCreatedStringsCount() != 0 || snapshot.getChangedStringsCount() != 0 ||
+            snapshot.getOwnerIdsCount() != 0 || snapshot.getOwnerMasksCount() != 0 ||
+            snapshot.getOwnerValuesCount() != 0 || snapshot.getOwnerStringsCount() != 0)
+        {
+            return null;
+        }
+        if (snapshot.getCreatedTypesCount() != 0 && (snapshot.getCreatedTypesCount() !=
+            snapshot.getCreatedIdsCount() || snapshot.getCreatedTypesList().stream().anyMatch(t -> t != 0)))
+        {
+            return null;
+        }
         final TreeMap<Integer, int[]> entities = new TreeMap<>();
         if (baselineTick != 0)
         {

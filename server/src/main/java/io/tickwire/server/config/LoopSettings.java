@@ -13,6 +13,8 @@ import static io.tickwire.server.config.OptionChecks.require;
  * @param idleMaxParkNs     longest a room loop parks when idle and its next tick is further away (a loop with
  *                          no rooms wakes this often), 1 us..100 ms.
  * @param snapshotHistory   snapshots kept per room as delta baselines, 2..4096.
+ * @param snapshotBudgetBytes per-connection snapshot bytes per tick for rooms whose type sets none; 0 = unlimited,
+ *                          else at least 64.
  */
 public record LoopSettings(
     int tickRateHz,
@@ -20,7 +22,8 @@ public record LoopSettings(
     int ringCapacityBytes,
     int maxCatchUpTicks,
     long idleMaxParkNs,
-    int snapshotHistory)
+    int snapshotHistory,
+    int snapshotBudgetBytes)
 {
     /** Ticks per second of every room. */
     public static final int DEFAULT_TICK_RATE_HZ = 30;
@@ -37,6 +40,8 @@ public record LoopSettings(
     public static final long DEFAULT_IDLE_MAX_PARK_NS = 50_000_000L;
     /** Snapshots kept per room for delta baselines. */
     public static final int DEFAULT_SNAPSHOT_HISTORY = 64;
+    /** Per-connection snapshot bytes per tick: unlimited unless a room type or the operator sets one. */
+    public static final int DEFAULT_SNAPSHOT_BUDGET_BYTES = 0;
 
     /**
      * @throws IllegalArgumentException naming the first invalid option and its value.
@@ -50,6 +55,7 @@ public record LoopSettings(
         require(maxCatchUpTicks >= 1, "maxCatchUpTicks", maxCatchUpTicks);
         require(idleMaxParkNs >= 1_000 && idleMaxParkNs <= 100_000_000L, "idleMaxParkNs", idleMaxParkNs);
         require(snapshotHistory >= 2 && snapshotHistory <= 4096, "snapshotHistory", snapshotHistory);
+        require(snapshotBudgetBytes == 0 || snapshotBudgetBytes >= 64, "snapshotBudgetBytes", snapshotBudgetBytes);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.tickwire.server.game;
 
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 
 import java.util.Map;
 
@@ -26,9 +27,59 @@ public interface GameLogicFactory
     }
 
     /**
+     * The fields of every entity of a room type with one kind of entity. Implement this or {@link #entityTypes()}.
+     *
      * @return schema of every entity of rooms of this type; the same instance each call.
      */
-    EntitySchema schema();
+    default EntitySchema schema()
+    {
+        throw new UnsupportedOperationException(
+            "a room type declares schema() (one kind of entity) or entityTypes() (several): " + getClass().getName());
+    }
+
+    /**
+     * The kinds of entity rooms of this type hold (player, projectile, pickup...), each with its own fields.
+     * Declaring several types, a STRING field, or an owner-only or audience field needs protocol version 2 from
+     * clients (both SDKs speak it; a version 1 client is refused with 4003).
+     *
+     * @return the entity types; by default one type with {@link #schema()}.
+     */
+    default EntityTypes entityTypes()
+    {
+        return EntityTypes.single(schema());
+    }
+
+    /**
+     * Which entities each connection receives. The default sends every entity to everyone; a grid sends each
+     * connection the cells around its viewpoint (big worlds).
+     *
+     * @return the interest policy; the same instance each call.
+     */
+    default InterestPolicy interest()
+    {
+        return InterestPolicy.everything();
+    }
+
+    /**
+     * Most snapshot bytes per connection per tick, or 0 for the server's {@code --snapshot-budget-bytes}
+     * (itself 0, unlimited, by default). Over it, changes wait by priority: nearest and longest-waiting first.
+     *
+     * @return bytes per tick, or 0.
+     */
+    default int snapshotBudgetBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * How far back {@link RoomContext#rewind(Player)} may go for lag compensation.
+     *
+     * @return milliseconds, default 200.
+     */
+    default int maxRewindMs()
+    {
+        return 200;
+    }
 
     /**
      * @return seats per room of this type, or 0 for the server's {@code --max-players-per-room}.

@@ -11,6 +11,11 @@ public final class Player
     private final java.util.Map<String, String> claims;
     private int entityId;
     private Object attachment;
+    private int audience;
+    private boolean hasViewpoint;
+    private double viewX;
+    private double viewY;
+    private int viewTick;
 
     /**
      * @param sessionId     the session id (also sent in {@code Welcome}).
@@ -100,6 +105,93 @@ public final class Player
     public void attachment(final Object attachment)
     {
         this.attachment = attachment;
+    }
+
+    /**
+     * @return the player's audience (a team, say): it receives the AUDIENCE fields of entities in the same
+     * audience. Default 0.
+     */
+    public int audience()
+    {
+        return audience;
+    }
+
+    /**
+     * @param audience the player's audience; players with equal audiences share encoded snapshots.
+     */
+    public void audience(final int audience)
+    {
+        if (audience == World.NO_AUDIENCE)
+        {
+            throw new IllegalArgumentException("World.NO_AUDIENCE is nobody's audience: audience=" + audience);
+        }
+        this.audience = audience;
+    }
+
+    /**
+     * Set where this player looks from when the room has an interest policy (a camera, a spectator's focus),
+     * instead of its entity's position.
+     *
+     * @param x position field value (same units as the position fields).
+     * @param y position field value.
+     */
+    public void viewpoint(final double x, final double y)
+    {
+        this.hasViewpoint = true;
+        this.viewX = x;
+        this.viewY = y;
+    }
+
+    /**
+     * Look from the player's entity again (the default). A player with neither an entity nor a viewpoint sees
+     * the whole room.
+     */
+    public void clearViewpoint()
+    {
+        this.hasViewpoint = false;
+    }
+
+    /**
+     * @return true when {@link #viewpoint(double, double)} was set.
+     */
+    public boolean hasViewpoint()
+    {
+        return hasViewpoint;
+    }
+
+    /**
+     * @return the viewpoint's x, when {@link #hasViewpoint()}.
+     */
+    public double viewpointX()
+    {
+        return viewX;
+    }
+
+    /**
+     * @return the viewpoint's y, when {@link #hasViewpoint()}.
+     */
+    public double viewpointY()
+    {
+        return viewY;
+    }
+
+    /**
+     * @return the server tick the client was showing when it sampled its latest input (its interpolation
+     * time), 0 when unknown; what {@link RoomContext#rewind(Player)} rewinds to.
+     */
+    public int viewTick()
+    {
+        return viewTick;
+    }
+
+    /**
+     * Set by the room loop from each input. Not for games.
+     *
+     * @param tick the input's view tick.
+     */
+    public void viewTick(final int tick)
+    {
+        this.viewTick = tick;
     }
 
     @Override

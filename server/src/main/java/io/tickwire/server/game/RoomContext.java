@@ -164,4 +164,26 @@ public interface RoomContext
      * @param reason why, shown to the players.
      */
     void close(String reason);
+
+    /**
+     * Lag compensation: the room as this player's client was showing it when it sampled the input being
+     * handled (its {@link Player#viewTick()}, sent by both SDKs with every input), clamped to at most
+     * {@link GameLogicFactory#maxRewindMs()} behind the last captured tick and never ahead of it. Test hits
+     * against it in {@link GameLogic#onInput}. Before the room's first tick there is nothing to rewind to.
+     *
+     * @param player a player of this room.
+     * @return a read-only view of the rewound tick; valid until the callback returns.
+     * @throws IllegalStateException before the first tick.
+     */
+    Rewind rewind(Player player);
+
+    /**
+     * The room at any tick still in its snapshot history (the last {@code --history} ticks), clamped like
+     * {@link #rewind(Player)}.
+     *
+     * @param tick the tick wanted.
+     * @return a read-only view; valid until the callback returns.
+     * @throws IllegalStateException before the first tick.
+     */
+    Rewind rewindTo(int tick);
 }

@@ -143,6 +143,16 @@ public final class ServerMetrics implements AutoCloseable
             "Tick slots dropped because a room fell more than maxCatchUpTicks behind");
         loopCounter("tickwire.snapshot.encodes", loop, counters, c -> c.encodes,
             "Snapshot bodies encoded (one per distinct baseline per room tick)");
+        FunctionCounter.builder("tickwire.view.frames", counters, c -> c.viewFramesShared)
+            .tag("loop", loop).tag("kind", "shared")
+            .description("Per-connection views built: shared by every connection with the same cell and audience, or private")
+            .register(registry);
+        FunctionCounter.builder("tickwire.view.frames", counters, c -> c.viewFramesPrivate)
+            .tag("loop", loop).tag("kind", "private")
+            .description("Per-connection views built: shared by every connection with the same cell and audience, or private")
+            .register(registry);
+        loopCounter("tickwire.view.changes.deferred", loop, counters, c -> c.viewChangesDeferred,
+            "Entity changes a per-connection snapshot budget deferred to a later tick");
         FunctionCounter.builder("tickwire.snapshots.sent", counters, c -> c.snapshotsFull)
             .tag("loop", loop).tag("kind", "full").description("Snapshots written, by kind").register(registry);
         FunctionCounter.builder("tickwire.snapshots.sent", counters, c -> c.snapshotsDelta)

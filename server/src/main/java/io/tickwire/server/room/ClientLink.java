@@ -43,6 +43,14 @@ public interface ClientLink
     }
 
     /**
+     * @return the protocol version the client speaks (from its {@code Join}): what its {@code Welcome} says.
+     */
+    default int protocolVersion()
+    {
+        return io.tickwire.protocol.ProtocolVersion.CURRENT;
+    }
+
+    /**
      * @return the custom claims of the connection's verified join ticket; immutable, empty in open mode.
      */
     default java.util.Map<String, String> claims()

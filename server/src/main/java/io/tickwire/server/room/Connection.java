@@ -27,6 +27,7 @@ final class Connection
     /** Sequence of the last input accepted into the queue; older or equal ones are duplicates. */
     int lastQueuedSeq;
     private final int[] queuedSeqs = new int[MAX_QUEUED_INPUTS];
+    private final int[] queuedViewTicks = new int[MAX_QUEUED_INPUTS];
     private final int[] queuedLengths = new int[MAX_QUEUED_INPUTS];
     private final byte[][] queuedPayloads = new byte[MAX_QUEUED_INPUTS][];
     private int queueHead;
@@ -44,6 +45,8 @@ final class Connection
     java.util.ArrayList<byte[]> framesAfterWelcome;
     /** True once the game kicked this detached player: removed at the next tick. */
     boolean kicked;
+    /** This connection's sent frames and owned rows when the room has views; null otherwise. */
+    io.tickwire.server.room.view.ConnectionView view;
 
     /** Inputs a player may have waiting: at 30 Hz about half a second of one input per tick. */
     static final int MAX_QUEUED_INPUTS = 16;
@@ -64,7 +67,8 @@ final class Connection
      *
      * @return false when the queue is full (the input is dropped).
      */
-    boolean offerInput(final int seq, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    boolean offerInput(
+        final int seq, final int viewTick, final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         if (queueSize == MAX_QUEUED_INPUTS)
         {
@@ -79,6 +83,7 @@ final class Connection
         }
         buffer.getBytes(offset, payload, 0, length);
         queuedSeqs[slot] = seq;
+        queuedViewTicks[slot] = viewTick;
         queuedLengths[slot] = length;
         queueSize++;
         lastQueuedSeq = seq;
@@ -101,6 +106,7 @@ final class Connection
         queueHead = (queueHead + 1) % MAX_QUEUED_INPUTS;
         queueSize--;
         lastInputSeq = queuedSeqs[slot];
+        player.viewTick(queuedViewTicks[slot]);
         into.wrap(queuedPayloads[slot], 0, queuedLengths[slot]);
         return queuedLengths[slot];
     }

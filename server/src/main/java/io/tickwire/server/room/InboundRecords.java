@@ -17,7 +17,7 @@ public final class InboundRecords
 {
     /** A connection joins the room named by key: {@code [connectionId:8][roomKey:4]}. */
     public static final int JOIN = 1;
-    /** One input: {@code [connectionId:8][seq:4][ackTick:4][payload...]}. */
+    /** One input: {@code [connectionId:8][seq:4][ackTick:4][viewTick:4][payload...]}. */
     public static final int INPUT = 2;
     /** An ack: {@code [connectionId:8][tick:4][flags:4]}. */
     public static final int ACK = 3;
@@ -42,7 +42,8 @@ public final class InboundRecords
     static final int JOIN_LENGTH = 12;
     static final int INPUT_SEQ_OFFSET = 8;
     static final int INPUT_ACK_TICK_OFFSET = 12;
-    static final int INPUT_PAYLOAD_OFFSET = 16;
+    static final int INPUT_VIEW_TICK_OFFSET = 16;
+    static final int INPUT_PAYLOAD_OFFSET = 20;
     static final int ACK_TICK_OFFSET = 8;
     static final int ACK_FLAGS_OFFSET = 12;
     static final int ACK_LENGTH = 16;
@@ -86,6 +87,7 @@ public final class InboundRecords
      * @param connectionId  connection.
      * @param seq           input sequence.
      * @param ackTick       piggybacked ack (0 = none).
+     * @param viewTick      the tick the client was showing when it sampled the input (0 = unknown).
      * @param payload       payload bytes.
      * @param payloadLength how many of them.
      * @return false when the ring is full.
@@ -95,6 +97,7 @@ public final class InboundRecords
         final long connectionId,
         final int seq,
         final int ackTick,
+        final int viewTick,
         final DirectBuffer payload,
         final int payloadLength)
     {
@@ -107,6 +110,7 @@ public final class InboundRecords
         buffer.putLong(index + CONNECTION_ID_OFFSET, connectionId);
         buffer.putInt(index + INPUT_SEQ_OFFSET, seq);
         buffer.putInt(index + INPUT_ACK_TICK_OFFSET, ackTick);
+        buffer.putInt(index + INPUT_VIEW_TICK_OFFSET, viewTick);
         buffer.putBytes(index + INPUT_PAYLOAD_OFFSET, payload, 0, payloadLength);
         ring.commit(index);
         return true;

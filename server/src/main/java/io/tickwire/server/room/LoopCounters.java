@@ -20,6 +20,12 @@ public final class LoopCounters
     public long tickDurationMaxNs;
     /** Snapshot bodies encoded (one per distinct baseline per room per tick). */
     public long encodes;
+    /** Views built and shared by every connection with the same center cell and audience (rooms with views). */
+    public long viewFramesShared;
+    /** Views built for one connection only: an owned entity outside its cells, or a budget cut. */
+    public long viewFramesPrivate;
+    /** Entity changes a snapshot budget deferred to a later tick. */
+    public long viewChangesDeferred;
     /** Snapshots written (one per connection per tick unless skipped). */
     public long snapshotsSent;
     /** Snapshots that were full (baseline 0). */

@@ -79,7 +79,8 @@ final class LoopRooms
         final Room room;
         try
         {
-            room = new Room(handle, messages, settings.historyLength(), nowNs, seedOf(handle.id()));
+            room = new Room(handle, messages, settings.historyLength(), settings.snapshotBudgetBytes(), nowNs,
+                seedOf(handle.id()));
             room.logic = handle.factory().create(room.control);
             room.logic.onCreate(room.control, handle.options());
         }

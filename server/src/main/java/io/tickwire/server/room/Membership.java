@@ -179,7 +179,7 @@ final class Membership
     private void sendWelcome(final Connection c, final boolean resumed)
     {
         final Room room = c.room;
-        final byte[] welcome = ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
+        final byte[] welcome = ServerMessage.newBuilder().setWelcome(room.types.writeTo(Welcome.newBuilder())
             .setSessionId(c.player.sessionId())
             .setResumeToken(c.resumeToken)
             .setRoomId(room.handle.id())
@@ -187,8 +187,7 @@ final class Membership
             .setEntityId(c.player.entityId())
             .setTickRateHz(room.tickRateHz)
             .setServerTick(room.tick)
-            .setSchema(room.schemaProto)
-            .setProtocolVersion(ProtocolVersion.CURRENT)
+            .setProtocolVersion(c.link.protocolVersion())
             .setLastInputSeq(c.lastInputSeq)
             .setResumed(resumed)
             .setPlayerId(c.player.playerId() == null ? "" : c.player.playerId()))

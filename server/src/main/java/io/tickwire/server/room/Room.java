@@ -25,7 +25,10 @@ final class Room
     final long seed;
     final SnapshotHistory history;
     final DeltaEncoder encoder;
-    final io.tickwire.protocol.v1.EntitySchema schemaProto;
+    final io.tickwire.protocol.schema.EntityTypes types;
+    /** Per-connection views, or null when every connection gets the whole room (no grid, budget, owner fields). */
+    final io.tickwire.server.room.view.RoomViews views;
+    final int snapshotBudgetBytes;
     final long startNs;
     Connection[] connections = new Connection[8];
     int connectionCount;
@@ -54,6 +57,7 @@ final class Room
         final RoomHandle handle,
         final GameMessages messages,
         final int historyLength,
+        final int defaultBudgetBytes,
         final long nowNs,
         final long seed)
     {
@@ -62,10 +66,15 @@ final class Room
         this.tickRateHz = handle.tickRateHz();
         this.tickPeriodNs = 1_000_000_000L / tickRateHz;
         this.control = new RoomControl(this, messages);
-        this.world = new World(handle.factory().schema(), 64);
-        this.history = new SnapshotHistory(handle.factory().schema(), historyLength, 64);
-        this.encoder = new DeltaEncoder(handle.factory().schema());
-        this.schemaProto = handle.factory().schema().toProto();
+        this.types = handle.entityTypes();
+        this.world = new World(types, 64);
+        this.history = new SnapshotHistory(types, historyLength, 64);
+        this.encoder = new DeltaEncoder(types);
+        final io.tickwire.server.game.GameLogicFactory factory = handle.factory();
+        this.snapshotBudgetBytes = factory.snapshotBudgetBytes() > 0 ? factory.snapshotBudgetBytes() :
+            defaultBudgetBytes;
+        this.views = io.tickwire.server.room.view.RoomViews.needed(types, factory.interest(), snapshotBudgetBytes) ?
+            new io.tickwire.server.room.view.RoomViews(types, factory.interest(), historyLength) : null;
         this.startNs = nowNs;
         this.deadlineNs = nowNs + tickPeriodNs;
         this.emptySinceNs = nowNs;
@@ -109,6 +118,10 @@ final class Room
             connections = Arrays.copyOf(connections, connectionCount * 2);
         }
         connections[connectionCount++] = connection;
+        if (views != null && connection.view == null)
+        {
+            connection.view = views.register(connection.player);
+        }
     }
 
     boolean remove(final Connection connection, final long nowNs)
@@ -117,6 +130,11 @@ final class Room
         {
             if (connections[i] == connection)
             {
+                if (views != null && connection.view != null)
+                {
+                    views.unregister(connection.player, connection.view);
+                    connection.view = null;
+                }
                 connections[i] = connections[--connectionCount];
                 connections[connectionCount] = null;
                 if (connectionCount == 0)

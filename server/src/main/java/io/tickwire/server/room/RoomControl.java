@@ -32,6 +32,7 @@ final class RoomControl implements RoomContext
     private final Room room;
     private final GameMessages messages;
     private final List<Player> players;
+    private final io.tickwire.server.game.Rewind rewind = new io.tickwire.server.game.Rewind();
 
     RoomControl(final Room room, final GameMessages messages)
     {
@@ -82,6 +83,40 @@ final class RoomControl implements RoomContext
     public int tick()
     {
         return room.inTick ? room.tick + 1 : room.tick;
+    }
+
+    @Override
+    public io.tickwire.server.game.Rewind rewind(final Player player)
+    {
+        return rewindTo(player.viewTick());
+    }
+
+    @Override
+    public io.tickwire.server.game.Rewind rewindTo(final int tick)
+    {
+        final int newest = room.tick;
+        if (newest == 0)
+        {
+            throw new IllegalStateException("nothing to rewind to before the room's first tick: room=" +
+                room.handle.id());
+        }
+        final int maxBack = Math.min(room.history.capacity() - 1,
+            (int)((long)room.handle.factory().maxRewindMs() * room.tickRateHz / 1000));
+        int target = tick;
+        if (target <= 0 || target > newest)
+        {
+            target = newest;
+        }
+        else if (newest - target > maxBack)
+        {
+            target = newest - maxBack;
+        }
+        io.tickwire.protocol.delta.WorldState state = room.history.get(target);
+        while (state == null && target < newest)
+        {
+            state = room.history.get(++target);
+        }
+        return rewind.wrap(state == null ? room.history.get(newest) : state, tick);
     }
 
     @Override

@@ -44,6 +44,18 @@ public final class RoomDirectory
         final int tickRateHz)
     {
         this.types = Map.copyOf(types);
+        for (final Map.Entry<String, GameLogicFactory> e : this.types.entrySet())
+        {
+            try
+            {
+                java.util.Objects.requireNonNull(e.getValue().entityTypes(), "entityTypes()");
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalArgumentException("room type has no valid entity schema: type=" + e.getKey() + ": " +
+                    ex.getMessage(), ex);
+            }
+        }
         this.tickRateHz = tickRateHz;
         this.maxRooms = maxRooms;
         this.maxPlayersPerRoom = maxPlayersPerRoom;

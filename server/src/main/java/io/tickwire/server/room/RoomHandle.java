@@ -27,6 +27,7 @@ public final class RoomHandle
     private volatile boolean locked;
     private volatile Map<String, String> metadata = Map.of();
     private volatile int currentTick;
+    private final io.tickwire.protocol.schema.EntityTypes entityTypes;
     private volatile int players;
     private volatile boolean started;
     private volatile long tickP99Ns;
@@ -48,6 +49,7 @@ public final class RoomHandle
         this.id = id;
         this.type = type;
         this.factory = factory;
+        this.entityTypes = factory.entityTypes();
         this.loopIndex = loopIndex;
         this.maxPlayers = maxPlayers;
         this.tickRateHz = tickRateHz;
@@ -133,6 +135,14 @@ public final class RoomHandle
     public String type()
     {
         return type;
+    }
+
+    /**
+     * @return the entity types of the room's type.
+     */
+    public io.tickwire.protocol.schema.EntityTypes entityTypes()
+    {
+        return entityTypes;
     }
 
     /**

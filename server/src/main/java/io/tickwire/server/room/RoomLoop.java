@@ -349,8 +349,8 @@ public final class RoomLoop implements Agent
             counters.inputsStale++;
             return;
         }
-        if (!c.offerInput(seq, buffer, offset + InboundRecords.INPUT_PAYLOAD_OFFSET,
-            length - InboundRecords.INPUT_PAYLOAD_OFFSET))
+        if (!c.offerInput(seq, buffer.getInt(offset + InboundRecords.INPUT_VIEW_TICK_OFFSET), buffer,
+            offset + InboundRecords.INPUT_PAYLOAD_OFFSET, length - InboundRecords.INPUT_PAYLOAD_OFFSET))
         {
             counters.inputsQueueFull++;
         }

@@ -24,8 +24,27 @@ public record RoomLoopSettings(
     long ackTimeoutMs,
     int ringCapacityBytes,
     long resumeGraceMs,
-    int maxDetachedPerAddress)
+    int maxDetachedPerAddress,
+    int snapshotBudgetBytes)
 {
+    /**
+     * Settings without a default snapshot budget (unlimited unless a room type sets one).
+     */
+    public RoomLoopSettings(
+        final int tickRateHz,
+        final int historyLength,
+        final int maxCatchUpTicks,
+        final long roomLingerMs,
+        final long slowClientTimeoutMs,
+        final long ackTimeoutMs,
+        final int ringCapacityBytes,
+        final long resumeGraceMs,
+        final int maxDetachedPerAddress)
+    {
+        this(tickRateHz, historyLength, maxCatchUpTicks, roomLingerMs, slowClientTimeoutMs, ackTimeoutMs,
+            ringCapacityBytes, resumeGraceMs, maxDetachedPerAddress, 0);
+    }
+
     /**
      * @return nanoseconds between two ticks.
      */

@@ -1,7 +1,7 @@
 package io.tickwire.server.room;
 
 import io.tickwire.protocol.delta.WorldState;
-import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.schema.EntityTypes;
 
 /**
  * The last {@code capacity} captured snapshots of a room, one {@link WorldState} per tick in a
@@ -16,7 +16,7 @@ final class SnapshotHistory
 {
     private final WorldState[] ring;
 
-    SnapshotHistory(final EntitySchema schema, final int capacity, final int initialEntities)
+    SnapshotHistory(final EntityTypes types, final int capacity, final int initialEntities)
     {
         if (capacity < 2)
         {
@@ -25,7 +25,7 @@ final class SnapshotHistory
         ring = new WorldState[capacity];
         for (int i = 0; i < capacity; i++)
         {
-            ring[i] = new WorldState(schema, initialEntities);
+            ring[i] = new WorldState(types, initialEntities);
         }
     }
 

@@ -6,7 +6,11 @@ import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
+import io.tickwire.server.room.view.ConnectionView;
+import io.tickwire.server.room.view.RoomViews;
+import io.tickwire.server.room.view.ViewFrame;
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Long2LongHashMap;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -31,6 +35,7 @@ final class SnapshotSender
     private final CodedOutputStream out = CodedOutputStream.newInstance(sink, ENCODE_BUFFER_SIZE);
     private final ExpandableArrayBuffer bodies = new ExpandableArrayBuffer(ENCODE_BUFFER_SIZE);
     private final Int2IntHashMap slotByBaseline = new Int2IntHashMap(-1);
+    private final Long2LongHashMap slotByFrames = new Long2LongHashMap(-1);
     private int[] bodyOffsets = new int[8];
     private int[] bodyLengths = new int[8];
     private int bodyCount;
@@ -57,6 +62,11 @@ final class SnapshotSender
 
     void send(final Room room, final WorldState current, final long nowNs)
     {
+        if (room.views != null)
+        {
+            sendViews(room, current, nowNs);
+            return;
+        }
         final Connection[] connections = room.connections;
         final int count = room.connectionCount;
         try
@@ -64,47 +74,10 @@ final class SnapshotSender
             for (int i = 0; i < count; i++)
             {
                 final Connection c = connections[i];
-                if (c.closing || c.link == null)
+                if (!due(room, c, nowNs))
                 {
                     continue;
                 }
-                final ClientLink link = c.link;
-                if (!link.isOpen())
-                {
-                    continue;
-                }
-                if (nowNs - c.lastAckNs > ackTimeoutNs)
-                {
-                    close(c, CloseCodes.ACK_TIMEOUT, "no snapshot acknowledged for " +
-                        (nowNs - c.lastAckNs) / 1_000_000 + " ms, ackTimeoutMs=" + ackTimeoutNs / 1_000_000);
-                    continue;
-                }
-                if (!link.isWritable())
-                {
-                    counters.snapshotsSkippedUnwritable++;
-                    if (c.unwritableSinceNs == 0)
-                    {
-                        c.unwritableSinceNs = nowNs;
-                    }
-                    else if (nowNs - c.unwritableSinceNs > slowClientTimeoutNs)
-                    {
-                        close(c, CloseCodes.SLOW_CONSUMER, "not reading: unwritable for " +
-                            (nowNs - c.unwritableSinceNs) / 1_000_000 + " ms, slowClientTimeoutMs=" +
-                            slowClientTimeoutNs / 1_000_000);
-                    }
-                    continue;
-                }
-                c.unwritableSinceNs = 0;
-                if (c.ackedTick != 0)
-                {
-                    final int stride = sendStride(room.tick - c.ackedTick, room.history.capacity());
-                    if (stride > 1 && Integer.remainderUnsigned(room.tick, stride) != 0)
-                    {
-                        counters.snapshotsThrottled++;
-                        continue;
-                    }
-                }
-
                 final WorldState baseline = room.history.get(c.ackedTick);
                 final int baselineTick = baseline == null ? 0 : baseline.tick();
                 int slot = slotByBaseline.get(baselineTick);
@@ -113,48 +86,7 @@ final class SnapshotSender
                     slot = encodeBody(room.encoder, baseline, current);
                     slotByBaseline.put(baselineTick, slot);
                 }
-                final int bodyOffset = bodyOffsets[slot];
-                final int bodySize = bodyLengths[slot];
-                final int headerSize = DeltaEncoder.envelopeHeaderSize(c.lastInputSeq, bodySize);
-                final Outbox outbox = link.outbox();
-                final int offset = outbox.claim(link.connectionId(), Outbox.SNAPSHOT, headerSize + bodySize);
-                if (offset < 0)
-                {
-                    counters.outboxFull++;
-                    continue;
-                }
-                boolean committed = false;
-                try
-                {
-                    final MutableDirectBuffer frame = outbox.buffer();
-                    sink.wrap(frame, offset);
-                    DeltaEncoder.writeEnvelopeHeader(out, c.lastInputSeq, bodySize);
-                    out.flush();
-                    frame.putBytes(offset + headerSize, bodies, bodyOffset, bodySize);
-                    outbox.commit(offset);
-                    committed = true;
-                }
-                finally
-                {
-                    if (!committed)
-                    {
-                        // An uncommitted claim would stall the event loop's drain behind it.
-                        outbox.abort(offset);
-                    }
-                }
-                touched.add(outbox);
-
-                counters.snapshotBytesOut += headerSize + bodySize;
-                room.bytesOutTotal += headerSize + bodySize;
-                counters.snapshotsSent++;
-                if (baselineTick == 0)
-                {
-                    counters.snapshotsFull++;
-                }
-                else
-                {
-                    counters.snapshotsDelta++;
-                }
+                write(room, c, slot, null, null, baselineTick);
             }
         }
         catch (final IOException ex)
@@ -168,6 +100,184 @@ final class SnapshotSender
             bodyCount = 0;
             bodiesEnd = 0;
         }
+    }
+
+    /**
+     * The view path: each connection gets the delta from the frame it acknowledged to its frame of this tick
+     * (its interest cells, its audience's fields, under its budget), plus its owner section. Connections whose
+     * baseline and target frames are the same objects share one encoded body.
+     */
+    private void sendViews(final Room room, final WorldState current, final long nowNs)
+    {
+        final RoomViews views = room.views;
+        final Connection[] connections = room.connections;
+        final int count = room.connectionCount;
+        views.beginTick(current, room.world);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final Connection c = connections[i];
+                if (c.view == null || !due(room, c, nowNs))
+                {
+                    continue;
+                }
+                final ConnectionView view = c.view;
+                final ViewFrame baseline = views.baseline(view, c.ackedTick);
+                final ViewFrame shared = views.target(view, c.player);
+                final ViewFrame target = room.snapshotBudgetBytes > 0 ?
+                    views.budgeted(view, c.player, baseline, shared, room.snapshotBudgetBytes) : shared;
+                final long key = ((long)(baseline == null ? 0 : baseline.serial()) << 32) |
+                    (target.serial() & 0xFFFF_FFFFL);
+                int slot = (int)slotByFrames.get(key);
+                if (slot < 0)
+                {
+                    slot = encodeBody(room.encoder, baseline == null ? null : baseline.state(), target.state());
+                    slotByFrames.put(key, slot);
+                }
+                final WorldState owned = views.ownedRows(view, target);
+                if (write(room, c, slot, owned, target.state(), baseline == null ? 0 : baseline.state().tick()))
+                {
+                    views.commit(view, target);
+                }
+                views.discard(target);
+                if (target != shared)
+                {
+                    views.discard(shared);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("snapshot encode failed: room=" + room.handle.id(), ex);
+        }
+        finally
+        {
+            counters.viewFramesShared += views.framesBuiltThisTick();
+            counters.viewFramesPrivate += views.framesPrivateThisTick();
+            counters.viewChangesDeferred += views.deferredThisTick();
+            views.endTick();
+            sink.wrap(null, 0);
+            slotByFrames.clear();
+            bodyCount = 0;
+            bodiesEnd = 0;
+        }
+    }
+
+    /**
+     * Whether connection {@code c} gets a snapshot this tick; closes it when it stopped acking or reading.
+     */
+    private boolean due(final Room room, final Connection c, final long nowNs)
+    {
+        if (c.closing || c.link == null)
+        {
+            return false;
+        }
+        final ClientLink link = c.link;
+        if (!link.isOpen())
+        {
+            return false;
+        }
+        if (nowNs - c.lastAckNs > ackTimeoutNs)
+        {
+            close(c, CloseCodes.ACK_TIMEOUT, "no snapshot acknowledged for " +
+                (nowNs - c.lastAckNs) / 1_000_000 + " ms, ackTimeoutMs=" + ackTimeoutNs / 1_000_000);
+            return false;
+        }
+        if (!link.isWritable())
+        {
+            counters.snapshotsSkippedUnwritable++;
+            if (c.unwritableSinceNs == 0)
+            {
+                c.unwritableSinceNs = nowNs;
+            }
+            else if (nowNs - c.unwritableSinceNs > slowClientTimeoutNs)
+            {
+                close(c, CloseCodes.SLOW_CONSUMER, "not reading: unwritable for " +
+                    (nowNs - c.unwritableSinceNs) / 1_000_000 + " ms, slowClientTimeoutMs=" +
+                    slowClientTimeoutNs / 1_000_000);
+            }
+            return false;
+        }
+        c.unwritableSinceNs = 0;
+        if (c.ackedTick != 0)
+        {
+            final int stride = sendStride(room.tick - c.ackedTick, room.history.capacity());
+            if (stride > 1 && Integer.remainderUnsigned(room.tick, stride) != 0)
+            {
+                counters.snapshotsThrottled++;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Write one connection's frame into its outbox: its envelope header, the shared body, and its owner
+     * section when {@code owned} is given (the encoder's owner columns are prepared here, per connection).
+     *
+     * @return true when the frame went into the outbox.
+     */
+    private boolean write(final Room room, final Connection c, final int slot, final WorldState owned,
+        final WorldState view, final int baselineTick) throws IOException
+    {
+        final int bodyOffset = bodyOffsets[slot];
+        final int bodySize = bodyLengths[slot];
+        int ownerSize = 0;
+        if (owned != null)
+        {
+            ownerSize = room.encoder.prepareOwner(
+                baselineTick == 0 ? null : room.views.ownedBaseline(c.view, baselineTick), owned, view);
+        }
+        final int headerSize = DeltaEncoder.envelopeHeaderSize(c.lastInputSeq, bodySize + ownerSize);
+        final ClientLink link = c.link;
+        final Outbox outbox = link.outbox();
+        final int total = headerSize + bodySize + ownerSize;
+        final int offset = outbox.claim(link.connectionId(), Outbox.SNAPSHOT, total);
+        if (offset < 0)
+        {
+            counters.outboxFull++;
+            return false;
+        }
+        boolean committed = false;
+        try
+        {
+            final MutableDirectBuffer frame = outbox.buffer();
+            sink.wrap(frame, offset);
+            DeltaEncoder.writeEnvelopeHeader(out, c.lastInputSeq, bodySize + ownerSize);
+            out.flush();
+            frame.putBytes(offset + headerSize, bodies, bodyOffset, bodySize);
+            if (ownerSize > 0)
+            {
+                sink.wrap(frame, offset + headerSize + bodySize);
+                room.encoder.writeOwner(out);
+                out.flush();
+            }
+            outbox.commit(offset);
+            committed = true;
+        }
+        finally
+        {
+            if (!committed)
+            {
+                // An uncommitted claim would stall the event loop's drain behind it.
+                outbox.abort(offset);
+            }
+        }
+        touched.add(outbox);
+
+        counters.snapshotBytesOut += total;
+        room.bytesOutTotal += total;
+        counters.snapshotsSent++;
+        if (baselineTick == 0)
+        {
+            counters.snapshotsFull++;
+        }
+        else
+        {
+            counters.snapshotsDelta++;
+        }
+        return true;
     }
 
     /**

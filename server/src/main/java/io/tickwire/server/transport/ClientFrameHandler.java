@@ -312,7 +312,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
         input.getPayload().copyTo(payload.byteArray(), 0);
         if (!InboundRecords.offerInput(server.loop(room.loopIndex()).inbound(), session.connectionId(),
-            input.getSeq(), input.getAckTick(), payload, length))
+            input.getSeq(), input.getAckTick(), input.getViewTick(), payload, length))
         {
             server.counters().inputsDropped.increment();
         }

@@ -60,11 +60,19 @@ final class JoinAdmission
         {
             return new Outcome(CloseCodes.ALREADY_JOINED, "already joined: room=" + session.room().id());
         }
-        if (join.getProtocolVersion() != ProtocolVersion.CURRENT)
+        final int version = join.getProtocolVersion();
+        if (version < ProtocolVersion.MIN_SUPPORTED || version > ProtocolVersion.CURRENT)
         {
             return new Outcome(CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, "unsupported protocol version: version=" +
-                join.getProtocolVersion() + ", supported=" + ProtocolVersion.CURRENT);
+                Integer.toUnsignedString(version) + ", supported=" + ProtocolVersion.MIN_SUPPORTED + ".." +
+                ProtocolVersion.CURRENT);
         }
+        final String v2Refusal = version >= 2 ? null : needsVersion2(join);
+        if (v2Refusal != null)
+        {
+            return new Outcome(CloseCodes.UNSUPPORTED_PROTOCOL_VERSION, v2Refusal);
+        }
+        session.protocolVersion(version);
         if (!join.getResumeToken().isEmpty())
         {
             return resume(session, join);
@@ -154,6 +162,31 @@ final class JoinAdmission
         session.joinOffered(true);
         server.loop(handle.loopIndex()).wake();
         return ADMITTED;
+    }
+
+    /**
+     * A version 1 client cannot decode several entity types, strings or owner sections: refuse it up front for a
+     * room type that uses them, rather than send it snapshots it would misread.
+     */
+    private String needsVersion2(final Join join)
+    {
+        String type = join.getRoomType();
+        if (type.isEmpty())
+        {
+            final RoomHandle room = server.directory().byId(join.getRoomId());
+            if (room == null)
+            {
+                return null;
+            }
+            type = room.type();
+        }
+        final io.tickwire.server.game.GameLogicFactory factory = server.directory().type(type);
+        if (factory == null || !factory.entityTypes().usesVersion2())
+        {
+            return null;
+        }
+        return "protocol 2 needed: room type " + type + " uses entity types, string or owner/audience fields " +
+            "(client speaks 1; update the SDK)";
     }
 
     private Outcome overloaded(final RoomHandle handle)

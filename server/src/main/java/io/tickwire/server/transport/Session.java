@@ -72,6 +72,7 @@ public final class Session implements ClientLink
     private volatile RoomHandle room;
     private volatile String playerId;
     private volatile java.util.Map<String, String> joinOptions = java.util.Map.of();
+    private volatile int protocolVersion = io.tickwire.protocol.ProtocolVersion.CURRENT;
     private volatile java.util.Map<String, String> claims = java.util.Map.of();
     private volatile int closeCode;
     private volatile String closeReason = "client closed";
@@ -227,6 +228,17 @@ public final class Session implements ClientLink
     void playerId(final String playerId)
     {
         this.playerId = playerId;
+    }
+
+    @Override
+    public int protocolVersion()
+    {
+        return protocolVersion;
+    }
+
+    void protocolVersion(final int version)
+    {
+        this.protocolVersion = version;
     }
 
     @Override

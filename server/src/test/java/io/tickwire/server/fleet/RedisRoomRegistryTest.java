@@ -7,8 +7,11 @@ import io.tickwire.client.TickwireClient;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
 import io.tickwire.server.config.FleetSettings;
+import io.tickwire.server.fleet.matchmaker.MatchmakerServer;
+import io.tickwire.server.fleet.matchmaker.MatchmakerSettings;
 import io.tickwire.server.fleet.redis.FleetKeys;
 import io.tickwire.server.fleet.redis.RedisRoomRegistry;
+import io.tickwire.server.game.ScriptedGame;
 import io.tickwire.server.game.arena.ArenaGame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,16 +22,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.tickwire.server.support.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The server side of the Redis room directory against a real redis-server: registration,
- * heartbeat refresh, removal on close, expiry after a crash, and surviving a Redis restart.
+ * heartbeat refresh, room metadata and locked flag in every server's fleet listing, removal on close,
+ * expiry after a crash, and surviving a Redis restart.
  */
 class RedisRoomRegistryTest
 {
@@ -141,5 +148,90 @@ class RedisRoomRegistryTest
         awaitTrue(() -> redis.redis().exists(roomKey) == 1, "room re-registered in the restarted (empty) redis");
         assertEquals("1", redis.redis().hget(roomKey, "taken"));
         assertTrue(fleet.registry().isRegistered());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldListMetadataAndLockFromAnyServerAndKeepLockedRoomsOutOfJoinOrCreate() throws Exception
+    {
+        final String secret = "fleet-registry-secret-0123456789abcdef";
+        server = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0).adminHost("127.0.0.1")
+            .adminPort(0).roomLoops(1).maxPlayersPerRoom(4).roomType(ScriptedGame.TYPE, ScriptedGame.factory(4, 20))
+            .build());
+        Fleet.start(server, new FleetSettings(redis.url(), null, "server-meta", 100, 1_000, 0));
+        final TickwireServer other = TickwireServer.start(ServerOptions.builder().host("127.0.0.1").port(0)
+            .adminHost("127.0.0.1").adminPort(0).roomLoops(1).roomType(ArenaGame.TYPE, ArenaGame.factory(2)).build());
+        final MatchmakerServer matchmaker = MatchmakerServer.start(
+            new MatchmakerSettings("127.0.0.1", 0, redis.url(), secret, null, 15_000, 30));
+        try
+        {
+            Fleet.start(other, new FleetSettings(redis.url(), null, "server-other", 100, 1_000, 0));
+            client = new TickwireClient(ClientOptions.builder().uri(server.webSocketUri()).build());
+            final RoomSession session = client.joinByType(ScriptedGame.TYPE).get(5, TimeUnit.SECONDS);
+            final String roomKey = FleetKeys.room(session.roomId());
+            final String open = FleetKeys.PREFIX + "open:" + ScriptedGame.TYPE;
+            final RedisCommands<String, String> r = redis.redis();
+            awaitTrue(() -> "1".equals(r.hget(roomKey, "taken")), "registered");
+            assertEquals("0", r.hget(roomKey, "locked"));
+            assertEquals("{}", r.hget(roomKey, "meta"));
+
+            session.send(10, "lobby \"west\"".getBytes(StandardCharsets.UTF_8));
+            session.send(8, new byte[0]);
+            awaitTrue(() -> "1".equals(r.hget(roomKey, "locked")) &&
+                "{\"phase\":\"lobby \\\"west\\\"\"}".equals(r.hget(roomKey, "meta")), "metadata and lock reported: " +
+                r.hgetall(roomKey));
+            assertNull(r.zscore(open, session.roomId()), "a locked room is out of the open-seat index");
+
+            final String listing = get(other.adminUri().resolve("/fleet/rooms"));
+            final String expectedEntry = "\"id\":\"" + session.roomId() + "\",\"type\":\"" + ScriptedGame.TYPE +
+                "\",\"server\":\"server-meta\"";
+            assertTrue(listing.contains(expectedEntry) && listing.contains("\"locked\":true") &&
+                listing.contains("\"metadata\":{\"phase\":\"lobby \\\"west\\\"\"}"),
+                "the other server's admin API lists the room with its metadata and lock: " + listing);
+
+            final URI matchmakerUri = URI.create("http://127.0.0.1:" + matchmaker.port());
+            final HttpResponse<String> placed = post(matchmakerUri.resolve("/v1/join-or-create"),
+                "{\"roomType\":\"" + ScriptedGame.TYPE + "\"}");
+            assertEquals(200, placed.statusCode(), placed.body());
+            assertNotEquals(session.roomId(), field(placed.body(), "roomId"),
+                "join-or-create skips the locked room although it has 3 free seats");
+            final HttpResponse<String> byId = post(matchmakerUri.resolve("/v1/join-by-id"),
+                "{\"roomId\":\"" + session.roomId() + "\"}");
+            assertEquals(200, byId.statusCode(), "join-by-id still reaches a locked room: " + byId.body());
+            assertNull(r.zscore(open, session.roomId()), "a join by id does not put a locked room back: " +
+                r.zscore(open, session.roomId()));
+
+            session.send(9, new byte[0]);
+            awaitTrue(() -> "0".equals(r.hget(roomKey, "locked")) && r.zscore(open, session.roomId()) != null,
+                "unlocked: back in the open-seat index");
+            assertTrue(get(server.adminUri().resolve("/fleet/rooms")).contains("\"locked\":false"));
+        }
+        finally
+        {
+            matchmaker.close();
+            other.close();
+        }
+    }
+
+    private static String get(final URI uri) throws Exception
+    {
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private static HttpResponse<String> post(final URI uri, final String body) throws Exception
+    {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String field(final String json, final String name)
+    {
+        final int at = json.indexOf("\"" + name + "\":\"");
+        assertTrue(at >= 0, name + " in " + json);
+        final int start = at + name.length() + 4;
+        return json.substring(start, json.indexOf('"', start));
     }
 }

@@ -324,7 +324,7 @@ class RoomLoopTest
     @Test
     void shouldKeepHistoryOfLastTicksOnly()
     {
-        final SnapshotHistory history = new SnapshotHistory(EntitySchema.builder().bool("b").build(), 4, 1);
+        final SnapshotHistory history = new SnapshotHistory(io.tickwire.protocol.schema.EntityTypes.single(EntitySchema.builder().bool("b").build()), 4, 1);
         for (int tick = 1; tick <= 6; tick++)
         {
             history.slotFor(tick).reset(tick, 0);

@@ -5,22 +5,27 @@ import io.tickwire.server.config.AdminSettings;
 import io.tickwire.server.config.TransportSettings;
 import io.tickwire.server.fleet.matchmaker.MatchmakerCommand;
 import io.tickwire.server.fleet.matchmaker.MatchmakerSettings;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import picocli.CommandLine.Option;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,7 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a memory limit, probes and Services point at declared ports, secrets referenced exist, the
  * ports are the server's and matchmaker's defaults, and every {@code TICKWIRE_*} variable set is one
  * the launcher reads (a misspelt one would be silently ignored). {@code kubectl apply --dry-run=client}
- * needs an API server for discovery, so this is the offline check.
+ * needs an API server for discovery, so these are the offline checks; when {@code kubectl} is installed,
+ * it also decodes every manifest without a cluster ({@code --local}): built-in kinds, and the Fleet's pod
+ * template, into Kubernetes' typed objects (a wrong field type fails), Agones' kinds as objects with kind
+ * and name. Without kubectl that test is skipped, unless {@code TICKWIRE_REQUIRE_KUBECTL=1}.
  */
 class DeployManifestsTest
 {
@@ -235,5 +243,95 @@ class DeployManifestsTest
             }
         }
         assertFalse(used.isEmpty());
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldDecodeEveryManifestWithKubectlOffline() throws Exception
+    {
+        final Path kubectl = kubectl();
+        if (kubectl == null)
+        {
+            assertFalse("1".equals(System.getenv("TICKWIRE_REQUIRE_KUBECTL")),
+                "TICKWIRE_REQUIRE_KUBECTL=1 but no kubectl on the PATH");
+            final String skipped = "DeployManifestsTest kubectl check skipped: no kubectl on the PATH";
+            System.err.println(skipped);
+            Assumptions.abort(skipped);
+        }
+        final Path work = Files.createTempDirectory("tickwire-kubectl");
+        final List<Object> builtIn = new ArrayList<>();
+        final List<String> expectedNames = new ArrayList<>();
+        for (final Map<String, Object> doc : DOCS)
+        {
+            final Map<String, Object> object = new LinkedHashMap<>(doc);
+            object.remove("__file");
+            final String apiVersion = String.valueOf(object.get("apiVersion"));
+            final String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+            final String kind = String.valueOf(object.get("kind"));
+            expectedNames.add((group.isEmpty() ? kind.toLowerCase() : kind.toLowerCase() + "." + group) + "/" +
+                map(object, "metadata").get("name"));
+            if (!group.contains("."))
+            {
+                builtIn.add(object);
+            }
+            if ("Fleet".equals(kind))
+            {
+                // A GameServer's pod template is a core PodTemplateSpec: decode it as a Deployment's.
+                final Map<String, Object> holder = new LinkedHashMap<>();
+                holder.put("apiVersion", "apps/v1");
+                holder.put("kind", "Deployment");
+                holder.put("metadata", Map.of("name", map(object, "metadata").get("name") + "-gameserver"));
+                holder.put("spec", Map.of("template", map(object, "spec", "template", "spec", "template")));
+                builtIn.add(holder);
+            }
+        }
+        final Path typed = work.resolve("built-in.yaml");
+        Files.writeString(typed, new Yaml().dumpAll(builtIn.iterator()));
+
+        // Every document: parsed, kind and name present, as kubectl reads them (no cluster: --local).
+        final String names = run(kubectl, work, "label", "--local", "-f", DEPLOY.toAbsolutePath().toString(),
+            "-o", "name", "tickwire.io/validated=true");
+        assertEquals(expectedNames.stream().sorted().toList(), names.lines().sorted().toList(), names);
+        // Built-in kinds and the Fleet's pod template decode into the typed API objects.
+        final String env = run(kubectl, work, "set", "env", "--local", "--list", "-f", typed.toString());
+        assertTrue(env.contains("# Deployment tickwire-matchmaker") && env.contains("# Deployment tickwire-gameserver"),
+            env);
+
+        // The check fails on what it is for: a port given as a string.
+        final Path broken = work.resolve("broken.yaml");
+        Files.writeString(broken, Files.readString(typed).replaceFirst("containerPort: (\\d+)", "containerPort: 'x$1'"));
+        final Process refused = new ProcessBuilder(kubectl.toString(), "set", "env", "--local", "--list", "-f",
+            broken.toString()).redirectErrorStream(true).start();
+        final String refusal = new String(refused.getInputStream().readAllBytes());
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS) && refused.exitValue() != 0 &&
+            refusal.contains("containerPort"), refusal);
+    }
+
+    private static Path kubectl()
+    {
+        for (final String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        {
+            final Path candidate = Path.of(dir, "kubectl");
+            if (!dir.isEmpty() && Files.isExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Runs kubectl with an empty kubeconfig, so nothing can reach a cluster; fails on a non-zero exit. */
+    private static String run(final Path kubectl, final Path work, final String... args) throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(kubectl.toString());
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("KUBECONFIG", work.resolve("no-kubeconfig").toString());
+        final Process process = builder.start();
+        final String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl " + command + " still running");
+        assertEquals(0, process.exitValue(), command + ": " + output);
+        return output;
     }
 }

@@ -2,6 +2,8 @@ package io.tickwire.server.fleet.redis;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -27,7 +29,7 @@ public final class FleetDirectory
 
     /**
      * @param connection an open connection.
-     * @return {@code {"rooms":[{id,type,server,url,seatsTaken,reserved,maxPlayers,ready,draining}...],
+     * @return {@code {"rooms":[{id,type,server,url,seatsTaken,reserved,maxPlayers,ready,locked,metadata,draining}...],
      * "servers":[{id,url,load,rooms,draining}...]}}.
      * @throws IllegalStateException when Redis does not answer in time, with the reason.
      */
@@ -87,6 +89,8 @@ public final class FleetDirectory
                 o.addProperty("reserved", reservations.get(i).get(timeoutMs, TimeUnit.MILLISECONDS));
                 o.addProperty("maxPlayers", Long.parseLong(r.getOrDefault("max", "0")));
                 o.addProperty("ready", "1".equals(r.get("ready")));
+                o.addProperty("locked", "1".equals(r.get("locked")));
+                o.add("metadata", metadata(r.get("meta")));
                 o.addProperty("draining", "1".equals(s.get("draining")));
                 roomArray.add(o);
             }
@@ -103,6 +107,27 @@ public final class FleetDirectory
         {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the redis directory", ex);
+        }
+    }
+
+    /**
+     * A room's metadata entry as written by the heartbeat; empty when missing (a room a matchmaker just
+     * opened) or unreadable.
+     */
+    private static JsonObject metadata(final String json)
+    {
+        if (json == null || json.isEmpty())
+        {
+            return new JsonObject();
+        }
+        try
+        {
+            final var parsed = JsonParser.parseString(json);
+            return parsed.isJsonObject() ? parsed.getAsJsonObject() : new JsonObject();
+        }
+        catch (final JsonParseException ex)
+        {
+            return new JsonObject();
         }
     }
 }

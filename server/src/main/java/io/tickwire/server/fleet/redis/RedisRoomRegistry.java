@@ -1,5 +1,6 @@
 package io.tickwire.server.fleet.redis;
 
+import com.google.gson.JsonObject;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -23,12 +24,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps one server's entries in the Redis room directory: every {@link #heartbeat()} rewrites the
  * server's entry (public URL, load, draining flag) and every room's entry (type, seats taken and
- * max) with a fresh TTL in one Lua script, so a crashed server's entries are gone within the TTL
+ * max, locked flag, the metadata its game set) with a fresh TTL in one Lua script, so a crashed server's entries are gone within the TTL
  * and a restarted Redis is refilled by the next heartbeat. Takes room-create requests from
  * matchmakers on {@link FleetKeys#createChannel(String)}. While Redis is unreachable the rooms keep
  * running; the registry logs the outage once per {@link #OUTAGE_LOG_PERIOD_NS} and re-registers
@@ -58,12 +60,14 @@ public final class RedisRoomRegistry implements AutoCloseable
     private volatile StatefulRedisConnection<String, String> connection;
     private StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean draining;
+    private volatile boolean closed;
     private boolean registered;
     private long outageSinceNs;
     private long lastOutageLogNs;
     private long failedHeartbeats;
     private boolean outageLogged;
     private Map<String, String> reportedRooms = new HashMap<>();
+    private Map<String, MetadataJson> metadataJson = new HashMap<>();
     private Set<String> reportedArrivals = new HashSet<>();
 
     /**
@@ -136,10 +140,15 @@ public final class RedisRoomRegistry implements AutoCloseable
      * Rewrite this server's entries. Never throws: an unreachable Redis is logged (rate-limited)
      * and retried at the next heartbeat.
      *
-     * @return true when Redis took the heartbeat.
+     * @return true when Redis took the heartbeat; false when it did not, or after {@link #close()}.
      */
     public boolean heartbeat()
     {
+        if (closed)
+        {
+            // A heartbeat queued behind close() on the fleet scheduler: the server has left the directory.
+            return false;
+        }
         final List<RoomHandle> rooms = server.rooms();
         final Set<String> arrivals = new HashSet<>(server.seatedPlayers());
         final Map<String, String> current = new HashMap<>(rooms.size() * 2);
@@ -153,7 +162,8 @@ public final class RedisRoomRegistry implements AutoCloseable
                 ids.append(arrival, split + 1, arrival.length()).append('\n');
             }
         }
-        final List<String> args = new ArrayList<>(16 + rooms.size() * 5);
+        final List<String> args = new ArrayList<>(16 + rooms.size() * 7);
+        final Map<String, MetadataJson> nextMetadataJson = new HashMap<>(rooms.size() * 2);
         int seats = 0;
         args.add(FleetKeys.PREFIX);
         args.add(serverId);
@@ -180,6 +190,10 @@ public final class RedisRoomRegistry implements AutoCloseable
             args.add(Integer.toString(room.maxPlayers()));
             args.add(Integer.toString(room.seatsTaken()));
             args.add(arrived == null ? "" : arrived.toString());
+            args.add(room.isLocked() ? "1" : "0");
+            final MetadataJson metadata = MetadataJson.of(metadataJson.get(room.id()), room.metadata());
+            nextMetadataJson.put(room.id(), metadata);
+            args.add(metadata.json);
         }
         args.set(3, Integer.toString(seats));
         args.set(countIndex, Integer.toString(current.size()));
@@ -206,6 +220,7 @@ public final class RedisRoomRegistry implements AutoCloseable
         }
         reportedRooms = current;
         reportedArrivals = arrivals;
+        metadataJson = nextMetadataJson;
         if (!registered)
         {
             if (outageSinceNs != 0 && outageLogged)
@@ -333,6 +348,7 @@ public final class RedisRoomRegistry implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         try
         {
             if (connection != null && connection.isOpen())
@@ -359,6 +375,42 @@ public final class RedisRoomRegistry implements AutoCloseable
         {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             resources.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A room's metadata as the JSON object the directory stores (keys sorted), kept while the game leaves
+     * the map alone: the map is immutable and replaced as a whole on each change, so identity tells.
+     */
+    private static final class MetadataJson
+    {
+        private static final MetadataJson EMPTY = new MetadataJson(Map.of(), "{}");
+
+        private final Map<String, String> source;
+        private final String json;
+
+        private MetadataJson(final Map<String, String> source, final String json)
+        {
+            this.source = source;
+            this.json = json;
+        }
+
+        static MetadataJson of(final MetadataJson previous, final Map<String, String> metadata)
+        {
+            if (previous != null && previous.source == metadata)
+            {
+                return previous;
+            }
+            if (metadata.isEmpty())
+            {
+                return EMPTY;
+            }
+            final JsonObject object = new JsonObject();
+            for (final Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet())
+            {
+                object.addProperty(e.getKey(), e.getValue());
+            }
+            return new MetadataJson(metadata, object.toString());
         }
     }
 }

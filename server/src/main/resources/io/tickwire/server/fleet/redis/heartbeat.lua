@@ -4,7 +4,8 @@
 -- sees a player counted both as seated and as reserved.
 -- ARGV: prefix, serverId, url, sessions, draining(0|1), maxRooms, maxPlayers, types(csv), ttlMs,
 --       roomCount, then per room: id, type, maxPlayers, seatsTaken, arrived player ids (\n-separated),
---       then removedCount, then per removed room: id, type.
+--       locked (0|1), metadata (JSON object), then removedCount, then per removed room: id, type.
+-- A locked room stays listed but leaves open:<type>: join-or-create skips it, join-by-id still works.
 -- Returns the seats still reserved and not yet taken on this server.
 local p, sid, url = ARGV[1], ARGV[2], ARGV[3]
 local sessions, draining, maxRooms, maxPlayers, types = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[8]
@@ -16,7 +17,8 @@ local n = tonumber(ARGV[10])
 local i = 11
 for _ = 1, n do
   local rid, rtype, max, taken, arrived = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4]
-  i = i + 5
+  local locked, meta = ARGV[i + 5], ARGV[i + 6]
+  i = i + 7
   local rkey = p .. 'room:' .. rid
   local reskey = rkey .. ':res'
   redis.call('ZREMRANGEBYSCORE', reskey, '-inf', now)
@@ -27,11 +29,12 @@ for _ = 1, n do
   end
   local pending = redis.call('ZCARD', reskey)
   reserved = reserved + pending
-  redis.call('HSET', rkey, 'server', sid, 'type', rtype, 'max', max, 'taken', taken, 'ready', '1')
+  redis.call('HSET', rkey, 'server', sid, 'type', rtype, 'max', max, 'taken', taken, 'ready', '1', 'locked', locked,
+    'meta', meta)
   redis.call('PEXPIRE', rkey, ttl)
   redis.call('ZADD', p .. 'rooms', now + ttl, rid)
   local free = max - taken - pending
-  if free > 0 and draining == '0' then
+  if free > 0 and draining == '0' and locked == '0' then
     redis.call('ZADD', p .. 'open:' .. rtype, free, rid)
   else
     redis.call('ZREM', p .. 'open:' .. rtype, rid)

@@ -26,9 +26,9 @@ local function reserveIn(rid, sid, url, ready, created)
   redis.call('PEXPIRE', reskey, resTtl)
   redis.call('HINCRBY', p .. 'server:' .. sid, 'load', 1)
   redis.call('ZINCRBY', p .. 'load', 1, sid)
-  local r = redis.call('HMGET', rkey, 'max', 'taken')
+  local r = redis.call('HMGET', rkey, 'max', 'taken', 'locked')
   local free = tonumber(r[1]) - tonumber(r[2]) - redis.call('ZCARD', reskey)
-  if free > 0 then
+  if free > 0 and r[3] ~= '1' then
     redis.call('ZADD', open, free, rid)
   else
     redis.call('ZREM', open, rid)
@@ -38,7 +38,7 @@ end
 
 -- Candidates are ranked by free seats (fewest first); among rooms with as few free seats as the best
 -- one, up to four are compared by their server's load. Stale entries (expired room or server,
--- draining server, no seat left) are dropped from the index on the way.
+-- draining server, locked room, no seat left) are dropped from the index on the way.
 for _ = 1, 8 do
   local candidates = redis.call('ZRANGEBYSCORE', open, 1, '+inf', 'WITHSCORES', 'LIMIT', 0, 4)
   if #candidates == 0 then
@@ -51,8 +51,8 @@ for _ = 1, 8 do
       break
     end
     local rkey = p .. 'room:' .. rid
-    local r = redis.call('HMGET', rkey, 'server', 'max', 'taken', 'ready')
-    local s = r[1] and liveServer(r[1])
+    local r = redis.call('HMGET', rkey, 'server', 'max', 'taken', 'ready', 'locked')
+    local s = r[1] and r[5] ~= '1' and liveServer(r[1])
     if not s then
       redis.call('ZREM', open, rid)
     else
