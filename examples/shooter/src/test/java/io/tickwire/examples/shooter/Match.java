@@ -123,6 +123,20 @@ public final class Match implements AutoCloseable
      */
     public List<ShooterMessages.Event> assertOutcome(final int killLimit)
     {
+        // The room closes at the end of the tick that decided the match: once every bot's connection closed, every
+        // event of that tick (a last chat, the MatchOver) has reached every bot, and the lists can be compared.
+        for (final ShooterBot bot : bots)
+        {
+            try
+            {
+                bot.awaitClose(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
         for (int i = 0; i < bots.size(); i++)
         {
             final List<Integer> seqs = bots.get(i).events().stream().map(ShooterMessages.Event::seq).filter(s -> s > 0)
