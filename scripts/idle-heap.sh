@@ -78,7 +78,8 @@ after="$(used_kb)"
 rss_after="$(rss_mb)"
 if [[ -n "${HISTOGRAM:-}" ]]; then
     # What the heap holds per connection: the classes with at least N instances, largest first.
-    jcmd "$server_pid" GC.class_histogram | awk -v n="$n" 'NR > 3 && $2 >= n / 2 { print }' | head -40 >"$HISTOGRAM"
+    # (awk stops at 40 lines itself: `| head` would end the pipe early and, with pipefail, the script.)
+    jcmd "$server_pid" GC.class_histogram | awk -v n="$n" 'NR > 3 && $2 >= n / 2 && shown < 40 { print; shown++ }' >"$HISTOGRAM"
 fi
 echo "idle-heap jar=$server_jar connections=$n server_fds=$open heap_used_kb before=$before after=$after" \
     "per_connection_bytes=$(( (after - before) * 1024 / n )) rss_mb before=$rss_before after=$rss_after"

@@ -17,6 +17,8 @@
 #   SERVER_JAVA_OPTS    JVM options of the server added after its default flags, e.g. "-Xmx1g"
 #   TICKWIRE_JVM_FLAGS  replaces the server's default JVM flags (scripts/tickwire-server); empty for a
 #                       bare `java -jar`
+#   LOADTEST_JAR        the load test jar (default loadtest/target/tickwire-loadtest.jar), e.g. an older
+#                       build, to A/B the bots' SDK against the same server
 #   LOADTEST_JAVA_OPTS  JVM options of the load test
 #   REBUILD=1           build the jars even when they exist
 #
@@ -32,7 +34,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_bin="${JAVA:-java}"
 server_jar="${SERVER_JAR:-$root/server/target/tickwire-server.jar}"
-loadtest_jar="$root/loadtest/target/tickwire-loadtest.jar"
+loadtest_jar="${LOADTEST_JAR:-$root/loadtest/target/tickwire-loadtest.jar}"
 
 out_dir="."
 players_per_room=""
@@ -235,7 +237,7 @@ if command -v curl >/dev/null 2>&1; then
     metrics="$(curl -s --max-time 3 "http://127.0.0.1:$admin_port/metrics" || true)"
     if [[ -n "$metrics" ]]; then
         echo "$metrics" | awk '
-            /^tickwire_(ticks_total|ticks_skipped_total|tick_overruns_total|snapshots_sent_total|snapshots_skipped_total|ring_refusals_total|inputs_stale_total|inputs_applied_total|disconnects_total)[ {]/ {
+            /^tickwire_(ticks_total|ticks_skipped_total|tick_overruns_total|snapshots_sent_total|snapshots_skipped_total|snapshot_encodes_total|snapshots_throttled_total|ring_refusals_total|inputs_stale_total|inputs_applied_total|disconnects_total)[ {]/ {
                 name = $1; sub(/\{.*$/, "", name); sum[name] += $NF }
             END { line = ""; for (k in sum) line = line sprintf("%s %.0f, ", k, sum[k]);
                   if (line != "") print "counters    " substr(line, 1, length(line) - 2) }'

@@ -1,6 +1,8 @@
 package io.tickwire.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
@@ -32,6 +34,11 @@ public final class ClientOptions
     public static final int MIN_RETAINED_STATES = 2;
     /** Ack every applied snapshot automatically. */
     public static final boolean DEFAULT_AUTO_ACK = true;
+    /**
+     * Auto-acks ride on inputs; a snapshot gets an {@code Ack} frame of its own only when no ack (on an input
+     * or alone) went out for this long. 0 writes an {@code Ack} frame for every applied snapshot.
+     */
+    public static final int DEFAULT_ACK_INTERVAL_MS = 100;
     /** Callbacks run on the event loop (or the callback executor), not in {@code poll()}. */
     public static final DeliveryMode DEFAULT_DELIVERY_MODE = DeliveryMode.CALLBACKS;
     /** Automatic {@code Ping} once a second for time sync; 0 turns automatic pings off. */
@@ -68,11 +75,13 @@ public final class ClientOptions
 
     private final URI uri;
     private final EventLoopGroup eventLoopGroup;
+    private final Class<? extends SocketChannel> channelClass;
     private final Executor callbackExecutor;
     private final int connectTimeoutMs;
     private final int maxFramePayloadLength;
     private final int retainedStates;
     private final boolean autoAck;
+    private final int ackIntervalMs;
     private final DeliveryMode deliveryMode;
     private final int pingIntervalMs;
     private final int initialPingIntervalMs;
@@ -93,11 +102,13 @@ public final class ClientOptions
     {
         this.uri = b.uri;
         this.eventLoopGroup = b.eventLoopGroup;
+        this.channelClass = b.channelClass;
         this.callbackExecutor = b.callbackExecutor;
         this.connectTimeoutMs = b.connectTimeoutMs;
         this.maxFramePayloadLength = b.maxFramePayloadLength;
         this.retainedStates = b.retainedStates;
         this.autoAck = b.autoAck;
+        this.ackIntervalMs = b.ackIntervalMs;
         this.deliveryMode = b.deliveryMode;
         this.pingIntervalMs = b.pingIntervalMs;
         this.initialPingIntervalMs = b.initialPingIntervalMs;
@@ -212,6 +223,15 @@ public final class ClientOptions
     }
 
     /**
+     * @return the socket channel class the client connects with: {@link NioSocketChannel} unless a shared
+     * group of another transport was given with its channel class.
+     */
+    public Class<? extends SocketChannel> channelClass()
+    {
+        return channelClass;
+    }
+
+    /**
      * @return executor that runs listener callbacks and completes join futures, or null to run them
      * on the connection's event loop thread.
      */
@@ -250,6 +270,15 @@ public final class ClientOptions
     public boolean autoAck()
     {
         return autoAck;
+    }
+
+    /**
+     * @return with {@link #autoAck()}: the longest time the newest applied snapshot may wait for an input to
+     * carry its ack before it is acked in an {@code Ack} frame of its own; 0 acks each snapshot in its own frame.
+     */
+    public int ackIntervalMs()
+    {
+        return ackIntervalMs;
     }
 
     /**
@@ -336,6 +365,7 @@ public final class ClientOptions
         return "ClientOptions{uri=" + uri + ", sharedGroup=" + (eventLoopGroup != null) + ", callbackExecutor=" +
             (callbackExecutor != null) + ", connectTimeoutMs=" + connectTimeoutMs + ", maxFramePayloadLength=" +
             maxFramePayloadLength + ", retainedStates=" + retainedStates + ", autoAck=" + autoAck +
+            ", ackIntervalMs=" + ackIntervalMs +
             ", deliveryMode=" + deliveryMode + ", pingIntervalMs=" + pingIntervalMs + ", initialPingIntervalMs=" +
             initialPingIntervalMs + ", interpolationDelayTicks=" + interpolationDelayTicks +
             ", maxInterpolationDelayMs=" + maxInterpolationDelayMs + ", maxExtrapolationMs=" + maxExtrapolationMs +
@@ -352,11 +382,13 @@ public final class ClientOptions
     {
         private URI uri;
         private EventLoopGroup eventLoopGroup;
+        private Class<? extends SocketChannel> channelClass = NioSocketChannel.class;
         private Executor callbackExecutor;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
         private int retainedStates = DEFAULT_RETAINED_STATES;
         private boolean autoAck = DEFAULT_AUTO_ACK;
+        private int ackIntervalMs = DEFAULT_ACK_INTERVAL_MS;
         private DeliveryMode deliveryMode = DEFAULT_DELIVERY_MODE;
         private int pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
         private int initialPingIntervalMs = DEFAULT_INITIAL_PING_INTERVAL_MS;
@@ -411,6 +443,23 @@ public final class ClientOptions
         public Builder eventLoopGroup(final EventLoopGroup group)
         {
             this.eventLoopGroup = group;
+            this.channelClass = NioSocketChannel.class;
+            return this;
+        }
+
+        /**
+         * A shared group of another transport than NIO (Netty's epoll, io_uring, kqueue) with its channel
+         * class, e.g. a load test on Linux: {@code eventLoopGroup(new MultiThreadIoEventLoopGroup(n,
+         * EpollIoHandler.newFactory()), EpollSocketChannel.class)}. The SDK itself depends on NIO only.
+         *
+         * @param group        a group shared by many clients; clients never shut it down.
+         * @param channelClass the socket channel class of the group's transport.
+         * @return this.
+         */
+        public Builder eventLoopGroup(final EventLoopGroup group, final Class<? extends SocketChannel> channelClass)
+        {
+            this.eventLoopGroup = Objects.requireNonNull(group, "group");
+            this.channelClass = Objects.requireNonNull(channelClass, "channelClass");
             return this;
         }
 
@@ -465,6 +514,21 @@ public final class ClientOptions
         public Builder autoAck(final boolean autoAck)
         {
             this.autoAck = autoAck;
+            return this;
+        }
+
+        /**
+         * @param intervalMs with auto-ack, how long the newest applied snapshot may wait for an {@code Input} to
+         *                   carry its ack ({@code Input.ack_tick}) before the client writes an {@code Ack} frame
+         *                   for it; checked when a snapshot is applied, so an ack is at most this plus one tick
+         *                   late. The first snapshot on a connection and the answer to a full-snapshot request
+         *                   are acked at once. 0 acks every snapshot in a frame of its own (one more frame per
+         *                   tick for a client that also sends inputs). Default {@value #DEFAULT_ACK_INTERVAL_MS}.
+         * @return this.
+         */
+        public Builder ackIntervalMs(final int intervalMs)
+        {
+            this.ackIntervalMs = intervalMs;
             return this;
         }
 
@@ -692,6 +756,10 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("pollQueueSnapshots must be positive: pollQueueSnapshots=" +
                     pollQueueSnapshots);
+            }
+            if (ackIntervalMs < 0)
+            {
+                throw new IllegalArgumentException("ackIntervalMs must be >= 0: ackIntervalMs=" + ackIntervalMs);
             }
             if (silenceTimeoutMs < 0)
             {

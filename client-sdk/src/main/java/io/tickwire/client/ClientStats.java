@@ -16,6 +16,7 @@ public final class ClientStats
     volatile long protocolErrors;
     volatile long fullRequests;
     volatile long acksSent;
+    volatile long acksCoalesced;
     volatile long inputsSent;
     volatile long bytesIn;
     volatile long bytesOut;
@@ -104,6 +105,15 @@ public final class ClientStats
     public long acksSent()
     {
         return acksSent;
+    }
+
+    /**
+     * @return applied snapshots whose auto-ack was not written as an {@code Ack} frame of its own: an input
+     * carried it, or a later snapshot's ack superseded it ({@link ClientOptions#ackIntervalMs()}).
+     */
+    public long acksCoalesced()
+    {
+        return acksCoalesced;
     }
 
     /**
@@ -267,7 +277,7 @@ public final class ClientStats
     {
         return "ClientStats{snapshots=" + snapshotsReceived + ", full=" + fullSnapshots + ", delta=" + deltaSnapshots +
             ", stale=" + staleSnapshots + ", baselineMisses=" + baselineMisses + ", protocolErrors=" + protocolErrors +
-            ", fullRequests=" + fullRequests + ", acks=" + acksSent + ", inputs=" + inputsSent + ", bytesIn=" +
+            ", fullRequests=" + fullRequests + ", acks=" + acksSent + ", acksCoalesced=" + acksCoalesced + ", inputs=" + inputsSent + ", bytesIn=" +
             bytesIn + ", bytesOut=" + bytesOut + ", framesIn=" + framesIn + ", framesOut=" + framesOut + ", pings=" + pingsSent + ", pongs=" + pongsReceived +
             ", pollCoalesced=" + pollCoalesced + ", pollDropped=" + pollDropped + ", mispredictions=" + mispredictions +
             ", disconnects=" + disconnects + ", reconnectAttempts=" + reconnectAttempts + ", reconnects=" +

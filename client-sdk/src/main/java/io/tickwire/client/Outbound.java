@@ -10,10 +10,18 @@ import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.Leave;
 import io.tickwire.protocol.v1.Ping;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The session's outbound side: the link written to (the current one), whether it may be written, and
  * every {@code ClientMessage} the client sends ({@code Join}, {@code Input}, {@code Ack}, {@code Ping},
  * {@code Leave}), encoded by {@link WireCodec} and counted in {@link ClientStats}.
+ * <p>
+ * Auto-acks ride on inputs: every {@code Input} carries the newest applied tick ({@code Input.ack_tick}, which
+ * the server applies like an {@code Ack}), and an applied snapshot gets an {@code Ack} frame of its own only
+ * when no ack went out on this link for {@link ClientOptions#ackIntervalMs()} (and at once for the first
+ * snapshot on a link and the answer to a full-snapshot request). A client that sends an input per tick
+ * writes one frame per tick instead of two; an idle one acks every few ticks.
  * <p>
  * Thread: the session's event loop ({@link #use} also before the first connect).
  */
@@ -21,16 +29,21 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
 {
     private final ClientStats stats;
     private final boolean autoAck;
+    private final long ackIntervalNanos;
     private volatile Link link;
     private SnapshotTracker tracker;
     private boolean stopped;
     private boolean fullRequested;
     private int lastAckedTick;
+    private boolean ackedOnLink;
+    private boolean ackAtOnce;
+    private long lastAckNanos;
     private boolean sendViewTick;
 
     Outbound(final ClientOptions options, final ClientStats stats)
     {
         this.autoAck = options.autoAck();
+        this.ackIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.ackIntervalMs());
         this.stats = stats;
     }
 
@@ -40,6 +53,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     void use(final Link link)
     {
         this.link = link;
+        ackedOnLink = false;
     }
 
     /**
@@ -103,7 +117,20 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     @Override
     public void writeInput(final int seq, final ByteString payload, final int viewTick)
     {
-        final int ackTick = autoAck ? tracker.newestTick() : lastAckedTick;
+        final int ackTick;
+        if (autoAck)
+        {
+            ackTick = tracker.newestTick();
+            if (ackTick != 0)
+            {
+                ackedOnLink = true;
+                lastAckNanos = System.nanoTime();
+            }
+        }
+        else
+        {
+            ackTick = lastAckedTick;
+        }
         final Input.Builder input = Input.newBuilder().setSeq(seq).setPayload(payload).setAckTick(ackTick);
         if (sendViewTick)
         {
@@ -127,12 +154,30 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     }
 
     /**
-     * Write an {@code Ack} (flushed at the end of the read).
+     * Auto-ack an applied snapshot: write an {@code Ack} (flushed at the end of the read) when it is the first
+     * ack on this link, answers a full-snapshot request, or no ack went out for the ack interval; otherwise
+     * leave it to the next input (or the next snapshot's ack) and count it as coalesced.
      */
     void ack(final int tick)
     {
+        final long nowNanos = System.nanoTime();
+        if (ackIntervalNanos == 0 || !ackedOnLink || ackAtOnce || nowNanos - lastAckNanos >= ackIntervalNanos)
+        {
+            writeAck(tick, nowNanos);
+        }
+        else
+        {
+            stats.acksCoalesced++;
+        }
+    }
+
+    private void writeAck(final int tick, final long nowNanos)
+    {
         write(ClientMessage.newBuilder().setAck(Ack.newBuilder().setTick(tick)).build());
         stats.acksSent++;
+        ackedOnLink = true;
+        ackAtOnce = false;
+        lastAckNanos = nowNanos;
         if (Integer.compareUnsigned(tick, lastAckedTick) > 0)
         {
             lastAckedTick = tick;
@@ -146,7 +191,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     {
         if (isWritable())
         {
-            ack(tick);
+            writeAck(tick, System.nanoTime());
             link.flush();
         }
     }
@@ -159,6 +204,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
         if (!fullRequested && isWritable())
         {
             fullRequested = true;
+            ackAtOnce = true;
             write(ClientMessage.newBuilder().setAck(Ack.newBuilder().setRequestFull(true)).build());
             stats.fullRequests++;
         }

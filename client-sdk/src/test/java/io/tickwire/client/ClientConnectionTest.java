@@ -46,7 +46,13 @@ class ClientConnectionTest
 
     private ClientConnection connect(final boolean autoAck)
     {
-        final ClientOptions options = ClientOptions.builder().uri("ws://127.0.0.1:1/tickwire").autoAck(autoAck).build();
+        return connect(autoAck, 0);
+    }
+
+    private ClientConnection connect(final boolean autoAck, final int ackIntervalMs)
+    {
+        final ClientOptions options = ClientOptions.builder().uri("ws://127.0.0.1:1/tickwire").autoAck(autoAck)
+            .ackIntervalMs(ackIntervalMs).build();
         channel = new EmbeddedChannel();
         final ClientConnection connection = new ClientConnection(
             options, channel.eventLoop(), JoinRequest.byType("arena").ticket("t-1"),
@@ -191,9 +197,83 @@ class ClientConnectionTest
     }
 
     @Test
+    void shouldAckFirstSnapshotAtOnceThenLetTheNextInputCarryTheNewestTick() throws Exception
+    {
+        connect(true, 60_000);
+        final RoomSession session = join();
+        final WorldState s1 = worlds.initial(1);
+        final WorldState s2 = worlds.next(s1, 2);
+        final WorldState s3 = worlds.next(s2, 3);
+
+        receive(encoder.encodeServerMessage(null, s1, 0));
+        assertEquals(1, readClientMessage().getAck().getTick(), "first snapshot on the link: acked at once");
+        receive(encoder.encodeServerMessage(s1, s2, 0));
+        receive(encoder.encodeServerMessage(s2, s3, 0));
+        assertNull(channel.readOutbound(), "within the ack interval: no Ack frame of their own");
+        assertEquals(1, stats.acksSent());
+        assertEquals(2, stats.acksCoalesced());
+
+        assertEquals(1, session.sendInput(new byte[]{ 7 }));
+        channel.runPendingTasks();
+        final ClientMessage input = readClientMessage();
+        assertEquals(3, input.getInput().getAckTick(), "the input carries the newest applied tick");
+        assertNull(channel.readOutbound(), "one frame: the input");
+        assertEquals(List.of("snapshot 1/0", "snapshot 2/1", "snapshot 3/2"), events);
+    }
+
+    @Test
+    void shouldWriteAnAckFrameWhenNoAckWentOutForTheInterval() throws Exception
+    {
+        connect(true, 1);
+        join();
+        final WorldState s1 = worlds.initial(1);
+        final WorldState s2 = worlds.next(s1, 2);
+
+        receive(encoder.encodeServerMessage(null, s1, 0));
+        assertEquals(1, readClientMessage().getAck().getTick());
+        Thread.sleep(5);
+        receive(encoder.encodeServerMessage(s1, s2, 0));
+        assertEquals(2, readClientMessage().getAck().getTick(), "interval passed without an input: Ack frame");
+        assertEquals(2, stats.acksSent());
+        assertEquals(0, stats.acksCoalesced());
+    }
+
+    /** Stands for another transport's channel class. */
+    static final class OtherSocketChannel extends io.netty.channel.socket.nio.NioSocketChannel
+    {
+    }
+
+    @Test
+    void shouldConnectWithNioUnlessGivenAGroupWithItsChannelClass()
+    {
+        final io.netty.channel.DefaultEventLoopGroup group = new io.netty.channel.DefaultEventLoopGroup(1);
+        try
+        {
+            final ClientOptions.Builder b = ClientOptions.builder().uri("ws://127.0.0.1:1/x");
+            assertEquals(io.netty.channel.socket.nio.NioSocketChannel.class, b.build().channelClass());
+            assertThrows(NullPointerException.class, () -> b.eventLoopGroup(group, null));
+            assertEquals(OtherSocketChannel.class, b.eventLoopGroup(group, OtherSocketChannel.class).build().channelClass());
+            assertEquals(io.netty.channel.socket.nio.NioSocketChannel.class,
+                b.eventLoopGroup(null).build().channelClass(), "a group of its own is NIO again");
+        }
+        finally
+        {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void shouldRefuseNegativeAckInterval()
+    {
+        assertThrows(IllegalArgumentException.class,
+            () -> ClientOptions.builder().uri("ws://127.0.0.1:1/x").ackIntervalMs(-1).build());
+    }
+
+    @Test
     void shouldRequestFullSnapshotOnceUntilOneArrives() throws Exception
     {
-        connect(true);
+        // A long ack interval: the full snapshot answering the request is acked at once all the same.
+        connect(true, 60_000);
         final RoomSession session = join();
         final WorldState s1 = worlds.initial(1);
         final WorldState unseen5 = worlds.next(s1, 5);

@@ -71,7 +71,8 @@ class SchemaV2Test
 
     private ClientOptions.Builder options()
     {
-        return ClientOptions.builder().uri(server.uri()).connectTimeoutMs(2000);
+        // Each tick's Ack is the tests' barrier: ack every snapshot in a frame of its own.
+        return ClientOptions.builder().uri(server.uri()).connectTimeoutMs(2000).ackIntervalMs(0);
     }
 
     private RoomSession joined(final TickwireClient client, final int playerEntityId) throws Exception

@@ -58,7 +58,8 @@ class SessionEventsTest
 
     private RoomSession join(final ClientOptions.Builder options, final SessionListener listener) throws Exception
     {
-        client = new TickwireClient(options.uri(server.uri()).connectTimeoutMs(2000).build());
+        // Each tick's Ack is the test's barrier: ack every snapshot in a frame of its own.
+        client = new TickwireClient(options.uri(server.uri()).connectTimeoutMs(2000).ackIntervalMs(0).build());
         if (listener != null)
         {
             client.addListener(listener);

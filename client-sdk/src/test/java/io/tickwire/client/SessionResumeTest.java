@@ -102,7 +102,7 @@ class SessionResumeTest
 
     private TickwireClient client(final ReconnectPolicy policy, final Events events)
     {
-        final TickwireClient c = new TickwireClient(ClientOptions.builder().uri(server.uri()).connectTimeoutMs(2000)
+        final TickwireClient c = new TickwireClient(ClientOptions.builder().uri(server.uri()).connectTimeoutMs(2000).ackIntervalMs(0)
             .pingIntervalMs(0).reconnect(policy).build());
         c.addListener(events);
         clients.add(c);
@@ -279,7 +279,7 @@ class SessionResumeTest
     void shouldTakeSilentConnectionAsLostAndResume() throws Exception
     {
         final Events events = new Events();
-        final TickwireClient c = new TickwireClient(ClientOptions.builder().uri(server.uri()).connectTimeoutMs(2000)
+        final TickwireClient c = new TickwireClient(ClientOptions.builder().uri(server.uri()).connectTimeoutMs(2000).ackIntervalMs(0)
             .pingIntervalMs(0).silenceTimeoutMs(300).reconnect(fast()).build());
         c.addListener(events);
         clients.add(c);

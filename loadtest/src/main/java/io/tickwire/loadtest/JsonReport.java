@@ -69,6 +69,15 @@ final class JsonReport
         j.field("tickets", c.tickets().describe());
         j.field("pingIntervalSeconds", c.pingInterval().toMillis() / 1000.0);
         j.field("threads", c.threads());
+        j.field("lean", c.lean());
+        if (c.retainedStates() != null)
+        {
+            j.field("retainedStates", c.retainedStates());
+        }
+        if (c.ackIntervalMs() != null)
+        {
+            j.field("ackIntervalMs", c.ackIntervalMs());
+        }
         j.field("connectTimeoutMs", c.connectTimeoutMs());
         j.field("seed", c.seed());
         j.endObject();

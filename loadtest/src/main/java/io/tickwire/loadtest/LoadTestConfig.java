@@ -55,6 +55,9 @@ public final class LoadTestConfig
     private final TicketSource tickets;
     private final Duration pingInterval;
     private final int threads;
+    private final boolean lean;
+    private final Integer ackIntervalMs;
+    private final Integer retainedStates;
     private final int connectTimeoutMs;
     private final long seed;
     private final boolean progress;
@@ -78,6 +81,9 @@ public final class LoadTestConfig
         this.tickets = b.tickets;
         this.pingInterval = b.pingInterval;
         this.threads = b.threads;
+        this.lean = b.lean;
+        this.ackIntervalMs = b.ackIntervalMs;
+        this.retainedStates = b.retainedStates;
         this.connectTimeoutMs = b.connectTimeoutMs;
         this.seed = b.seed;
         this.progress = b.progress;
@@ -181,6 +187,28 @@ public final class LoadTestConfig
         return threads;
     }
 
+    /**
+     * @return true for lean bots: the same SDK clients (decode, apply and ack every snapshot, inputs, pings;
+     * no interpolation or prediction, which no bot asks for) on the epoll transport where it is available
+     * (Linux; NIO elsewhere), so one machine holds a bigger swarm.
+     */
+    public boolean lean()
+    {
+        return lean;
+    }
+
+    /** @return the bots' {@code ClientOptions.retainedStates}, null for the SDK's default (64). */
+    public Integer retainedStates()
+    {
+        return retainedStates;
+    }
+
+    /** @return the bots' {@code ClientOptions.ackIntervalMs}, null for the SDK's default. */
+    public Integer ackIntervalMs()
+    {
+        return ackIntervalMs;
+    }
+
     /** @return connect timeout per bot in milliseconds. */
     public int connectTimeoutMs()
     {
@@ -224,7 +252,9 @@ public final class LoadTestConfig
             Durations.format(warmup) + ", out=" + outDir +
             ", " + (roomIds.isEmpty() ? "roomType=" + roomType : "roomIds=" + roomIds) + ", playersPerRoom=" +
             playersPerRoom + ", rampUp=" + rampUpPerSecond + "/s, inputRate=" + inputRateHz + "/s, behaviour=" +
-            behaviour.name() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads;
+            behaviour.name() + ", pingInterval=" + Durations.format(pingInterval) + ", threads=" + threads +
+            (lean ? ", lean" : "") + (ackIntervalMs == null ? "" : ", ackIntervalMs=" + ackIntervalMs) +
+            (retainedStates == null ? "" : ", retainedStates=" + retainedStates);
     }
 
     /**
@@ -246,6 +276,9 @@ public final class LoadTestConfig
         private TicketSource tickets = TicketSource.none();
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int threads = Runtime.getRuntime().availableProcessors();
+        private boolean lean;
+        private Integer ackIntervalMs;
+        private Integer retainedStates;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private long seed = DEFAULT_SEED;
         private boolean progress = true;
@@ -355,6 +388,27 @@ public final class LoadTestConfig
             return this;
         }
 
+        /** @param lean true for lean bots ({@link LoadTestConfig#lean()}). @return this. */
+        public Builder lean(final boolean lean)
+        {
+            this.lean = lean;
+            return this;
+        }
+
+        /** @param ms the bots' ack interval (0: an Ack frame per snapshot), null for the SDK's default. @return this. */
+        public Builder ackIntervalMs(final Integer ms)
+        {
+            this.ackIntervalMs = ms;
+            return this;
+        }
+
+        /** @param states baselines each bot keeps, null for the SDK's default. @return this. */
+        public Builder retainedStates(final Integer states)
+        {
+            this.retainedStates = states;
+            return this;
+        }
+
         /** @param ms connect timeout per bot. @return this. */
         public Builder connectTimeoutMs(final int ms)
         {
@@ -429,6 +483,10 @@ public final class LoadTestConfig
             require(pingInterval.toMillis() >= 10, "--ping-interval must be at least 10ms: pingInterval=" +
                 pingInterval);
             require(threads > 0, "--threads must be positive: threads=" + threads);
+            require(retainedStates == null || retainedStates >= 2, "--retained-states must be >= 2: retainedStates=" +
+                retainedStates);
+            require(ackIntervalMs == null || ackIntervalMs >= 0, "--ack-interval-ms must be >= 0: ackIntervalMs=" +
+                ackIntervalMs);
             require(connectTimeoutMs > 0, "--connect-timeout-ms must be positive: connectTimeoutMs=" +
                 connectTimeoutMs);
             require(maxErrors == null || maxErrors >= 0, "--max-errors must be >= 0: maxErrors=" + maxErrors);

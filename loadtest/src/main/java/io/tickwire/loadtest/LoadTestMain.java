@@ -125,6 +125,20 @@ public final class LoadTestMain implements Callable<Integer>
         description = "Threads of the shared event loop group (default: one per core).")
     Integer threads;
 
+    @Option(names = "--lean", description = "Lean bots: the same SDK clients on the epoll transport (Linux), for " +
+        "swarms of thousands on one machine.")
+    boolean lean;
+
+    @Option(names = "--retained-states", paramLabel = "<n>",
+        description = "Baselines each bot keeps (default: the SDK's, 64); fewer save memory, and a baseline a " +
+        "bot no longer holds is a counted error and a full-snapshot request.")
+    Integer retainedStates;
+
+    @Option(names = "--ack-interval-ms", paramLabel = "<ms>",
+        description = "The bots' SDK ack interval: an Ack frame of its own only when no input carried an ack for " +
+        "this long; 0 acks every snapshot in its own frame (default: the SDK's, 100).")
+    Integer ackIntervalMs;
+
     @Option(names = "--connect-timeout-ms", defaultValue = "" + LoadTestConfig.DEFAULT_CONNECT_TIMEOUT_MS,
         paramLabel = "<ms>", description = "TCP connect timeout, and again for handshake plus Welcome " +
         "(default ${DEFAULT-VALUE}).")
@@ -196,6 +210,9 @@ public final class LoadTestMain implements Callable<Integer>
             .tickets(tickets())
             .pingInterval(pingInterval)
             .connectTimeoutMs(connectTimeoutMs)
+            .lean(lean)
+            .ackIntervalMs(ackIntervalMs)
+            .retainedStates(retainedStates)
             .seed(seed)
             .progress(!quiet)
             .maxErrors(maxErrors)

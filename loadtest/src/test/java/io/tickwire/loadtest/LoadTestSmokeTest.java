@@ -97,6 +97,39 @@ class LoadTestSmokeTest
         assertFalse(page.contains("<script src") || page.contains("<link"), "nothing loaded from outside");
     }
 
+    @Test
+    @Timeout(90)
+    void shouldRunLeanBotsWithoutErrorsAndCarryTheirAcksOnInputs() throws Exception
+    {
+        final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        final int exitCode = LoadTestMain.execute(new String[]{
+            "--url", server.webSocketUri().toString(),
+            "--bots", Integer.toString(BOTS),
+            "--lean",
+            "--input-rate", "30",
+            "--warmup", "1s",
+            "--duration", "3s",
+            "--ramp-up", "250",
+            "--out", out.toString(),
+            "--max-errors", "0",
+            "--min-connected-ratio", "1"
+        }, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        final String printed = stdout.toString(StandardCharsets.UTF_8);
+
+        assertEquals(LoadTest.EXIT_OK, exitCode, printed + stderr.toString(StandardCharsets.UTF_8));
+        final Object json = MiniJson.parse(Files.readString(out.resolve(JsonReport.FILE_NAME)));
+        assertEquals(Boolean.TRUE, MiniJson.path(json, "config", "lean"));
+        assertEquals(BOTS, number(json, "bots", "connectedAtEnd"));
+        assertEquals(0, number(json, "errors", "total"), printed);
+        assertEquals(0, number(json, "errors", "protocolErrors"), "no baseline the lean bots dropped: " + printed);
+        final double snapshots = number(json, "snapshots", "received");
+        final double acks = number(json, "traffic", "acksSent");
+        assertTrue(snapshots > BOTS * 30, printed);
+        // An input per tick carries the ack: Ack frames only for each bot's first snapshot and the odd gap.
+        assertTrue(acks < snapshots / 4, "acks=" + acks + ", snapshots=" + snapshots);
+    }
+
     private static double number(final Object json, final String... path)
     {
         final Object value = MiniJson.path(json, path);

@@ -1,6 +1,7 @@
 package io.tickwire.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -198,6 +199,9 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
             .channel(channelClass)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // One allocator (its settings) for every connection instead of one each; the per-read state
+            // stays in each channel's handle.
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
             .childHandler(new ServerChannelInitializer(this, options, sslContext));
         try
         {

@@ -15,22 +15,46 @@ import java.util.Map;
  */
 public final class InterestPolicy
 {
-    private static final InterestPolicy EVERYTHING = new InterestPolicy(0, 0, null, null, Map.of());
+    private static final InterestPolicy EVERYTHING = new InterestPolicy(0, 0, null, null, Map.of(), null);
+
+    /**
+     * Game-defined relevance (teams, stealth, line of sight from a cell): asked for every entity a shared view
+     * would hold, except the viewer's own entities. Views are shared by every connection with the same center
+     * cell and audience, so the answer may depend on those and the world, not on one player.
+     */
+    @FunctionalInterface
+    public interface Relevance
+    {
+        /** {@code cellX} and {@code cellY} of a view of the whole room (no grid, or a viewer without a position). */
+        int WHOLE_ROOM = Integer.MIN_VALUE;
+
+        /**
+         * @param world       the room's world, this tick.
+         * @param entityIndex the entity's index in the world ({@link World#entityIdAt(int)} gives its id).
+         * @param audience    the viewers' audience.
+         * @param cellX       the view's center cell (x / cell size, floored), or {@link #WHOLE_ROOM}.
+         * @param cellY       the view's center cell, or {@link #WHOLE_ROOM}.
+         * @return false to keep the entity out of this view.
+         */
+        boolean isRelevant(World world, int entityIndex, int audience, int cellX, int cellY);
+    }
 
     private final double cellSize;
     private final int viewRadiusCells;
     private final String xField;
     private final String yField;
     private final Map<String, Float> typeWeights;
+    private final Relevance relevance;
 
     private InterestPolicy(final double cellSize, final int viewRadiusCells, final String xField, final String yField,
-        final Map<String, Float> typeWeights)
+        final Map<String, Float> typeWeights, final Relevance relevance)
     {
         this.cellSize = cellSize;
         this.viewRadiusCells = viewRadiusCells;
         this.xField = xField;
         this.yField = yField;
         this.typeWeights = Map.copyOf(typeWeights);
+        this.relevance = relevance;
     }
 
     /**
@@ -59,7 +83,7 @@ public final class InterestPolicy
             throw new IllegalArgumentException("view radius out of range: viewRadiusCells=" + viewRadiusCells +
                 ", allowed=0..64");
         }
-        return new InterestPolicy(cellSize, viewRadiusCells, "x", "y", Map.of());
+        return new InterestPolicy(cellSize, viewRadiusCells, "x", "y", Map.of(), null);
     }
 
     /**
@@ -70,7 +94,7 @@ public final class InterestPolicy
     public InterestPolicy positionFields(final String x, final String y)
     {
         requireGrid();
-        return new InterestPolicy(cellSize, viewRadiusCells, x, y, typeWeights);
+        return new InterestPolicy(cellSize, viewRadiusCells, x, y, typeWeights, relevance);
     }
 
     /**
@@ -89,7 +113,28 @@ public final class InterestPolicy
         }
         final Map<String, Float> weights = new HashMap<>(typeWeights);
         weights.put(type, weight);
-        return new InterestPolicy(cellSize, viewRadiusCells, xField, yField, weights);
+        return new InterestPolicy(cellSize, viewRadiusCells, xField, yField, weights, relevance);
+    }
+
+    /**
+     * Add game-defined relevance on top of the cells (or of the whole room, for {@link #everything()}): e.g. a
+     * stealthed entity seen only by its own team. Costs one call per entity per distinct view per tick.
+     *
+     * @param hook decides, per view (center cell and audience), which candidates it keeps.
+     * @return a copy with the hook.
+     */
+    public InterestPolicy relevance(final Relevance hook)
+    {
+        return new InterestPolicy(cellSize, viewRadiusCells, xField, yField, typeWeights,
+            java.util.Objects.requireNonNull(hook, "hook"));
+    }
+
+    /**
+     * @return the game's relevance hook, or null.
+     */
+    public Relevance relevance()
+    {
+        return relevance;
     }
 
     private void requireGrid()
@@ -153,6 +198,8 @@ public final class InterestPolicy
     public String toString()
     {
         return isGrid() ? "InterestPolicy.grid{cellSize=" + cellSize + ", viewRadiusCells=" + viewRadiusCells +
-            ", position=" + xField + "," + yField + ", typeWeights=" + typeWeights + '}' : "InterestPolicy.everything";
+            ", position=" + xField + "," + yField + ", typeWeights=" + typeWeights +
+            (relevance == null ? "" : ", relevance") + '}' :
+            "InterestPolicy.everything" + (relevance == null ? "" : "{relevance}");
     }
 }

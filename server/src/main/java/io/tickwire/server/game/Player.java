@@ -121,6 +121,10 @@ public final class Player
      */
     public void audience(final int audience)
     {
+        if (audience == World.NO_AUDIENCE)
+        {
+            throw new IllegalArgumentException("World.NO_AUDIENCE is nobody's audience: audience=" + audience);
+        }
         this.audience = audience;
     }
 

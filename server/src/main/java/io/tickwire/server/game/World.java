@@ -26,6 +26,12 @@ public final class World
     private static final int MISSING = -1;
     private static final int FLAG_GLOBAL = 1;
 
+    /**
+     * The audience of an entity until {@link #setAudience} gives it one: nobody's, so its AUDIENCE fields stay
+     * hidden from every connection (private by default). Players cannot take this audience.
+     */
+    public static final int NO_AUDIENCE = Integer.MIN_VALUE;
+
     private final EntityTypes types;
     private final EntitySchema schema;
     private final int slotCount;
@@ -179,7 +185,7 @@ public final class World
         {
             Arrays.fill(strings, count * slotCount, (count + 1) * slotCount, null);
         }
-        audiences[count] = 0;
+        audiences[count] = NO_AUDIENCE;
         flags[count] = 0;
         indexById.put(id, count);
         count++;
@@ -343,7 +349,8 @@ public final class World
 
     /**
      * Put an entity in an audience: connections whose {@link Player#audience()} equals it receive the entity's
-     * AUDIENCE fields (e.g. a team's shared ammo pool). Default 0.
+     * AUDIENCE fields (e.g. a team's shared ammo pool). Until set, an entity is in {@link #NO_AUDIENCE}: nobody
+     * receives its AUDIENCE fields.
      *
      * @param id       entity id.
      * @param audience the audience.

@@ -30,9 +30,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,23 +78,30 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
     };
 
+    /** Wraps a game message's payload for the ring within one {@link #channelRead0}: one per event loop. */
+    private static final FastThreadLocal<UnsafeBuffer> MESSAGE_SCRATCH = new FastThreadLocal<>()
+    {
+        @Override
+        protected UnsafeBuffer initialValue()
+        {
+            return new UnsafeBuffer(new byte[0]);
+        }
+    };
+
     private final ServerContext server;
     private final SessionLimits limits;
     private final JoinAdmission admission;
-    private final RateLimiter inputLimiter;
-    private final RateLimiter messageLimiter;
-    private final UnsafeBuffer messageScratch = new UnsafeBuffer(new byte[0]);
+    // Made at the first input or message: a connection that never joins never needs them.
+    private RateLimiter inputLimiter;
+    private RateLimiter messageLimiter;
     private Session session;
-    private String remoteHost = "-";
 
-    ClientFrameHandler(final ServerContext server, final SessionLimits limits)
+    ClientFrameHandler(final ServerContext server, final SessionLimits limits, final JoinAdmission admission)
     {
         super(true);
         this.server = server;
         this.limits = limits;
-        this.admission = new JoinAdmission(server);
-        this.inputLimiter = new RateLimiter(limits.maxInputsPerSecond(), System.nanoTime());
-        this.messageLimiter = new RateLimiter(limits.maxMessagesPerSecond(), System.nanoTime());
+        this.admission = admission;
     }
 
     @Override
@@ -107,7 +113,19 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             {
                 ctx.pipeline().remove(HandshakeDeadline.NAME);
             }
+            if (ctx.pipeline().get(ServerChannelInitializer.IDLE) != null)
+            {
+                ctx.pipeline().remove(ServerChannelInitializer.IDLE);
+            }
             onHandshakeComplete(ctx);
+        }
+        else if (evt == OutboundWriter.JOIN_TIMEOUT)
+        {
+            if (session != null)
+            {
+                expireUnjoined(session);
+            }
+            return;
         }
         else if (evt instanceof IdleStateEvent)
         {
@@ -127,39 +145,35 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private void onHandshakeComplete(final ChannelHandlerContext ctx)
     {
         final SessionRegistry sessions = server.sessions();
-        final byte[] token = new byte[24];
-        RANDOM.nextBytes(token);
         final OutboundWriter writer = server.outboundWriters().forLoop(ctx.channel().eventLoop());
         session = new Session(
             sessions.nextConnectionId(),
-            HexFormat.of().toHexDigits(RANDOM.nextLong()),
-            Base64.getUrlEncoder().withoutPadding().encodeToString(token),
+            RANDOM.nextLong(),
+            new long[]{ RANDOM.nextLong(), RANDOM.nextLong(), RANDOM.nextLong() },
             ctx.channel(),
-            String.valueOf(ctx.channel().remoteAddress()),
             server.counters(),
             writer,
-            new RateLimiter(limits.maxPingsPerSecond(), System.nanoTime()),
+            limits.maxPingsPerSecond(),
             limits.closeGraceMs());
         session.closeListener(this);
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress)
+        // After the upgrade no HTTP request can come: the fallback's place in the pipeline goes.
+        if (ctx.pipeline().get(HttpFallbackHandler.NAME) != null)
         {
-            remoteHost = ((InetSocketAddress)ctx.channel().remoteAddress()).getAddress().getHostAddress();
+            ctx.pipeline().remove(HttpFallbackHandler.NAME);
         }
         ctx.channel().attr(Session.KEY).set(session);
-        writer.register(session);
+        writer.register(session, limits);
         sessions.add(session);
         server.counters().connectionsOpened.increment();
         if (mayLog())
         {
             LOG.info("connection opened: session={} remote={}", session.sessionId(), session.remoteAddress());
         }
-        final Session joining = session;
-        ctx.executor().schedule(() -> expireUnjoined(joining), limits.joinTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     /**
      * A connection that never joined is closed after the join timeout, however much else it sends
-     * (pings keep the idle timer quiet, not this one).
+     * (pings keep the idle timer quiet, not this one). Told by its event loop's sweep ({@link OutboundWriter}).
      */
     private void expireUnjoined(final Session joining)
     {
@@ -177,6 +191,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         {
             return;
         }
+        session.onFrameRead(System.nanoTime());
         if (frame instanceof TextWebSocketFrame)
         {
             reject(CloseCodes.UNSUPPORTED_DATA, "text frames are not supported: send binary ClientMessage frames");
@@ -273,6 +288,10 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 server.maxInputPayload());
             return;
         }
+        if (inputLimiter == null)
+        {
+            inputLimiter = new RateLimiter(limits.maxInputsPerSecond(), System.nanoTime());
+        }
         switch (inputLimiter.acquire(System.nanoTime()))
         {
             case RateLimiter.ALLOWED:
@@ -324,6 +343,10 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 ", max=" + limits.maxMessageBytes());
             return;
         }
+        if (messageLimiter == null)
+        {
+            messageLimiter = new RateLimiter(limits.maxMessagesPerSecond(), System.nanoTime());
+        }
         if (messageLimiter.acquire(System.nanoTime()) != RateLimiter.ALLOWED)
         {
             server.counters().messageCloses.increment();
@@ -333,6 +356,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
         final byte[] bytes = scratch(length);
         message.getPayload().copyTo(bytes, 0);
+        final UnsafeBuffer messageScratch = MESSAGE_SCRATCH.get();
         messageScratch.wrap(bytes, 0, Math.max(length, 0));
         if (!InboundRecords.offerMessage(server.loop(room.loopIndex()).inbound(), session.connectionId(),
             message.getType(), messageScratch, length))
@@ -394,6 +418,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
      */
     private boolean mayLog()
     {
+        final String remoteHost = remoteHost();
         final int suppressed = CONNECTION_LOG.acquire(remoteHost, System.nanoTime());
         if (suppressed == LogThrottle.SUPPRESS)
         {
@@ -404,6 +429,13 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             LOG.info("suppressed {} connection log lines from remote={} (more than 20 per 10 s)", suppressed, remoteHost);
         }
         return true;
+    }
+
+    private String remoteHost()
+    {
+        final Session s = session;
+        final SocketAddress address = s == null ? null : s.channel().remoteAddress();
+        return address instanceof InetSocketAddress ? ((InetSocketAddress)address).getAddress().getHostAddress() : "-";
     }
 
     /**

@@ -3,7 +3,6 @@ package io.tickwire.server.transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
-    private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("tickwire.counted-address");
 
     private final int maxConnections;
     private final int maxPerAddress;
@@ -65,7 +63,6 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter
             ctx.close();
             return;
         }
-        ctx.channel().attr(COUNTED).set(address);
         ctx.pipeline().remove(this);
         ctx.channel().closeFuture().addListener(f -> release(address));
         super.channelActive(ctx);

@@ -26,6 +26,9 @@ import java.nio.charset.StandardCharsets;
 @ChannelHandler.Sharable
 final class HttpFallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
+    /** Its name in the pipeline; {@link ClientFrameHandler} removes it once the WebSocket handshake completed. */
+    static final String NAME = "http-fallback";
+
     private final String webSocketPath;
     private final RoomDirectory directory;
 

@@ -8,8 +8,12 @@ import io.tickwire.server.room.Outbox;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import io.netty.handler.timeout.IdleStateEvent;
+
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The transport end of one event loop's {@link Outbox}: copies each frame the room loops put there
@@ -19,14 +23,39 @@ import java.util.Arrays;
  * outbound budget ({@link OutboundBudget}), which closes the connection rather than queue without
  * bound. Frames for connections that are gone or closing are dropped.
  * <p>
+ * <p>
+ * It also sweeps its sessions for the idle and join timeouts (a few times per shortest timeout, at most
+ * every {@link #MAX_SWEEP_PERIOD_MS} ms) instead of a handler and a timer per connection: an open
+ * WebSocket that never joins costs no scheduled task of its own (issue #12, heap per idle connection).
+ * A session past its idle timeout gets an {@code IdleStateEvent}, one past its join timeout
+ * {@link #JOIN_TIMEOUT}, fired down its pipeline to {@link ClientFrameHandler}.
+ * <p>
  * Thread: its event loop (sessions register and unregister there, the outbox drains there).
  */
 final class OutboundWriter implements Outbox.Reader
 {
+    /** User event: the session sent no {@code Join} within the join timeout. */
+    static final Object JOIN_TIMEOUT = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "JOIN_TIMEOUT";
+        }
+    };
+    /** Sweeps per shortest timeout: a timeout fires at most a quarter late. */
+    static final int SWEEPS_PER_TIMEOUT = 4;
+    /** Longest time between two sweeps. */
+    static final long MAX_SWEEP_PERIOD_MS = 1000;
+
     private final EventLoop eventLoop;
     private final Outbox outbox;
     private final TransportCounters counters;
     private final Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
+    private final ArrayList<Session> expired = new ArrayList<>();
+    private boolean sweeping;
+    private long idleTimeoutNs;
+    private long joinTimeoutNs;
     private Channel[] dirty = new Channel[64];
     private int dirtyCount;
     private ByteBuffer view;
@@ -55,9 +84,52 @@ final class OutboundWriter implements Outbox.Reader
         return eventLoop;
     }
 
-    void register(final Session session)
+    void register(final Session session, final SessionLimits limits)
     {
         sessions.put(session.connectionId(), session);
+        if (!sweeping)
+        {
+            // Every handler of a server has the same limits: the first session starts the loop's sweep.
+            sweeping = true;
+            idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+            joinTimeoutNs = TimeUnit.MILLISECONDS.toNanos(limits.joinTimeoutMs());
+            final long shortest = Math.min(
+                limits.idleTimeoutMs() > 0 ? limits.idleTimeoutMs() : Long.MAX_VALUE,
+                limits.joinTimeoutMs() > 0 ? limits.joinTimeoutMs() : Long.MAX_VALUE);
+            if (shortest != Long.MAX_VALUE)
+            {
+                final long periodMs = Math.max(1, Math.min(MAX_SWEEP_PERIOD_MS, shortest / SWEEPS_PER_TIMEOUT));
+                eventLoop.scheduleAtFixedRate(this::sweep, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * Tell each session past its idle or join timeout (after the pass: telling may close and unregister).
+     */
+    void sweep()
+    {
+        final long nowNs = System.nanoTime();
+        for (final Session session : sessions.values())
+        {
+            if (session.isClosing())
+            {
+                continue;
+            }
+            if ((idleTimeoutNs > 0 && nowNs - session.lastReadNanos() >= idleTimeoutNs) ||
+                (joinTimeoutNs > 0 && !session.joinOffered() && nowNs - session.openedNanos() >= joinTimeoutNs))
+            {
+                expired.add(session);
+            }
+        }
+        for (int i = 0; i < expired.size(); i++)
+        {
+            final Session session = expired.get(i);
+            final boolean idle = idleTimeoutNs > 0 && nowNs - session.lastReadNanos() >= idleTimeoutNs;
+            session.channel().pipeline().fireUserEventTriggered(
+                idle ? IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT : JOIN_TIMEOUT);
+        }
+        expired.clear();
     }
 
     void unregister(final Session session)

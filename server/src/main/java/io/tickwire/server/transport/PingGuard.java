@@ -13,8 +13,9 @@ import io.tickwire.protocol.CloseCodes;
  * and counted); sustained abuse closes with 1008. Sits between the WebSocket frame decoder and the
  * protocol handler, so pings never reach the latter.
  * <p>
- * Thread: the channel's event loop. One instance per channel.
+ * Thread: the channels' event loops. Stateless: one instance for every channel.
  */
+@io.netty.channel.ChannelHandler.Sharable
 final class PingGuard extends ChannelInboundHandlerAdapter
 {
     private final TransportCounters counters;
@@ -34,6 +35,10 @@ final class PingGuard extends ChannelInboundHandlerAdapter
         }
         final PingWebSocketFrame ping = (PingWebSocketFrame)msg;
         final Session session = ctx.channel().attr(Session.KEY).get();
+        if (session != null)
+        {
+            session.onFrameRead(System.nanoTime());
+        }
         if (session == null || session.isClosing() || !allow(session))
         {
             ping.release();

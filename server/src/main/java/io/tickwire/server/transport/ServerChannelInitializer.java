@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerChannelInitializer extends ChannelInitializer<SocketChannel>
 {
+    /** Pipeline name of the pre-handshake idle handler. */
+    static final String IDLE = "idle";
     private static final int MAX_HTTP_INITIAL_LINE = 4096;
     private static final int MAX_HTTP_HEADER_SIZE = 8192;
     private static final int MAX_HTTP_CHUNK_SIZE = 8192;
@@ -45,6 +47,8 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     private final OutboundBudget outboundBudget;
     private final SessionLimits sessionLimits;
     private final WebSocketUpgradeGuard upgradeGuard;
+    private final JoinAdmission admission;
+    private final PingGuard pingGuard;
 
     /**
      * @param server     the server.
@@ -64,9 +68,12 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
         final LimitSettings limits = options.limits();
         this.outboundBudget = new OutboundBudget(limits.maxOutboundBytes(), server.counters());
         this.sessionLimits = new SessionLimits(limits.maxInputsPerSecond(), limits.maxPingsPerSecond(),
-            limits.joinTimeoutMs(), limits.closeGraceMs(), limits.maxMessageBytes(), limits.maxMessagesPerSecond());
+            limits.joinTimeoutMs(), limits.idleTimeoutMs(), limits.closeGraceMs(), limits.maxMessageBytes(), limits.maxMessagesPerSecond());
         this.protocolConfig = webSocketProtocolConfig(options.transport().webSocketPath(),
             limits.maxFrameLength(), limits.handshakeTimeoutMs(), options.transport().webSocketCompression());
+        // Stateless: one for every connection instead of one each.
+        this.admission = new JoinAdmission(server);
+        this.pingGuard = new PingGuard(server.counters());
         this.upgradeGuard = new WebSocketUpgradeGuard(
             options.transport().webSocketPath(), protocolConfig.decoderConfig(), server.counters());
     }
@@ -116,7 +123,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             p.addLast("tls", sslContext.newHandler(ch.alloc()));
         }
         p.addLast("outbound-budget", outboundBudget);
-        p.addLast("idle", new IdleStateHandler(options.limits().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+        // Until the handshake only: ClientFrameHandler removes it then, and its event loop's idle sweep
+        // (OutboundWriter) takes over, so an open WebSocket carries no handler and timer of its own for it.
+        p.addLast(IDLE, new IdleStateHandler(options.limits().idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_HTTP_INITIAL_LINE, MAX_HTTP_HEADER_SIZE, MAX_HTTP_CHUNK_SIZE));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
         // RFC 6455 only (426/400 for older handshakes and bad keys); on the 101 it installs StrictCloseFrameDecoder.
@@ -128,10 +137,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             // Behind the deflate decoder once it is added: a frame inflating past the limit is 1009, not 1011.
             p.addLast(InflatedFrameLimit.NAME, new InflatedFrameLimit(options.limits().maxFrameLength()));
         }
-        p.addLast("ping-guard", new PingGuard(server.counters()));
+        p.addLast("ping-guard", pingGuard);
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(protocolConfig.decoderConfig().maxFramePayloadLength()));
-        p.addLast("tickwire", new ClientFrameHandler(server, sessionLimits));
-        p.addLast("http-fallback", fallback);
+        p.addLast("tickwire", new ClientFrameHandler(server, sessionLimits, admission));
+        p.addLast(HttpFallbackHandler.NAME, fallback);
     }
 }

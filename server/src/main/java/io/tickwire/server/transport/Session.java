@@ -14,9 +14,12 @@ import io.tickwire.server.room.ClientLink;
 import io.tickwire.server.room.Outbox;
 import io.tickwire.server.room.RoomHandle;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One client connection: ids, its channel, the room it joined, its ping budget. Created by the
@@ -33,6 +36,8 @@ public final class Session implements ClientLink
 {
     /** The session of a channel, once its handshake completed. */
     static final AttributeKey<Session> KEY = AttributeKey.valueOf("tickwire.session");
+    private static final AtomicIntegerFieldUpdater<Session> CLOSING =
+        AtomicIntegerFieldUpdater.newUpdater(Session.class, "closing");
     /** RFC 6455: a close frame's reason is at most 123 bytes of UTF-8. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
 
@@ -46,15 +51,23 @@ public final class Session implements ClientLink
     }
 
     private final long connectionId;
-    private final String sessionId;
-    private final String resumeToken;
+    // Ids as random bits, their texts made on first use (at the join, or in a log line): an idle connection
+    // that never joins keeps no strings (issue #12, heap per idle connection). A text made twice by racing
+    // threads is the same text.
+    private final long sessionIdBits;
+    private final long token0;
+    private final long token1;
+    private final long token2;
+    private String sessionId;
+    private String resumeToken;
     private final Channel channel;
-    private final String remoteAddress;
     private final TransportCounters counters;
     private final OutboundWriter outbound;
-    private final RateLimiter pingLimiter;
+    private final int maxPingsPerSecond;
+    private RateLimiter pingLimiter;
     private final long closeGraceMs;
-    private final AtomicBoolean closing = new AtomicBoolean();
+    // 0 or 1, through CLOSING: a field instead of an AtomicBoolean object per connection.
+    private volatile int closing;
     private CloseListener closeListener;
     private volatile RoomHandle room;
     private volatile String playerId;
@@ -64,28 +77,61 @@ public final class Session implements ClientLink
     private volatile int closeCode;
     private volatile String closeReason = "client closed";
     private boolean joinOffered;
+    // Event loop: when the handshake completed and when the last frame was read, for the idle sweep.
+    private final long openedNanos;
+    private long lastReadNanos;
     private boolean leaveOffered;
 
+    /**
+     * @param sessionIdBits random bits of the session id (16 hex digits).
+     * @param resumeToken   24 random bytes of the resume token (32 base64url characters), as three longs.
+     */
     Session(
         final long connectionId,
-        final String sessionId,
-        final String resumeToken,
+        final long sessionIdBits,
+        final long[] resumeToken,
         final Channel channel,
-        final String remoteAddress,
         final TransportCounters counters,
         final OutboundWriter outbound,
-        final RateLimiter pingLimiter,
+        final int maxPingsPerSecond,
         final long closeGraceMs)
     {
         this.counters = counters;
         this.connectionId = connectionId;
-        this.sessionId = sessionId;
-        this.resumeToken = resumeToken;
+        this.sessionIdBits = sessionIdBits;
+        this.token0 = resumeToken[0];
+        this.token1 = resumeToken[1];
+        this.token2 = resumeToken[2];
         this.channel = channel;
-        this.remoteAddress = remoteAddress;
         this.outbound = outbound;
-        this.pingLimiter = pingLimiter;
+        this.maxPingsPerSecond = maxPingsPerSecond;
         this.closeGraceMs = closeGraceMs;
+        this.openedNanos = System.nanoTime();
+        this.lastReadNanos = openedNanos;
+    }
+
+    /**
+     * A frame was read (data, control). Event loop.
+     */
+    void onFrameRead(final long nowNanos)
+    {
+        lastReadNanos = nowNanos;
+    }
+
+    /**
+     * @return {@link System#nanoTime()} of the last frame read, or of the handshake. Event loop.
+     */
+    long lastReadNanos()
+    {
+        return lastReadNanos;
+    }
+
+    /**
+     * @return {@link System#nanoTime()} when the handshake completed.
+     */
+    long openedNanos()
+    {
+        return openedNanos;
     }
 
     @Override
@@ -97,13 +143,28 @@ public final class Session implements ClientLink
     @Override
     public String sessionId()
     {
-        return sessionId;
+        String id = sessionId;
+        if (id == null)
+        {
+            id = HexFormat.of().toHexDigits(sessionIdBits);
+            sessionId = id;
+        }
+        return id;
     }
 
     @Override
     public String resumeToken()
     {
-        return resumeToken;
+        String token = resumeToken;
+        if (token == null)
+        {
+            final byte[] bytes = new byte[3 * Long.BYTES];
+            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            buffer.putLong(token0).putLong(token1).putLong(token2);
+            token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            resumeToken = token;
+        }
+        return token;
     }
 
     /**
@@ -117,13 +178,14 @@ public final class Session implements ClientLink
     @Override
     public String remoteAddress()
     {
-        return remoteAddress;
+        // Netty caches the channel's address; the text is made for the few callers (join, logs).
+        return String.valueOf(channel.remoteAddress());
     }
 
     @Override
     public boolean isOpen()
     {
-        return !closing.get() && channel.isActive();
+        return closing == 0 && channel.isActive();
     }
 
     @Override
@@ -230,11 +292,18 @@ public final class Session implements ClientLink
     }
 
     /**
-     * @return the ping budget shared by WebSocket pings and protobuf {@code Ping} messages.
+     * @return the ping budget shared by WebSocket pings and protobuf {@code Ping} messages, made at the first
+     * ping (a connection that never pings needs none). Event loop.
      */
     RateLimiter pingLimiter()
     {
-        return pingLimiter;
+        RateLimiter limiter = pingLimiter;
+        if (limiter == null)
+        {
+            limiter = new RateLimiter(maxPingsPerSecond, System.nanoTime());
+            pingLimiter = limiter;
+        }
+        return limiter;
     }
 
     /**
@@ -242,7 +311,7 @@ public final class Session implements ClientLink
      */
     public boolean isClosing()
     {
-        return closing.get();
+        return closing != 0;
     }
 
     /**
@@ -319,7 +388,7 @@ public final class Session implements ClientLink
      */
     public void closeWith(final int code, final String reason)
     {
-        if (!closing.compareAndSet(false, true))
+        if (!CLOSING.compareAndSet(this, 0, 1))
         {
             return;
         }
@@ -344,7 +413,7 @@ public final class Session implements ClientLink
      */
     void abort(final int code, final String reason)
     {
-        if (closing.compareAndSet(false, true))
+        if (CLOSING.compareAndSet(this, 0, 1))
         {
             closeCode = code;
             closeReason = reason;
@@ -363,7 +432,7 @@ public final class Session implements ClientLink
      */
     void closedByCodec(final int code, final String reason)
     {
-        if (closing.compareAndSet(false, true))
+        if (CLOSING.compareAndSet(this, 0, 1))
         {
             closeCode = code;
             closeReason = reason;
@@ -423,6 +492,6 @@ public final class Session implements ClientLink
     @Override
     public String toString()
     {
-        return "Session{id=" + sessionId + ", remote=" + remoteAddress + '}';
+        return "Session{id=" + sessionId() + ", remote=" + channel.remoteAddress() + '}';
     }
 }

@@ -7,13 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every open session by connection id and by session id. Event loops add and remove; room loops
- * look a session up once, when its join record arrives; the admin side reads. Thread-safe.
+ * Every open session by connection id. Event loops add and remove; room loops look a session up once,
+ * when its join record arrives; the admin side reads. A lookup by session id scans (operators and tests
+ * only): a second map would cost every connection a node and its session id text from the handshake on.
+ * Thread-safe.
  */
 public final class SessionRegistry implements ClientLinks
 {
     private final ConcurrentHashMap<Long, Session> byConnectionId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Session> bySessionId = new ConcurrentHashMap<>();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
 
     long nextConnectionId()
@@ -24,13 +25,11 @@ public final class SessionRegistry implements ClientLinks
     void add(final Session session)
     {
         byConnectionId.put(session.connectionId(), session);
-        bySessionId.put(session.sessionId(), session);
     }
 
     void remove(final Session session)
     {
         byConnectionId.remove(session.connectionId(), session);
-        bySessionId.remove(session.sessionId(), session);
     }
 
     /**
@@ -49,7 +48,14 @@ public final class SessionRegistry implements ClientLinks
      */
     public Session bySessionId(final String sessionId)
     {
-        return bySessionId.get(sessionId);
+        for (final Session session : byConnectionId.values())
+        {
+            if (session.sessionId().equals(sessionId))
+            {
+                return session;
+            }
+        }
+        return null;
     }
 
     /**

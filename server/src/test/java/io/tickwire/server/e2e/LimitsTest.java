@@ -156,6 +156,26 @@ class LimitsTest
     }
 
     @Test
+    void shouldCloseUnjoinedWebSocketWithJoinTimeoutWithoutAHandlerOrTimerOfItsOwn() throws Exception
+    {
+        start(ServerOptions.builder().joinTimeoutMs(400).idleTimeoutMs(60_000));
+        try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
+        {
+            Await.awaitTrue(() -> server.sessions().size() == 1, "session registered");
+            final List<String> names = server.sessions().sessions().iterator().next().channel().pipeline().names();
+            // Issue #12: after the upgrade the idle handler (and its timer) and the HTTP fallback are gone;
+            // the event loop's sweep enforces the idle and join timeouts.
+            assertTrue(!names.contains("idle") && !names.contains("http-fallback"), names.toString());
+            final long start = System.nanoTime();
+            assertEquals(CloseCodes.JOIN_TIMEOUT, client.awaitCloseCode());
+            final long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs < 400 + 400 / 4 + 500, "closed by the sweep within a quarter timeout (plus slack): " +
+                tookMs + " ms");
+            assertEquals(1, server.counters().joinTimeouts.sum());
+        }
+    }
+
+    @Test
     void shouldDropExcessInputsAndCloseSustainedFlood() throws Exception
     {
         start(ServerOptions.builder().maxInputsPerSecond(20));

@@ -148,7 +148,8 @@ class RedisRoomRegistryTest
         redis.launch();
         awaitTrue(() -> redis.redis().exists(roomKey) == 1, "room re-registered in the restarted (empty) redis");
         assertEquals("1", redis.redis().hget(roomKey, "taken"));
-        assertTrue(fleet.registry().isRegistered());
+        // The flag is set when the heartbeat's reply reaches the fleet thread, just after Redis has the keys.
+        awaitTrue(() -> fleet.registry().isRegistered(), "the registry knows it is registered again");
     }
 
     @Test

@@ -111,7 +111,7 @@ class ArenaViewerXvfbTest
                 "--height", Integer.toString(HEIGHT),
                 "--autopilot",
                 "--screenshot", png.toString(),
-                "--screenshot-after-ms", "2500",
+                "--screenshot-after-ms", "4000",
                 "--exit-after-screenshot"));
             final Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

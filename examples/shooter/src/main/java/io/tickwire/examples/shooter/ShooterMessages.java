@@ -28,8 +28,12 @@ public final class ShooterMessages
     public static final int CHAT = 15;
     /** Server to all: a team reached the kill limit ({@link MatchOver}). */
     public static final int MATCH_OVER = 16;
-    /** Server to one player: its ammunition ({@link Ammo}). */
-    public static final int AMMO = 17;
+    /*
+     * 17 was AMMO (a player's rounds, to that player only) before entity types: ammo is now the player entity's
+     * owner-only field, so the number stays unused.
+     */
+    /** Server to all: a player took a pickup ({@link Picked}). */
+    public static final int PICKED = 18;
 
     /** Longest chat line a client may send, in bytes. */
     public static final int MAX_CHAT_BYTES = 120;
@@ -39,7 +43,7 @@ public final class ShooterMessages
     }
 
     /** A decoded server message. */
-    public sealed interface Event permits Hello, Joined, Left, Hit, Kill, Chat, MatchOver, Ammo
+    public sealed interface Event permits Hello, Joined, Left, Hit, Kill, Chat, MatchOver, Picked
     {
         /**
          * @return the room's event sequence number, 0 for messages to one player.
@@ -130,15 +134,13 @@ public final class ShooterMessages
     }
 
     /**
-     * @param rounds rounds left in the magazine.
+     * @param seq      event sequence number.
+     * @param entityId the player who took it.
+     * @param kind     {@code Shooter.PICKUP_HEALTH} or {@code Shooter.PICKUP_AMMO}.
+     * @param hpAfter  the player's hit points after it.
      */
-    public record Ammo(int rounds) implements Event
+    public record Picked(int seq, int entityId, int kind, int hpAfter) implements Event
     {
-        @Override
-        public int seq()
-        {
-            return 0;
-        }
     }
 
     /**
@@ -207,12 +209,12 @@ public final class ShooterMessages
     }
 
     /**
-     * @param ammo the message.
+     * @param picked the message.
      * @return its payload.
      */
-    public static byte[] encode(final Ammo ammo)
+    public static byte[] encode(final Picked picked)
     {
-        return new Writer().i(ammo.rounds()).bytes();
+        return new Writer().i(picked.seq()).i(picked.entityId()).i(picked.kind()).i(picked.hpAfter()).bytes();
     }
 
     /**
@@ -236,7 +238,7 @@ public final class ShooterMessages
                     in.getInt());
                 case CHAT -> new Chat(in.getInt(), in.getInt(), s(in), s(in));
                 case MATCH_OVER -> new MatchOver(in.getInt(), in.getInt(), in.getInt(), in.getInt());
-                case AMMO -> new Ammo(in.getInt());
+                case PICKED -> new Picked(in.getInt(), in.getInt(), in.getInt(), in.getInt());
                 default -> throw new IllegalArgumentException("unknown shooter message: type=" + type);
             };
             if (in.hasRemaining())

@@ -108,6 +108,8 @@ public final class Match implements AutoCloseable
                 .append(" kills=").append(bot.events(ShooterMessages.Kill.class).size())
                 .append(" chat=").append(bot.events(ShooterMessages.Chat.class).size())
                 .append(" inputs=").append(bot.inputsSent())
+                .append(" snapshotBytes=").append(Math.round(bot.averageSnapshotBytes())).append("avg/")
+                .append(bot.largestSnapshotBytes()).append("max")
                 .append(" over=").append(bot.events(ShooterMessages.MatchOver.class)).append("; ");
         }
         return out.toString();
@@ -121,6 +123,20 @@ public final class Match implements AutoCloseable
      */
     public List<ShooterMessages.Event> assertOutcome(final int killLimit)
     {
+        // The room closes at the end of the tick that decided the match: once every bot's connection closed, every
+        // event of that tick (a last chat, the MatchOver) has reached every bot, and the lists can be compared.
+        for (final ShooterBot bot : bots)
+        {
+            try
+            {
+                bot.awaitClose(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
         for (int i = 0; i < bots.size(); i++)
         {
             final List<Integer> seqs = bots.get(i).events().stream().map(ShooterMessages.Event::seq).filter(s -> s > 0)
@@ -142,7 +158,8 @@ public final class Match implements AutoCloseable
         ShooterMessages.Event previous = null;
         int hits = 0;
         int kills = 0;
-        for (final ShooterMessages.Event e : reference)
+        // The first bot joined first, so it saw every hit, pickup and kill (shots land before the last join).
+        for (final ShooterMessages.Event e : bots.get(0).events())
         {
             if (e instanceof ShooterMessages.Hit hit)
             {
@@ -150,6 +167,10 @@ public final class Match implements AutoCloseable
                 final int before = hpByVictim.getOrDefault(hit.victim(), Shooter.MAX_HP);
                 assertEquals(Math.max(0, before - hit.damage()), hit.hpAfter(), "hp drops by the damage: " + hit);
                 hpByVictim.put(hit.victim(), hit.hpAfter() == 0 ? Shooter.MAX_HP : hit.hpAfter());
+            }
+            if (e instanceof ShooterMessages.Picked picked)
+            {
+                hpByVictim.put(picked.entityId(), picked.hpAfter());
             }
             if (e instanceof ShooterMessages.Kill kill)
             {
@@ -174,6 +195,40 @@ public final class Match implements AutoCloseable
         assertTrue(hits >= kills * (Shooter.MAX_HP / 25), "every kill took four hits: hits=" + hits + ", kills=" + kills);
         assertTrue(kills >= killLimit, "kills=" + kills);
         return reference;
+    }
+
+    /**
+     * Check what every bot saw in its mirror once the match was played: the four entity types, every player's
+     * name from its STRING field, its own ammo (an owner-only field) going down and nobody else's ever above 0,
+     * its teammates' targets (an audience field; with teammates, i.e. more than two bots) and never an enemy's.
+     */
+    public void assertViews()
+    {
+        final Map<Integer, String> nameById = new HashMap<>();
+        for (int i = 0; i < bots.size(); i++)
+        {
+            final List<ShooterMessages.Hello> hello = bots.get(i).events(ShooterMessages.Hello.class);
+            assertEquals(1, hello.size(), names.get(i) + " hello");
+            nameById.put(hello.get(0).entityId(), names.get(i));
+        }
+        int teammateTargets = 0;
+        for (int i = 0; i < bots.size(); i++)
+        {
+            final ShooterBot bot = bots.get(i);
+            final String who = names.get(i);
+            assertEquals(java.util.Set.of(Shooter.TYPE_PLAYER, Shooter.TYPE_PROJECTILE, Shooter.TYPE_PICKUP,
+                Shooter.TYPE_SCOREBOARD), bot.typesSeen(), who + " saw every entity type");
+            assertEquals(nameById, bot.namesSeen(), who + " read every player's name from the name field");
+            assertTrue(bot.lowestOwnAmmo() < Shooter.MAGAZINE_ROUNDS,
+                who + " saw its own ammo go down: lowest=" + bot.lowestOwnAmmo());
+            assertEquals(0, bot.otherAmmoSeen(), who + " never received another player's ammo");
+            assertEquals(0, bot.enemyTargetsSeen(), who + " never received an enemy's target");
+            teammateTargets += bot.teammateTargetsSeen();
+        }
+        if (bots.size() > 2)
+        {
+            assertTrue(teammateTargets > 0, "teammates received each other's targets: " + summary());
+        }
     }
 
     private static List<ShooterMessages.Event> afterSeq(final ShooterBot bot, final int seq)

@@ -135,6 +135,7 @@ class ShooterPluginIT
                     list.body());
                 match.awaitMatchOver(60_000);
                 match.assertOutcome(2);
+                match.assertViews();
                 System.out.println("shooter duel to 2 kills on the stock server jar: " + match.summary());
             }
         }

@@ -129,7 +129,8 @@ public final class RoomViews
      */
     public static boolean needed(final EntityTypes types, final InterestPolicy policy, final int budget)
     {
-        return policy.isGrid() || types.hasOwnerFields() || types.hasAudienceFields() || budget > 0;
+        return policy.isGrid() || policy.relevance() != null || types.hasOwnerFields() || types.hasAudienceFields() ||
+            budget > 0;
     }
 
     /**
@@ -309,14 +310,21 @@ public final class RoomViews
         framesBuilt++;
         final ViewFrame frame = pool.acquire(room.tick(), room.serverTimeMs());
         final WorldState out = frame.state;
+        final InterestPolicy.Relevance relevance = policy.relevance();
         if (cell == WHOLE_ROOM)
         {
             for (int i = 0, n = room.count(); i < n; i++)
             {
-                out.append(room, i, hidden(audience, i));
+                if (relevance == null || relevance.isRelevant(world, i, audience, InterestPolicy.Relevance.WHOLE_ROOM,
+                    InterestPolicy.Relevance.WHOLE_ROOM))
+                {
+                    out.append(room, i, hidden(audience, i));
+                }
             }
             return frame;
         }
+        final int cellX = InterestGrid.cellX(cell);
+        final int cellY = InterestGrid.cellY(cell);
         cells.clear();
         grid.collect(cell, cells);
         // Merge two ascending index lists: the cells' entities and the globals.
@@ -345,7 +353,10 @@ public final class RoomViews
                 a++;
                 g++;
             }
-            out.append(room, index, hidden(audience, index));
+            if (relevance == null || relevance.isRelevant(world, index, audience, cellX, cellY))
+            {
+                out.append(room, index, hidden(audience, index));
+            }
         }
         return frame;
     }

@@ -97,6 +97,8 @@ public final class BotMain implements Callable<Integer>
                     " hits=" + bot.events(ShooterMessages.Hit.class).size() +
                     " kills=" + bot.events(ShooterMessages.Kill.class).size() +
                     " chat=" + bot.events(ShooterMessages.Chat.class).size() +
+                    " snapshotBytes=" + Math.round(bot.averageSnapshotBytes()) + "avg/" + bot.largestSnapshotBytes() +
+                    "max" +
                     " matchOver=" + bot.events(ShooterMessages.MatchOver.class) +
                     " close=" + bot.closeCode() + " " + bot.closeReason());
             }

@@ -50,7 +50,7 @@ class ShooterLoadTest
             assertTrue(text.contains(", " + ShooterBehaviourFactory.NAME + ", "), text);
             final Matcher m = MESSAGES.matcher(text);
             assertTrue(m.find(), text);
-            // Every bot greets on its hello; each receives at least its hello and ammo.
+            // Every bot greets on its hello; each receives at least its hello and the greetings.
             assertTrue(Long.parseLong(m.group(1)) >= bots, text);
             assertTrue(Long.parseLong(m.group(2)) >= 2L * bots, text);
         }

@@ -73,6 +73,7 @@ class ShooterMatchTest
                 "name and team are the players' options, not the room's");
             match.awaitMatchOver(40_000);
             final List<ShooterMessages.Event> events = match.assertOutcome(3);
+            match.assertViews();
             for (final ShooterBot bot : match.bots())
             {
                 assertTrue(bot.awaitClose(10, TimeUnit.SECONDS), "the room closes after the match");
@@ -80,6 +81,29 @@ class ShooterMatchTest
             }
             System.out.println("shooter tdm 2v2 to 3 kills: " + match.summary() + " events after the last join=" +
                 events.size());
+        }
+    }
+
+    @Test
+    void shouldHideEnemiesOutsideTheInterestGridOnABigMap() throws Exception
+    {
+        startServer(null);
+        // Map 100: the two spawn at opposite sides, ~90 units apart, four 20-unit cells; each sees the 3x3 cells
+        // around it, so the other is out of view until they close in (the bots head for the middle meanwhile).
+        try (Match match = Match.start(server.webSocketUri(), 2, Map.of("mode", "duel", "map", "100", "kills", "2")))
+        {
+            match.awaitMatchOver(40_000);
+            match.assertOutcome(2);
+            final double window = 2 * ShooterFactory.CELL_SIZE;
+            for (final ShooterBot bot : match.bots())
+            {
+                assertTrue(bot.snapshotsWithoutEnemy() > 0, "the enemy started out of view: " + match.summary());
+                assertTrue(bot.farthestEnemySeen() > 0 && bot.farthestEnemySeen() < window,
+                    "an enemy is only in view within the cells around: farthest=" + bot.farthestEnemySeen());
+                assertTrue(bot.typesSeen().contains(Shooter.TYPE_SCOREBOARD), "the scoreboard is global");
+            }
+            System.out.println("shooter duel on map 100: blind snapshots=" + match.bots().stream()
+                .map(b -> b.snapshotsWithoutEnemy() + " (farthest enemy seen " + b.farthestEnemySeen() + ")").toList());
         }
     }
 
