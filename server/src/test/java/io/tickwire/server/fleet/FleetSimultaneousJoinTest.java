@@ -126,6 +126,7 @@ class FleetSimultaneousJoinTest
     {
         private final String url;
         volatile long maxRoundTripMs;
+        volatile boolean stop;
 
         PingProbe(final String url)
         {
@@ -140,7 +141,7 @@ class FleetSimultaneousJoinTest
             final io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(url);
             try (var connection = client.connect())
             {
-                while (!isInterrupted())
+                while (!stop)
                 {
                     final long beforeNs = System.nanoTime();
                     connection.sync().ping();
@@ -155,6 +156,7 @@ class FleetSimultaneousJoinTest
             }
             catch (final RuntimeException ex)
             {
+                // No answer within Lettuce's default timeout (60 s): report it as unbounded.
                 maxRoundTripMs = Long.MAX_VALUE;
             }
             finally
@@ -262,7 +264,7 @@ class FleetSimultaneousJoinTest
         final Map<String, Long> burstCalls = redis.commandCalls();
         stalls.interrupt();
         stalls.join();
-        ping.interrupt();
+        ping.stop = true;
         ping.join();
         // Why a burst can be slow on this machine: time the JVM spent in GC, the longest a thread that only sleeps
         // 5 ms was kept from running (CPU starvation: five builds share two cores), and Redis's own slowest commands.
