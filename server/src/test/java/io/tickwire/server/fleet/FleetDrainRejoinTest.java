@@ -136,11 +136,13 @@ class FleetDrainRejoinTest
             assertEquals(first.webSocketUri(), seat.client().options().uri());
             firstPlayerIds.put(seat, seat.playerId());
         }
-        final Set<String> firstRooms = Set.copyOf(snapshotsByRoom.keySet());
         for (final Matchmaker.Seat seat : seats)
         {
             awaitTrue(() -> seat.client().stats().snapshotsReceived() > 3, "snapshots from the first server");
         }
+        // Only once every seat had snapshots: a room whose first snapshot had not reached its listener yet would
+        // otherwise look like a room of the second server later.
+        final Set<String> firstRooms = Set.copyOf(snapshotsByRoom.keySet());
 
         second = startServer("second");
         final long drainNs = System.nanoTime();
