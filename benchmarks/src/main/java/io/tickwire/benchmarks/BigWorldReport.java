@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * checked against the frame sent, so the figures are those of a working pipeline.
  * <p>
  * Run: {@code java -cp benchmarks/target/tickwire-benchmarks.jar io.tickwire.benchmarks.BigWorldReport [players...]}
- * (default 10 50 100 200). Prints per-client bytes per second (views against whole room), server
+ * (default 10 50 100 200); {@code -Dtickwire.budget=300} adds a per-connection snapshot budget. Prints
+ * per-client bytes per second (views against whole room), server
  * milliseconds per tick for the view path (median and p99), encodes and distinct views per tick, and the view
  * frames alive. Single-threaded; timings are this machine's.
  */
@@ -53,21 +54,23 @@ public final class BigWorldReport
     public static void main(final String[] args) throws Exception
     {
         Locale.setDefault(Locale.ROOT);
+        final int budget = Integer.getInteger("tickwire.budget", 0);
         final int[] counts = args.length == 0 ? new int[]{10, 50, 100, 200} :
             java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         final PrintStream out = System.out;
         out.println("== big world: 2 km x 2 km, " + BigWorldGame.DEFAULT_NPC_COUNT + " npcs, cell " +
             (int)BigWorldGame.CELL_SIZE + " m, view radius " + BigWorldGame.VIEW_RADIUS_CELLS + " cells, " +
-            TICK_RATE_HZ + " Hz, acks " + RTT_TICKS + " ticks late ==");
+            TICK_RATE_HZ + " Hz, acks " + RTT_TICKS + " ticks late, snapshot budget " +
+            (budget == 0 ? "none" : budget + " B") + " ==");
         out.printf("%7s %9s %12s %12s %6s %10s %10s %11s %9s %8s %8s%n", "players", "entities", "view KB/s",
             "room KB/s", "ratio", "view ent", "ms/tick", "p99 ms/tick", "encodes", "views", "frames");
         for (final int players : counts)
         {
-            run(out, players);
+            run(out, players, budget);
         }
     }
 
-    private static void run(final PrintStream out, final int playerCount) throws Exception
+    private static void run(final PrintStream out, final int playerCount, final int budget) throws Exception
     {
         final EntitySchema schema = BigWorldGame.SCHEMA;
         final EntityTypes types = EntityTypes.single(schema);
@@ -158,7 +161,9 @@ public final class BigWorldReport
             {
                 final ConnectionView view = conns[p];
                 final ViewFrame baseline = views.baseline(view, acked[p]);
-                final ViewFrame target = views.target(view, players[p]);
+                final ViewFrame shared = views.target(view, players[p]);
+                final ViewFrame target = budget > 0 ?
+                    views.budgeted(view, players[p], baseline, shared, budget) : shared;
                 final long key = ((long)(baseline == null ? 0 : baseline.serial()) << 32) |
                     (target.serial() & 0xFFFF_FFFFL);
                 Integer size = bodies.get(key);
@@ -176,6 +181,10 @@ public final class BigWorldReport
                     viewEntities += target.state().count();
                 }
                 views.discard(target);
+                if (target != shared)
+                {
+                    views.discard(shared);
+                }
             }
             final int built = views.framesBuiltThisTick();
             views.endTick();

@@ -34,6 +34,8 @@ public final class RoomViews
     /** Cell key of "the whole room": connections with neither an entity position nor a viewpoint. */
     private static final long WHOLE_ROOM = Long.MIN_VALUE;
     private static final int HEADER_ESTIMATE = 24;
+    /** How much faster a change in flight gains priority than one the client has not seen yet. */
+    private static final float IN_FLIGHT_BOOST = 8f;
 
     private final EntityTypes types;
     private final InterestPolicy policy;
@@ -70,8 +72,6 @@ public final class RoomViews
     private boolean[] candidateInFlight = new boolean[64];
     private boolean[] chosen = new boolean[64];
     private int[] selectIds = new int[64];
-    private int[] selectCosts = new int[64];
-    private int[] selectCandidate = new int[64];
     private int[] selectOut = new int[64];
 
     /**
@@ -396,10 +396,11 @@ public final class RoomViews
     }
 
     /**
-     * Fit a connection's target into its byte budget: removals always go; new and changed entities go by
-     * priority (changes already in flight to the client first, so nothing it saw snaps back; then by the
-     * connection's {@link PriorityAccumulator}: type weight over distance in cells, growing each tick an entity
-     * waits, the top one taken even when it alone exceeds the budget, so nothing starves); whatever
+     * Fit a connection's target into its byte budget: removals always go; new and changed entities go by the
+     * connection's {@link PriorityAccumulator} (type weight over distance in cells, growing each tick an entity
+     * waits, eight times faster for a change already in flight to the client, since leaving that out takes the
+     * client back to an older value; the top one taken even when it alone exceeds the budget, so nothing
+     * starves); whatever
      * does not fit keeps, in the returned frame, the value of the acknowledged baseline, which the client
      * holds, so the delta stays exact. Estimates are per entity; the budget is a target, not a hard cap.
      *
@@ -428,6 +429,8 @@ public final class RoomViews
         final double vx = viewX(player);
         final double vy = viewY(player);
         final double cellSize = grid == null ? 1 : policy.cellSize();
+        final int lastCount = last == null ? 0 : last.count();
+        int l = 0;
         while (i < baseCount || j < curCount)
         {
             final int idB = i < baseCount ? base.idAt(i) : Integer.MAX_VALUE;
@@ -439,26 +442,28 @@ public final class RoomViews
                 i++;
                 continue;
             }
+            // The last frame sent, walked alongside (ids ascending): is this entity's change already in flight?
+            while (l < lastCount && last.idAt(l) < idC)
+            {
+                l++;
+            }
+            final boolean inLast = l < lastCount && last.idAt(l) == idC;
             final int cost;
             boolean inFlight = false;
             if (idC < idB)
             {
                 cost = createdCost(cur, j);
-                inFlight = last != null && last.indexOf(idC) >= 0;
+                inFlight = inLast;
             }
             else
             {
                 cost = changedCost(base, i, cur, j);
+                inFlight = inLast && cost != 0 && changedCost(base, i, last, l) != 0;
                 i++;
                 if (cost == 0)
                 {
                     j++;
                     continue;
-                }
-                if (last != null)
-                {
-                    final int li = last.indexOf(idC);
-                    inFlight = li >= 0 && changedCost(base, baseIndexOf(base, idC), last, li) != 0;
                 }
             }
             ensureCandidates(candidates + 1);
@@ -478,33 +483,22 @@ public final class RoomViews
             accumulator.clear();
             return target;
         }
-        // Changes in flight (sent in an unacked snapshot) go first: dropping one would take the client back to
-        // the baseline's value. The rest by accumulated priority under what is left of the budget.
-        int used = fixed;
-        int open = 0;
+        // Everything competes for the budget by accumulated priority. A change already in flight (sent in an unacked
+        // snapshot) accumulates faster: leaving it out sends the client back to the baseline's value, which it sees.
+        // It cannot simply be kept: a moving entity differs from a baseline a round trip old every tick, so
+        // "always resend what is in flight" would hold everything ever sent and ignore the budget.
         Arrays.fill(chosen, 0, candidates, false);
         for (int c = 0; c < candidates; c++)
         {
             final int id = cur.idAt(candidateTargetIndex[c]);
-            if (candidateInFlight[c])
-            {
-                chosen[c] = true;
-                used += candidateCost[c];
-                accumulator.reset(id);
-            }
-            else
-            {
-                accumulator.accumulate(id, candidateWeight[c]);
-                selectIds[open] = id;
-                selectCosts[open] = candidateCost[c];
-                selectCandidate[open] = c;
-                open++;
-            }
+            accumulator.accumulate(id, candidateInFlight[c] ? candidateWeight[c] * IN_FLIGHT_BOOST : candidateWeight[c]);
+            selectIds[c] = id;
         }
-        final int picked = accumulator.select(selectIds, selectCosts, open, Math.max(0, budget - used), selectOut);
+        final int picked = accumulator.select(selectIds, candidateCost, candidates, Math.max(0, budget - fixed),
+            selectOut);
         for (int k = 0; k < picked; k++)
         {
-            chosen[selectCandidate[selectOut[k]]] = true;
+            chosen[selectOut[k]] = true;
         }
         framesPrivate++;
         framesPrivateThisTick++;
@@ -555,11 +549,6 @@ public final class RoomViews
         deferredThisTick += deferred;
         accumulator.retain(cur.idArray(), curCount);
         return frame;
-    }
-
-    private static int baseIndexOf(final WorldState base, final int id)
-    {
-        return base.indexOf(id);
     }
 
     private double viewX(final Player player)
@@ -660,8 +649,6 @@ public final class RoomViews
             candidateInFlight = Arrays.copyOf(candidateInFlight, size);
             chosen = Arrays.copyOf(chosen, size);
             selectIds = Arrays.copyOf(selectIds, size);
-            selectCosts = Arrays.copyOf(selectCosts, size);
-            selectCandidate = Arrays.copyOf(selectCandidate, size);
             selectOut = Arrays.copyOf(selectOut, size);
         }
     }
