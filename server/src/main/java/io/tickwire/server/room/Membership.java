@@ -1,7 +1,6 @@
 package io.tickwire.server.room;
 
 import io.tickwire.protocol.CloseCodes;
-import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.protocol.v1.Welcome;
 import io.tickwire.server.game.Admission;

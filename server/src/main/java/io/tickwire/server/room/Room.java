@@ -2,8 +2,11 @@ package io.tickwire.server.room;
 
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
+import io.tickwire.protocol.schema.EntityTypes;
 import io.tickwire.server.game.GameLogic;
+import io.tickwire.server.game.GameLogicFactory;
 import io.tickwire.server.game.World;
+import io.tickwire.server.room.view.RoomViews;
 
 import java.util.Arrays;
 
@@ -25,9 +28,9 @@ final class Room
     final long seed;
     final SnapshotHistory history;
     final DeltaEncoder encoder;
-    final io.tickwire.protocol.schema.EntityTypes types;
+    final EntityTypes types;
     /** Per-connection views, or null when every connection gets the whole room (no grid, budget, owner fields). */
-    final io.tickwire.server.room.view.RoomViews views;
+    final RoomViews views;
     final int snapshotBudgetBytes;
     final long startNs;
     Connection[] connections = new Connection[8];
@@ -70,11 +73,11 @@ final class Room
         this.world = new World(types, 64);
         this.history = new SnapshotHistory(types, historyLength, 64);
         this.encoder = new DeltaEncoder(types);
-        final io.tickwire.server.game.GameLogicFactory factory = handle.factory();
+        final GameLogicFactory factory = handle.factory();
         this.snapshotBudgetBytes = factory.snapshotBudgetBytes() > 0 ? factory.snapshotBudgetBytes() :
             defaultBudgetBytes;
-        this.views = io.tickwire.server.room.view.RoomViews.needed(types, factory.interest(), snapshotBudgetBytes) ?
-            new io.tickwire.server.room.view.RoomViews(types, factory.interest(), historyLength) : null;
+        this.views = RoomViews.needed(types, factory.interest(), snapshotBudgetBytes) ?
+            new RoomViews(types, factory.interest(), historyLength) : null;
         this.startNs = nowNs;
         this.deadlineNs = nowNs + tickPeriodNs;
         this.emptySinceNs = nowNs;

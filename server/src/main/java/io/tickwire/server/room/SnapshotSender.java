@@ -4,11 +4,11 @@ import com.google.protobuf.CodedOutputStream;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
-import org.agrona.ExpandableArrayBuffer;
-import org.agrona.MutableDirectBuffer;
 import io.tickwire.server.room.view.ConnectionView;
 import io.tickwire.server.room.view.RoomViews;
 import io.tickwire.server.room.view.ViewFrame;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -23,6 +23,10 @@ import java.util.Arrays;
  * written straight into the {@link Outbox} of the connection's event loop. Unwritable connections
  * are skipped: the next delta against their ack is still correct. A client whose acks lag more than
  * half the history gets a snapshot only every 2nd or 4th tick ({@link #sendStride}).
+ * <p>
+ * A room with views ({@link RoomViews}: an interest grid, owner or audience fields, a snapshot budget) takes
+ * {@link #sendViews} instead: baselines are the frames each connection was sent, bodies are shared per distinct
+ * (baseline frame, target frame) pair, and each connection's owner section follows its body.
  * <p>
  * Thread: the owning room loop. The path (diff, size, encode into a reused buffer through a reused
  * {@link CodedOutputStream}, copy into the outbox) allocates nothing in steady state.
