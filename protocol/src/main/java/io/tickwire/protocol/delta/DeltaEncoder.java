@@ -66,6 +66,8 @@ public final class DeltaEncoder
 
     private int bodySize;
     private int ownerSize;
+    /** A row of zeros: what the client holds in OWNER slots of an entity it does not own (or just received). */
+    private int[] zeros = new int[0];
 
     /**
      * @param schema schema of the states of a single-type room this encoder will diff.
@@ -297,8 +299,6 @@ public final class DeltaEncoder
         ownerSize = owner.size();
         return ownerSize;
     }
-
-    private int[] zeros = new int[0];
 
     private int[] zeroRow(final int stride)
     {
