@@ -245,8 +245,7 @@ export class DeltaDecoder {
     let ch = 0;
     let createdValueIndex = 0;
     let createdStringIndex = 0;
-    let valueIndex = 0;
-    let stringIndex = 0;
+    const cursor: ColumnCursor = { values: 0, strings: 0 };
     let nextRemoved = removedCount > 0 ? readId(removedIds[0], 0, 'removed_ids', 0) : NONE;
     let nextCreated = createdCount > 0 ? readId(createdIds[0], 0, 'created_ids', 0) : NONE;
     let nextChanged = changedCount > 0 ? readId(changedIds[0], 0, 'changed_ids', 0) : NONE;
@@ -328,35 +327,8 @@ export class DeltaDecoder {
         outStrings[outStringOffset + k] = (baseStrings as string[])[baseStringOffset + k];
       }
       if (nextChanged === baseId) {
-        const schema = types[t].schema;
-        const slotMax = schema.slotMaxes;
-        const wrapMasks = schema.slotWrapMasks;
-        const stringOf = schema.stringIndexOfSlot;
-        const m = changedMasks[ch];
-        for (let word = 0; word < 2; word++) {
-          let bits = word === 0 ? uint64Low(m) : uint64High(m);
-          const slotBase = word * 32;
-          while (bits !== 0) {
-            const s = slotBase + 31 - Math.clz32(bits & -bits);
-            bits = (bits & (bits - 1)) >>> 0;
-            const si = stringOf[s];
-            if (si >= 0) {
-              const text = changedStrings[stringIndex++];
-              checkText(schema, s, text, baseId);
-              outStrings[outStringOffset + si] = text;
-              continue;
-            }
-            const delta = changedValues[valueIndex++];
-            const wrap = wrapMasks[s];
-            const old = outValues[outOffset + s];
-            // Angle slots: Java adds two ints (wrapping modulo 2^32) and masks; ToInt32 of the exact sum keeps the same low bits.
-            const v = wrap !== 0 ? ((old + delta) & wrap) : old + delta;
-            if (v < 0 || v > slotMax[s]) {
-              throw new DeltaError(`changed value out of range: id=${baseId}, slot=${s}, value=${v}, max=${slotMax[s]}`);
-            }
-            outValues[outOffset + s] = v;
-          }
-        }
+        applyMask(types[t].schema, changedMasks[ch], outValues, outOffset, outStrings, outStringOffset,
+          changedValues, changedStrings, cursor, 'changed', baseId);
         ch++;
         nextChanged = ch < changedCount ? readId(changedIds[ch], nextChanged, 'changed_ids', ch) : NONE;
       }
@@ -428,39 +400,54 @@ export class DeltaDecoder {
     const stringStride = out.stringStride;
     const values = out.values;
     const strings = out.strings;
-    let valueIndex = 0;
-    let stringIndex = 0;
+    const cursor: ColumnCursor = { values: 0, strings: 0 };
     for (let k = 0; k < count; k++) {
       const i = indexes[k];
-      const entityId = out.ids[i];
-      const schema = types[out.types[i]].schema;
-      const slotMax = schema.slotMaxes;
-      const wrapMasks = schema.slotWrapMasks;
-      const stringOf = schema.stringIndexOfSlot;
-      const m = ownerMasks[k];
-      for (let word = 0; word < 2; word++) {
-        let bits = word === 0 ? uint64Low(m) : uint64High(m);
-        const slotBase = word * 32;
-        while (bits !== 0) {
-          const s = slotBase + 31 - Math.clz32(bits & -bits);
-          bits = (bits & (bits - 1)) >>> 0;
-          const si = stringOf[s];
-          if (si >= 0) {
-            const text = ownerStrings[stringIndex++];
-            checkText(schema, s, text, entityId);
-            strings[i * stringStride + si] = text;
-            continue;
-          }
-          const delta = ownerValues[valueIndex++];
-          const wrap = wrapMasks[s];
-          const old = values[i * stride + s];
-          const v = wrap !== 0 ? ((old + delta) & wrap) : old + delta;
-          if (v < 0 || v > slotMax[s]) {
-            throw new DeltaError(`owner value out of range: id=${entityId}, slot=${s}, value=${v}, max=${slotMax[s]}`);
-          }
-          values[i * stride + s] = v;
-        }
+      applyMask(types[out.types[i]].schema, ownerMasks[k], values, i * stride, strings, i * stringStride,
+        ownerValues, ownerStrings, cursor, 'owner', out.ids[i]);
+    }
+  }
+}
+
+/** Where {@link applyMask} reads next in a section's numeric and string columns. */
+interface ColumnCursor {
+  values: number;
+  strings: number;
+}
+
+/**
+ * Apply one entity's mask of differences (a changed entry or an owner-section entry) to its row in place: a
+ * STRING slot takes the next text, any other slot adds the next zigzag-decoded difference (angles wrap), range
+ * checked. Advances `cursor` over the section's columns.
+ */
+function applyMask(schema: EntitySchema, m: Uint64, values: Int32Array, valueOffset: number, strings: string[],
+  stringOffset: number, numbers: ArrayLike<number>, texts: ArrayLike<string>, cursor: ColumnCursor, section: string,
+  entityId: number): void {
+  const slotMax = schema.slotMaxes;
+  const wrapMasks = schema.slotWrapMasks;
+  const stringOf = schema.stringIndexOfSlot;
+  for (let word = 0; word < 2; word++) {
+    let bits = word === 0 ? uint64Low(m) : uint64High(m);
+    const slotBase = word * 32;
+    while (bits !== 0) {
+      const s = slotBase + 31 - Math.clz32(bits & -bits);
+      bits = (bits & (bits - 1)) >>> 0;
+      const si = stringOf[s];
+      if (si >= 0) {
+        const text = texts[cursor.strings++];
+        checkText(schema, s, text, entityId);
+        strings[stringOffset + si] = text;
+        continue;
       }
+      const delta = numbers[cursor.values++];
+      const wrap = wrapMasks[s];
+      const old = values[valueOffset + s];
+      // Angle slots: Java adds two ints (wrapping modulo 2^32) and masks; ToInt32 of the exact sum keeps the same low bits.
+      const v = wrap !== 0 ? ((old + delta) & wrap) : old + delta;
+      if (v < 0 || v > slotMax[s]) {
+        throw new DeltaError(`${section} value out of range: id=${entityId}, slot=${s}, value=${v}, max=${slotMax[s]}`);
+      }
+      values[valueOffset + s] = v;
     }
   }
 }
