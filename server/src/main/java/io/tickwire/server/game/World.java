@@ -344,7 +344,13 @@ public final class World
      */
     public void forEachOwned(final java.util.function.ObjIntConsumer<Player> visitor)
     {
-        ownerById.forEach((id, owner) -> visitor.accept(owner, id));
+        // The map's entry iterator is reused (no allocation); its BiConsumer forEach would box every id.
+        final Int2ObjectHashMap<Player>.EntryIterator entries = ownerById.entrySet().iterator();
+        while (entries.hasNext())
+        {
+            entries.next();
+            visitor.accept(entries.getValue(), entries.getIntKey());
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package io.tickwire.server.room;
 
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.v1.ServerMessage;
-import io.tickwire.protocol.v1.Welcome;
 import io.tickwire.server.game.Admission;
 import io.tickwire.server.game.JoinRequest;
 import io.tickwire.server.game.Player;
@@ -178,7 +177,7 @@ final class Membership
     private void sendWelcome(final Connection c, final boolean resumed)
     {
         final Room room = c.room;
-        final byte[] welcome = ServerMessage.newBuilder().setWelcome(room.types.writeTo(Welcome.newBuilder())
+        final byte[] welcome = ServerMessage.newBuilder().setWelcome(room.welcomeTemplate.toBuilder()
             .setSessionId(c.player.sessionId())
             .setResumeToken(c.resumeToken)
             .setRoomId(room.handle.id())

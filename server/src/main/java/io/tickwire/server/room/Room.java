@@ -3,6 +3,7 @@ package io.tickwire.server.room;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntityTypes;
+import io.tickwire.protocol.v1.Welcome;
 import io.tickwire.server.game.GameLogic;
 import io.tickwire.server.game.GameLogicFactory;
 import io.tickwire.server.game.World;
@@ -29,6 +30,8 @@ final class Room
     final SnapshotHistory history;
     final DeltaEncoder encoder;
     final EntityTypes types;
+    /** The room's part of every Welcome (schema, entity types), built once. */
+    final Welcome welcomeTemplate;
     /** Per-connection views, or null when every connection gets the whole room (no grid, budget, owner fields). */
     final RoomViews views;
     final int snapshotBudgetBytes;
@@ -73,6 +76,7 @@ final class Room
         this.world = new World(types, 64);
         this.history = new SnapshotHistory(types, historyLength, 64);
         this.encoder = new DeltaEncoder(types);
+        this.welcomeTemplate = types.writeTo(Welcome.newBuilder()).build();
         final GameLogicFactory factory = handle.factory();
         this.snapshotBudgetBytes = factory.snapshotBudgetBytes() > 0 ? factory.snapshotBudgetBytes() :
             defaultBudgetBytes;
@@ -135,7 +139,7 @@ final class Room
             {
                 if (views != null && connection.view != null)
                 {
-                    views.unregister(connection.player, connection.view);
+                    views.unregister(connection.view);
                     connection.view = null;
                 }
                 connections[i] = connections[--connectionCount];

@@ -57,17 +57,12 @@ public final class ArenaGame implements GameLogic
     private static final SchemaField HEADING = SCHEMA.field("heading");
     private static final SchemaField KIND = SCHEMA.field("kind");
 
-    private final RoomContext context;
     private final int npcCount;
     private final SplittableRandom random;
     private final double dt;
     private final ArenaStep step;
     private final ArrayList<Player> players = new ArrayList<>();
-    private int[] npcIds = new int[0];
-    private double[] npcX = new double[0];
-    private double[] npcY = new double[0];
-    private double[] npcHeading = new double[0];
-    private int[] npcTurnTick = new int[0];
+    private final Wanderers npcs;
 
     /**
      * @param context  room context.
@@ -75,11 +70,11 @@ public final class ArenaGame implements GameLogic
      */
     public ArenaGame(final RoomContext context, final int npcCount)
     {
-        this.context = context;
         this.npcCount = npcCount;
         this.random = new SplittableRandom(context.seed());
         this.dt = context.tickSeconds();
         this.step = new ArenaStep(SCHEMA, context.tickRateHz());
+        this.npcs = new Wanderers(X, Y, HEADING, HALF_SIZE, NPC_SPEED, context.tickRateHz(), random);
     }
 
     /**
@@ -130,27 +125,10 @@ public final class ArenaGame implements GameLogic
     public void onCreate(final RoomContext room, final java.util.Map<String, String> options)
     {
         final World world = room.world();
-        npcIds = new int[npcCount];
-        npcX = new double[npcCount];
-        npcY = new double[npcCount];
-        npcHeading = new double[npcCount];
-        npcTurnTick = new int[npcCount];
-        for (int i = 0; i < npcCount; i++)
+        for (final int id : npcs.spawn(world, npcCount, 0.9))
         {
-            final int id = world.createEntity();
-            npcIds[i] = id;
-            npcX[i] = (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.9;
-            npcY[i] = (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.9;
-            npcHeading[i] = random.nextDouble() * 2 * Math.PI;
-            npcTurnTick[i] = nextTurnTick(0);
             world.setInt(id, KIND, KIND_NPC);
-            writeNpc(world, i);
         }
-    }
-
-    private int nextTurnTick(final int tick)
-    {
-        return tick + context.tickRateHz() + random.nextInt(3 * context.tickRateHz());
     }
 
     @Override
@@ -188,37 +166,7 @@ public final class ArenaGame implements GameLogic
         {
             stepPlayer(world, players.get(i));
         }
-        for (int i = 0; i < npcIds.length; i++)
-        {
-            if (tick >= npcTurnTick[i])
-            {
-                npcHeading[i] += (random.nextDouble() - 0.5) * Math.PI;
-                npcTurnTick[i] = nextTurnTick(tick);
-            }
-            double nx = npcX[i] + Math.cos(npcHeading[i]) * NPC_SPEED * dt;
-            double ny = npcY[i] + Math.sin(npcHeading[i]) * NPC_SPEED * dt;
-            if (nx < -HALF_SIZE || nx > HALF_SIZE)
-            {
-                npcHeading[i] = Math.PI - npcHeading[i];
-                nx = Math.max(-HALF_SIZE, Math.min(HALF_SIZE, nx));
-            }
-            if (ny < -HALF_SIZE || ny > HALF_SIZE)
-            {
-                npcHeading[i] = -npcHeading[i];
-                ny = Math.max(-HALF_SIZE, Math.min(HALF_SIZE, ny));
-            }
-            npcX[i] = nx;
-            npcY[i] = ny;
-            writeNpc(world, i);
-        }
-    }
-
-    private void writeNpc(final World world, final int i)
-    {
-        final int id = npcIds[i];
-        world.setDouble(id, X, npcX[i]);
-        world.setDouble(id, Y, npcY[i]);
-        world.setDouble(id, HEADING, npcHeading[i]);
+        npcs.step(world, tick, dt);
     }
 
     private void stepPlayer(final World world, final Player player)

@@ -9,6 +9,7 @@ import io.tickwire.server.game.InterestPolicy;
 import io.tickwire.server.game.Player;
 import io.tickwire.server.game.RoomContext;
 import io.tickwire.server.game.World;
+import io.tickwire.server.game.arena.Wanderers;
 import org.agrona.DirectBuffer;
 
 import java.util.Map;
@@ -61,20 +62,15 @@ public final class BigWorldGame implements GameLogic
 
     private final SplittableRandom random;
     private final double dt;
-    private final int tickRateHz;
     private final int npcCount;
-    private int[] npcIds = new int[0];
-    private double[] npcX = new double[0];
-    private double[] npcY = new double[0];
-    private double[] npcHeading = new double[0];
-    private int[] npcTurnTick = new int[0];
+    private final Wanderers npcs;
 
     private BigWorldGame(final RoomContext context, final int npcCount)
     {
         this.random = new SplittableRandom(context.seed());
         this.dt = context.tickSeconds();
-        this.tickRateHz = context.tickRateHz();
         this.npcCount = npcCount;
+        this.npcs = new Wanderers(X, Y, HEADING, HALF_SIZE, NPC_SPEED, context.tickRateHz(), random);
     }
 
     /**
@@ -138,19 +134,9 @@ public final class BigWorldGame implements GameLogic
     public void onCreate(final RoomContext room, final Map<String, String> options)
     {
         final World world = room.world();
-        npcIds = new int[npcCount];
-        npcX = new double[npcCount];
-        npcY = new double[npcCount];
-        npcHeading = new double[npcCount];
-        npcTurnTick = new int[npcCount];
-        for (int i = 0; i < npcCount; i++)
+        for (final int id : npcs.spawn(world, npcCount, 0.98))
         {
-            npcIds[i] = world.createEntity();
-            npcX[i] = (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.98;
-            npcY[i] = (random.nextDouble() * 2 - 1) * HALF_SIZE * 0.98;
-            npcHeading[i] = random.nextDouble() * 2 * Math.PI;
-            npcTurnTick[i] = random.nextInt(3 * tickRateHz);
-            world.setInt(npcIds[i], KIND, KIND_NPC);
+            world.setInt(id, KIND, KIND_NPC);
         }
     }
 
@@ -195,33 +181,7 @@ public final class BigWorldGame implements GameLogic
     @Override
     public void onTick(final RoomContext room, final int tick)
     {
-        final World world = room.world();
-        for (int i = 0; i < npcIds.length; i++)
-        {
-            if (tick >= npcTurnTick[i])
-            {
-                npcHeading[i] += (random.nextDouble() - 0.5) * Math.PI;
-                npcTurnTick[i] = tick + tickRateHz + random.nextInt(3 * tickRateHz);
-            }
-            double nx = npcX[i] + Math.cos(npcHeading[i]) * NPC_SPEED * dt;
-            double ny = npcY[i] + Math.sin(npcHeading[i]) * NPC_SPEED * dt;
-            if (nx < -HALF_SIZE || nx > HALF_SIZE)
-            {
-                npcHeading[i] = Math.PI - npcHeading[i];
-                nx = clamp(nx);
-            }
-            if (ny < -HALF_SIZE || ny > HALF_SIZE)
-            {
-                npcHeading[i] = -npcHeading[i];
-                ny = clamp(ny);
-            }
-            npcX[i] = nx;
-            npcY[i] = ny;
-            final int id = npcIds[i];
-            world.setDouble(id, X, nx);
-            world.setDouble(id, Y, ny);
-            world.setDouble(id, HEADING, npcHeading[i]);
-        }
+        npcs.step(room.world(), tick, dt);
     }
 
     @Override

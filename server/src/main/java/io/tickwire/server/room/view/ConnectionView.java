@@ -2,6 +2,7 @@ package io.tickwire.server.room.view;
 
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntityTypes;
+import io.tickwire.server.game.Player;
 import org.agrona.collections.IntArrayList;
 
 /**
@@ -13,6 +14,7 @@ import org.agrona.collections.IntArrayList;
  */
 public final class ConnectionView
 {
+    final Player player;
     final ViewFrame[] sent;
     final WorldState[] ownedSent;
     final IntArrayList owned = new IntArrayList();
@@ -20,8 +22,9 @@ public final class ConnectionView
     final PriorityAccumulator accumulator = new PriorityAccumulator();
     int lastSentTick;
 
-    ConnectionView(final EntityTypes types, final int ringLength, final boolean ownerSections)
+    ConnectionView(final Player player, final EntityTypes types, final int ringLength, final boolean ownerSections)
     {
+        this.player = player;
         this.sent = new ViewFrame[ringLength];
         this.ownedSent = ownerSections ? new WorldState[ringLength] : null;
         if (ownerSections)

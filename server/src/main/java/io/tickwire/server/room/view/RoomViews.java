@@ -12,6 +12,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 
@@ -52,7 +53,10 @@ public final class RoomViews
     private final InterestGrid grid;
     private final FramePool pool;
     private final Int2ObjectHashMap<Long2ObjectHashMap<ViewFrame>> pureFrames = new Int2ObjectHashMap<>();
+    /** Lookup by owner, for {@link World#forEachOwned}; iteration goes through {@link #connectionViews}. */
     private final IdentityHashMap<Player, ConnectionView> byPlayer = new IdentityHashMap<>();
+    /** Every registered view, iterated by index each tick (no iterator, no map entries). */
+    private final ArrayList<ConnectionView> connectionViews = new ArrayList<>();
     private final IntArrayList globals = new IntArrayList();
     private final IntArrayList cells = new IntArrayList();
     private final java.util.function.ObjIntConsumer<Player> ownerCollector = this::collectOwned;
@@ -62,9 +66,6 @@ public final class RoomViews
     private int framesBuiltThisTick;
     private int framesPrivateThisTick;
     private int deferredThisTick;
-    private long framesBuilt;
-    private long framesPrivate;
-    private long deferredTotal;
 
     private int[] candidateCost = new int[64];
     private int[] candidateTargetIndex = new int[64];
@@ -139,18 +140,19 @@ public final class RoomViews
      */
     public ConnectionView register(final Player player)
     {
-        final ConnectionView view = new ConnectionView(types, ringLength, ownerSections);
+        final ConnectionView view = new ConnectionView(player, types, ringLength, ownerSections);
         byPlayer.put(player, view);
+        connectionViews.add(view);
         return view;
     }
 
     /**
-     * @param player a player leaving the room.
-     * @param view   its view state; its frames go back to the pool.
+     * @param view the view state of a player leaving the room; its frames go back to the pool.
      */
-    public void unregister(final Player player, final ConnectionView view)
+    public void unregister(final ConnectionView view)
     {
-        byPlayer.remove(player);
+        byPlayer.remove(view.player);
+        connectionViews.remove(view);
         for (int i = 0; i < view.sent.length; i++)
         {
             pool.release(view.sent[i]);
@@ -191,22 +193,21 @@ public final class RoomViews
                     yField[type].dequantize(state.valueAt(i, yField[type].firstSlot())));
             }
         }
-        for (final ConnectionView view : byPlayer.values())
+        final int views = connectionViews.size();
+        for (int v = 0; v < views; v++)
         {
+            final ConnectionView view = connectionViews.get(v);
             view.owned.clear();
-        }
-        for (final java.util.Map.Entry<Player, ConnectionView> e : byPlayer.entrySet())
-        {
-            final int own = e.getKey().entityId();
+            final int own = view.player.entityId();
             if (own != 0 && state.indexOf(own) >= 0)
             {
-                e.getValue().owned.addInt(own);
+                view.owned.addInt(own);
             }
         }
         world.forEachOwned(ownerCollector);
-        for (final ConnectionView view : byPlayer.values())
+        for (int v = 0; v < views; v++)
         {
-            sortSmall(view.owned);
+            sortSmall(connectionViews.get(v).owned);
         }
     }
 
@@ -307,7 +308,6 @@ public final class RoomViews
     private ViewFrame buildPure(final int audience, final long cell)
     {
         framesBuiltThisTick++;
-        framesBuilt++;
         final ViewFrame frame = pool.acquire(room.tick(), room.serverTimeMs());
         final WorldState out = frame.state;
         final InterestPolicy.Relevance relevance = policy.relevance();
@@ -363,7 +363,6 @@ public final class RoomViews
 
     private ViewFrame withOwned(final ViewFrame shared, final IntArrayList owned, final int audience)
     {
-        framesPrivate++;
         framesPrivateThisTick++;
         final ViewFrame frame = pool.acquire(room.tick(), room.serverTimeMs());
         frame.isPrivate = true;
@@ -500,7 +499,6 @@ public final class RoomViews
         {
             chosen[selectOut[k]] = true;
         }
-        framesPrivate++;
         framesPrivateThisTick++;
         final ViewFrame frame = pool.acquire(cur.tick(), cur.serverTimeMs());
         frame.isPrivate = true;
@@ -545,7 +543,6 @@ public final class RoomViews
             }
             j++;
         }
-        deferredTotal += deferred;
         deferredThisTick += deferred;
         accumulator.retain(cur.idArray(), curCount);
         return frame;
@@ -773,30 +770,6 @@ public final class RoomViews
     public int deferredThisTick()
     {
         return deferredThisTick;
-    }
-
-    /**
-     * @return shared views built since the room started.
-     */
-    public long framesBuilt()
-    {
-        return framesBuilt;
-    }
-
-    /**
-     * @return frames built for one connection only (owned entity outside its cells, or budget cuts).
-     */
-    public long framesPrivate()
-    {
-        return framesPrivate;
-    }
-
-    /**
-     * @return entity changes deferred by budgets since the room started.
-     */
-    public long deferredTotal()
-    {
-        return deferredTotal;
     }
 
     /**

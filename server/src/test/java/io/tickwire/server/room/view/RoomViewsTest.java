@@ -97,9 +97,9 @@ class RoomViewsTest
         views.discard(fc);
         views.endTick();
         assertEquals(2, views.liveFrames(), "two frames held by three connection rings");
-        views.unregister(pa, va);
-        views.unregister(pb, vb);
-        views.unregister(pc, vc);
+        views.unregister(va);
+        views.unregister(vb);
+        views.unregister(vc);
         assertEquals(0, views.liveFrames(), "frames go back to the pool when nobody holds them");
     }
 
