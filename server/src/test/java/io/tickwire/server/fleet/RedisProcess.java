@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * one test class: started by {@link #start()}, restartable on the same port, stopped by
  * {@link #close()}. Gives tests a Lettuce connection and {@code INFO commandstats} call counts.
  */
-final class RedisProcess implements AutoCloseable
+public final class RedisProcess implements AutoCloseable
 {
     private final int port;
     private Process process;
@@ -34,14 +34,14 @@ final class RedisProcess implements AutoCloseable
         this.port = port;
     }
 
-    static RedisProcess start() throws IOException, InterruptedException
+    public static RedisProcess start() throws IOException, InterruptedException
     {
         final RedisProcess redis = new RedisProcess(freePort());
         redis.launch();
         return redis;
     }
 
-    static int freePort() throws IOException
+    public static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
         {
@@ -49,7 +49,7 @@ final class RedisProcess implements AutoCloseable
         }
     }
 
-    void launch() throws IOException, InterruptedException
+    public void launch() throws IOException, InterruptedException
     {
         process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning")
@@ -87,12 +87,12 @@ final class RedisProcess implements AutoCloseable
         }
     }
 
-    String url()
+    public String url()
     {
         return "redis://127.0.0.1:" + port;
     }
 
-    int port()
+    public int port()
     {
         return port;
     }
@@ -100,7 +100,7 @@ final class RedisProcess implements AutoCloseable
     /**
      * @return sync commands on a connection of the test's own.
      */
-    synchronized RedisCommands<String, String> redis()
+    public synchronized RedisCommands<String, String> redis()
     {
         if (client == null)
         {
@@ -117,7 +117,7 @@ final class RedisProcess implements AutoCloseable
      * @return calls per command since start or the last {@code CONFIG RESETSTAT}, from {@code INFO commandstats}
      * (commands run inside Lua scripts included).
      */
-    Map<String, Long> commandCalls()
+    public Map<String, Long> commandCalls()
     {
         final Map<String, Long> calls = new HashMap<>();
         for (final String line : redis().info("commandstats").split("\r?\n"))
@@ -138,7 +138,7 @@ final class RedisProcess implements AutoCloseable
         return calls;
     }
 
-    static long total(final Map<String, Long> calls, final List<String> exclude)
+    public static long total(final Map<String, Long> calls, final List<String> exclude)
     {
         return calls.entrySet().stream().filter(e -> !exclude.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
     }
@@ -146,7 +146,7 @@ final class RedisProcess implements AutoCloseable
     /**
      * Stop the process (SIGKILL) and wait for it; the port is reused by {@link #launch()}.
      */
-    void kill() throws InterruptedException
+    public void kill() throws InterruptedException
     {
         if (connection != null)
         {

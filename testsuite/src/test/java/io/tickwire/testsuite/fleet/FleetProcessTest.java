@@ -11,6 +11,7 @@ import io.tickwire.client.RoomSession;
 import io.tickwire.client.SessionListener;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.server.fleet.RedisProcess;
 import io.tickwire.server.fleet.redis.FleetKeys;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
