@@ -169,11 +169,11 @@ public interface RoomContext
      * Lag compensation: the room as this player's client was showing it when it sampled the input being
      * handled (its {@link Player#viewTick()}, sent by both SDKs with every input), clamped to at most
      * {@link GameLogicFactory#maxRewindMs()} behind the last captured tick and never ahead of it. Test hits
-     * against it in {@link GameLogic#onInput}. Before the room's first tick there is nothing to rewind to.
+     * against it in {@link GameLogic#onInput}. Before the room's first tick it is an empty room at tick 0 (no
+     * client has been shown anything yet), so such a shot hits nothing.
      *
      * @param player a player of this room.
      * @return a read-only view of the rewound tick; valid until the callback returns.
-     * @throws IllegalStateException before the first tick.
      */
     Rewind rewind(Player player);
 
@@ -183,7 +183,6 @@ public interface RoomContext
      *
      * @param tick the tick wanted.
      * @return a read-only view; valid until the callback returns.
-     * @throws IllegalStateException before the first tick.
      */
     Rewind rewindTo(int tick);
 }

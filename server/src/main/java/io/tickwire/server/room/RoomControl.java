@@ -1,7 +1,9 @@
 package io.tickwire.server.room;
 
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.server.game.Player;
+import io.tickwire.server.game.Rewind;
 import io.tickwire.server.game.RoomContext;
 import io.tickwire.server.game.World;
 import io.tickwire.server.logging.LogSafe;
@@ -32,7 +34,8 @@ final class RoomControl implements RoomContext
     private final Room room;
     private final GameMessages messages;
     private final List<Player> players;
-    private final io.tickwire.server.game.Rewind rewind = new io.tickwire.server.game.Rewind();
+    private final Rewind rewind = new Rewind();
+    private WorldState beforeFirstTick;
 
     RoomControl(final Room room, final GameMessages messages)
     {
@@ -86,19 +89,23 @@ final class RoomControl implements RoomContext
     }
 
     @Override
-    public io.tickwire.server.game.Rewind rewind(final Player player)
+    public Rewind rewind(final Player player)
     {
         return rewindTo(player.viewTick());
     }
 
     @Override
-    public io.tickwire.server.game.Rewind rewindTo(final int tick)
+    public Rewind rewindTo(final int tick)
     {
         final int newest = room.tick;
         if (newest == 0)
         {
-            throw new IllegalStateException("nothing to rewind to before the room's first tick: room=" +
-                room.handle.id());
+            // Before the first capture no client has been shown anything: an empty room at tick 0.
+            if (beforeFirstTick == null)
+            {
+                beforeFirstTick = new WorldState(room.types, 1);
+            }
+            return rewind.wrap(beforeFirstTick, tick);
         }
         final int maxBack = Math.min(room.history.capacity() - 1,
             (int)((long)room.handle.factory().maxRewindMs() * room.tickRateHz / 1000));
@@ -111,7 +118,7 @@ final class RoomControl implements RoomContext
         {
             target = newest - maxBack;
         }
-        io.tickwire.protocol.delta.WorldState state = room.history.get(target);
+        WorldState state = room.history.get(target);
         while (state == null && target < newest)
         {
             state = room.history.get(++target);

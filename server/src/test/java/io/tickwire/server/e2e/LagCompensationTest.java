@@ -42,6 +42,8 @@ class LagCompensationTest
     private static final Map<Integer, Double> TRUTH = new ConcurrentHashMap<>();
     /** Per handled input: view tick asked, tick shown, x shown, newest tick then. */
     private static final List<double[]> SEEN = new CopyOnWriteArrayList<>();
+    /** What a rewind shows before the room's first capture: tick and entity count. */
+    private static final int[] BEFORE_FIRST_TICK = {-1, -1};
 
     private TickwireServer server;
     private RawWebSocketClient socket;
@@ -107,6 +109,8 @@ class LagCompensationTest
             }
         }
         assertTrue(exact > 0 && clamped > 0, "exact=" + exact + ", clamped=" + clamped);
+        assertEquals(0, BEFORE_FIRST_TICK[0], "before the first capture a rewind is tick 0");
+        assertEquals(0, BEFORE_FIRST_TICK[1], "and shows nothing: no client has been shown anything yet");
     }
 
     private static GameLogicFactory factory()
@@ -136,6 +140,9 @@ class LagCompensationTest
                     public void onCreate(final RoomContext room, final Map<String, String> options)
                     {
                         target = room.world().createEntity();
+                        final Rewind before = room.rewindTo(3);
+                        BEFORE_FIRST_TICK[0] = before.tick();
+                        BEFORE_FIRST_TICK[1] = before.entityCount();
                     }
 
                     @Override

@@ -296,10 +296,8 @@ final class ShooterGame implements GameLogic
         f.moveX = ShooterInput.moveX(payload.getByte(offset));
         f.moveY = ShooterInput.moveY(payload.getByte(offset + 1));
         f.aimRad = ShooterInput.aimRad(payload.getByte(offset + 2), payload.getByte(offset + 3));
-        // No shot before the room's second tick: before the first capture no client has seen anything to aim
-        // at (and there is nothing to rewind to).
         if (ShooterInput.fire(payload.getByte(offset + 4)) && f.cooldownTicks == 0 && f.reloadTicks == 0 &&
-            closeAtTick == 0 && room.tick() > 1)
+            closeAtTick == 0)
         {
             shoot(room, player, f);
         }
