@@ -39,6 +39,10 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class DeltaDecodeBenchmark
 {
+    /** true: protocol version 3's bit-packed changed section; false: version 2's varint columns. */
+    @Param({"false", "true"})
+    public boolean packed;
+
     @Param({"0", "10", "100", "full"})
     public String changedPercent;
 
@@ -56,7 +60,8 @@ public class DeltaDecodeBenchmark
         decoder = new DeltaDecoder(fixture.entitySchema());
         baseline = full ? null : fixture.baseline();
         out = new WorldState(fixture.entitySchema(), MoverFixture.ENTITIES);
-        frame = new DeltaEncoder(fixture.entitySchema()).encodeServerMessage(baseline, fixture.current(), 1_234);
+        frame = new DeltaEncoder(fixture.entitySchema()).encodeServerMessage(baseline, fixture.current(), 1_234,
+            null, null, packed);
         parsed = ServerMessage.parseFrom(frame).getSnapshot();
 
         decode();

@@ -38,6 +38,10 @@ public class DeltaEncodeBenchmark
     @Param({"0", "10", "100", "full"})
     public String changedPercent;
 
+    /** true: protocol version 3's bit-packed changed section; false: version 2's varint columns. */
+    @Param({"false", "true"})
+    public boolean packed;
+
     private DeltaEncoder encoder;
     private WorldState baseline;
     private WorldState current;
@@ -58,7 +62,7 @@ public class DeltaEncodeBenchmark
         lastInputSeq = 1_234;
 
         final int written = encode();
-        final int expected = encoder.encodeServerMessage(baseline, current, lastInputSeq).length;
+        final int expected = encoder.encodeServerMessage(baseline, current, lastInputSeq, null, null, packed).length;
         if (written != expected)
         {
             throw new IllegalStateException("encoded size mismatch: written=" + written + ", expected=" + expected);
@@ -73,7 +77,7 @@ public class DeltaEncodeBenchmark
     public int encode() throws IOException
     {
         sink.reset();
-        final int bodySize = encoder.prepare(baseline, current);
+        final int bodySize = encoder.prepare(baseline, current, packed);
         DeltaEncoder.writeEnvelopeHeader(out, lastInputSeq, bodySize);
         encoder.writeBody(out);
         out.flush();
