@@ -50,10 +50,19 @@ public final class MoverFixture
      */
     public static EntitySchema schema()
     {
+        return schema(10);
+    }
+
+    /**
+     * @param headingBits bits of the heading angle (10 in the default fixture; 16 is issue #12's measure).
+     * @return the 2D mover schema with that heading.
+     */
+    public static EntitySchema schema(final int headingBits)
+    {
         return EntitySchema.builder()
             .fixed("x", -512, 512, 0.01)
             .fixed("y", -512, 512, 0.01)
-            .angle("heading", 10)
+            .angle("heading", headingBits)
             .intField("kind", 0, 7)
             .intField("hp", 0, 100)
             .build();
@@ -67,12 +76,24 @@ public final class MoverFixture
      */
     public static MoverFixture create(final int changedPercent)
     {
+        return create(changedPercent, 10);
+    }
+
+    /**
+     * Build the baseline and the state {@link #BASELINE_AGE_TICKS} later, with a heading of {@code headingBits}.
+     *
+     * @param changedPercent share of movers that moved, 0..100.
+     * @param headingBits    bits of the heading angle.
+     * @return the fixture.
+     */
+    public static MoverFixture create(final int changedPercent, final int headingBits)
+    {
         if (changedPercent < 0 || changedPercent > 100)
         {
             throw new IllegalArgumentException("changedPercent out of range: changedPercent=" + changedPercent +
                 ", allowed=0..100");
         }
-        final EntitySchema schema = schema();
+        final EntitySchema schema = schema(headingBits);
         final SchemaField x = schema.field("x");
         final SchemaField y = schema.field("y");
         final SchemaField heading = schema.field("heading");

@@ -45,15 +45,21 @@ public final class WireSizeReport
     {
         Locale.setDefault(Locale.ROOT);
         final PrintStream out = System.out;
-        movers(out);
-        out.println();
+        for (final int headingBits : new int[]{10, 16})
+        {
+            for (final boolean packed : new boolean[]{false, true})
+            {
+                movers(out, headingBits, packed);
+                out.println();
+            }
+        }
         cubes(out);
     }
 
-    private static void movers(final PrintStream out) throws Exception
+    private static void movers(final PrintStream out, final int headingBits, final boolean packed) throws Exception
     {
         out.println("== 2D movers: " + MoverFixture.ENTITIES + " entities, x,y fixed -512..512 step 0.01, " +
-            "heading angle 10 bits, kind int 0..7, hp int 0..100 ==");
+            "heading angle " + headingBits + " bits, kind int 0..7, hp int 0..100; " + form(packed) + " ==");
         out.println("baseline " + MoverFixture.BASELINE_AGE_TICKS + " ticks old at " + MoverFixture.TICK_RATE_HZ +
             " Hz; a changed mover moved at 1.2.." + MoverFixture.MAX_SPEED + " units/s, turned <= 90 deg/s, " +
             "1 in 10 lost hp; frame = ServerMessage incl. envelope and last_input_seq");
@@ -63,9 +69,10 @@ public final class WireSizeReport
         int idleFrame = 0;
         for (final int percent : percents)
         {
-            final MoverFixture fixture = MoverFixture.create(percent);
+            final MoverFixture fixture = MoverFixture.create(percent, headingBits);
             final DeltaEncoder encoder = new DeltaEncoder(fixture.entitySchema());
-            final byte[] frame = encoder.encodeServerMessage(fixture.baseline(), fixture.current(), LAST_INPUT_SEQ);
+            final byte[] frame = encoder.encodeServerMessage(fixture.baseline(), fixture.current(), LAST_INPUT_SEQ,
+                null, null, packed);
             final int body = encoder.bodySize();
             final Snapshot snapshot = verify(fixture.entitySchema(), fixture.baseline(), fixture.current(), frame);
             final Columns columns = Columns.of(snapshot);
@@ -74,12 +81,13 @@ public final class WireSizeReport
                 idleFrame = frame.length;
             }
             final int changed = fixture.changed();
-            out.printf("%-9s %8d %8d %11d %8d %9d %16s %16s%n", percent + "%", frame.length, body, columns.changedIds,
-                columns.changedMasks, columns.changedValues,
+            out.printf("%-9s %8d %8d %11s %8s %9s %16s %16s%n", percent + "%", frame.length, body,
+                packed ? "-" : Integer.toString(columns.changedIds), packed ? "-" : Integer.toString(columns.changedMasks),
+                packed ? "bits " + columns.changedBits : Integer.toString(columns.changedValues),
                 changed == 0 ? "-" : format2(columns.changedPayload() / (double)changed),
                 changed == 0 ? "-" : format2((frame.length - idleFrame) / (double)changed));
         }
-        final MoverFixture fixture = MoverFixture.create(10);
+        final MoverFixture fixture = MoverFixture.create(10, headingBits);
         final byte[] full = new DeltaEncoder(fixture.entitySchema()).encodeServerMessage(null, fixture.current(),
             LAST_INPUT_SEQ);
         verify(fixture.entitySchema(), null, fixture.current(), full);
@@ -108,17 +116,23 @@ public final class WireSizeReport
         out.println();
         out.printf("%-34s %7s %8s %9s %10s %11s %9s %9s %9s %9s %9s%n", "scenario", "moving", "changed",
             "frame B", "col B/chg", "all-in B/chg", "idle bits", "kbit/s", "p99 kbps", "max kbps", "deflate B");
-        cubeScenario(out, "calm: player cube rolling", new CubeWorld(7, 0, 1, false), 0, RTT_TICKS);
-        cubeScenario(out, "calm, 5% snapshot loss", new CubeWorld(7, 0, 1, false), 0.05, RTT_TICKS);
-        cubeScenario(out, "busy: + blast r=5 m every 2 s", new CubeWorld(7, 5, 120, false), 0, RTT_TICKS);
-        cubeScenario(out, "busy, 5% snapshot loss", new CubeWorld(7, 5, 120, false), 0.05, RTT_TICKS);
-        cubeScenario(out, "busy, 50 ms round trip", new CubeWorld(7, 5, 120, false), 0, RTT_TICKS / 2);
-        cubeScenario(out, "worst: every cube always moving", new CubeWorld(7, 0, 1, true), 0, RTT_TICKS);
+        for (final boolean packed : new boolean[]{false, true})
+        {
+            final String v = packed ? " [v3]" : " [v2]";
+            cubeScenario(out, "calm: player cube rolling" + v, new CubeWorld(7, 0, 1, false), 0, RTT_TICKS, packed);
+            cubeScenario(out, "calm, 5% snapshot loss" + v, new CubeWorld(7, 0, 1, false), 0.05, RTT_TICKS, packed);
+            cubeScenario(out, "busy: + blast r=5 m every 2 s" + v, new CubeWorld(7, 5, 120, false), 0, RTT_TICKS,
+                packed);
+            cubeScenario(out, "busy, 5% snapshot loss" + v, new CubeWorld(7, 5, 120, false), 0.05, RTT_TICKS, packed);
+            cubeScenario(out, "busy, 50 ms round trip" + v, new CubeWorld(7, 5, 120, false), 0, RTT_TICKS / 2, packed);
+            cubeScenario(out, "worst: every cube always moving" + v, new CubeWorld(7, 0, 1, true), 0, RTT_TICKS,
+                packed);
+        }
         out.println();
         out.println("moving = cubes in motion per tick (mean); changed = cubes in the snapshot's changed columns " +
             "(mean, vs the baseline 6+ ticks back)");
-        out.println("col B/chg = (changed_ids + changed_masks + changed_values bytes) / changed cubes; all-in B/chg = " +
-            "frame bytes / changed cubes");
+        out.println("col B/chg = (changed_ids + changed_masks + changed_values bytes, or the changed_bits field) / " +
+            "changed cubes; all-in B/chg = frame bytes / changed cubes; [v2] varint columns, [v3] changed_bits");
         out.println("idle bits = bits of everything else in the frame (envelope, tick, baseline, count, time, " +
             "column tags) / unchanged cubes");
         out.println("deflate = mean frame size after raw DEFLATE per message without context takeover " +
@@ -132,7 +146,8 @@ public final class WireSizeReport
         final String name,
         final CubeWorld world,
         final double lossProbability,
-        final int rttTicks)
+        final int rttTicks,
+        final boolean packed)
         throws IOException, DeltaException
     {
         final Random network = new Random(99);
@@ -176,7 +191,7 @@ public final class WireSizeReport
                 ackArrivesAt[ackSlot] = -1;
             }
             final WorldState baseline = highestAck != 0 && tick - highestAck < HISTORY ? ring[highestAck % HISTORY] : null;
-            final int bodySize = encoder.prepare(baseline, current);
+            final int bodySize = encoder.prepare(baseline, current, packed);
             final byte[] frame = new byte[DeltaEncoder.envelopeHeaderSize(LAST_INPUT_SEQ, bodySize) + bodySize];
             final CodedOutputStream cos = CodedOutputStream.newInstance(frame);
             DeltaEncoder.writeEnvelopeHeader(cos, LAST_INPUT_SEQ, bodySize);
@@ -310,6 +325,11 @@ public final class WireSizeReport
         return message.getSnapshot();
     }
 
+    private static String form(final boolean packed)
+    {
+        return packed ? "protocol v3, changed_bits" : "protocol v2, varint columns";
+    }
+
     private static String format2(final double value)
     {
         return String.format("%.2f", value);
@@ -323,6 +343,7 @@ public final class WireSizeReport
         int changedIds;
         int changedMasks;
         int changedValues;
+        int changedBits;
         int createdIds;
         int createdValues;
 
@@ -342,6 +363,7 @@ public final class WireSizeReport
                 values += CodedOutputStream.computeSInt32SizeNoTag(value);
             }
             c.changedValues = packed(Snapshot.CHANGED_VALUES_FIELD_NUMBER, values);
+            c.changedBits = packed(Snapshot.CHANGED_BITS_FIELD_NUMBER, snapshot.getChangedBits().size());
             c.createdIds = packedUInt32(Snapshot.CREATED_IDS_FIELD_NUMBER, snapshot.getCreatedIdsList());
             c.createdValues = packedUInt32(Snapshot.CREATED_VALUES_FIELD_NUMBER, snapshot.getCreatedValuesList());
             return c;
@@ -349,7 +371,7 @@ public final class WireSizeReport
 
         int changedPayload()
         {
-            return changedIds + changedMasks + changedValues;
+            return changedIds + changedMasks + changedValues + changedBits;
         }
 
         int createdPayload()

@@ -210,7 +210,7 @@ final class SnapshotReceiver
                 processed,
                 snapshot.getEntityCount(),
                 snapshot.getCreatedIdsCount(),
-                snapshot.getChangedIdsCount(),
+                tracker.lastChangedCount(),
                 snapshot.getRemovedIdsCount(),
                 snapshot.getServerTimeMs(),
                 receiveTimeNanos));

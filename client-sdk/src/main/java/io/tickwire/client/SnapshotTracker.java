@@ -195,6 +195,14 @@ final class SnapshotTracker
     }
 
     /**
+     * @return entities in the changed section of the last applied snapshot (either protocol form).
+     */
+    int lastChangedCount()
+    {
+        return decoder.changedCount();
+    }
+
+    /**
      * @return why the last refused snapshot was refused.
      */
     String lastError()

@@ -28,6 +28,13 @@ public final class DeltaDecoder
     private final long[] stringMask;
     private final long[] ownerMask;
     private final int[][] maxLength;
+    /** Version 3: the {@code changed_bits} stream of the snapshot being applied, its orders and last mask. */
+    private final BitReader bits = new BitReader();
+    private final int[] valueOrders = new int[64];
+    private int valueOrderCount;
+    private int idOrder;
+    private long previousMask;
+    private int changedCount;
 
     /**
      * @param schema schema of the single-type room whose states this decoder produces (from {@code Welcome}).
@@ -129,7 +136,8 @@ public final class DeltaDecoder
 
         final int removedCount = snapshot.getRemovedIdsCount();
         final int createdCount = snapshot.getCreatedIdsCount();
-        final int changedCount = snapshot.getChangedIdsCount();
+        final boolean packed = !snapshot.getChangedBits().isEmpty();
+        final int changedCount = packed ? beginPacked(snapshot) : snapshot.getChangedIdsCount();
         final int typeCount = snapshot.getCreatedTypesCount();
         if (typeCount != 0 && typeCount != createdCount)
         {
@@ -164,7 +172,7 @@ public final class DeltaDecoder
             throw new DeltaException("created_strings length mismatch: expected=" + expectedCreatedStrings +
                 ", strings=" + snapshot.getCreatedStringsCount());
         }
-        if (snapshot.getChangedMasksCount() != changedCount)
+        if (!packed && snapshot.getChangedMasksCount() != changedCount)
         {
             throw new DeltaException("changed_masks length mismatch: changed=" + changedCount + ", masks=" +
                 snapshot.getChangedMasksCount());
@@ -194,7 +202,8 @@ public final class DeltaDecoder
         int stringIndex = 0;
         long nextRemoved = removedCount > 0 ? readId(snapshot.getRemovedIds(0), 0, "removed_ids", 0) : Long.MAX_VALUE;
         long nextCreated = createdCount > 0 ? readId(snapshot.getCreatedIds(0), 0, "created_ids", 0) : Long.MAX_VALUE;
-        long nextChanged = changedCount > 0 ? readId(snapshot.getChangedIds(0), 0, "changed_ids", 0) : Long.MAX_VALUE;
+        long nextChanged = changedCount == 0 ? Long.MAX_VALUE :
+            packed ? readPackedId(0, 0) : readId(snapshot.getChangedIds(0), 0, "changed_ids", 0);
 
         while (b < baseCount || c < createdCount)
         {
@@ -265,20 +274,21 @@ public final class DeltaDecoder
             if (nextChanged == baseId)
             {
                 final int index = out.count() - 1;
-                final long mask = snapshot.getChangedMasks(ch);
+                final long mask = packed ? readPackedMask(type, ch) : snapshot.getChangedMasks(ch);
                 checkMask(mask, type, "changed", ch);
                 if ((mask & ownerMask[type]) != 0)
                 {
                     throw new DeltaException("changed mask names an owner-only field: id=" + baseId + ", mask=0x" +
                         Long.toHexString(mask));
                 }
-                final long next = applyChanges(out, index, type, mask, snapshot, false, valueIndex, stringIndex,
-                    tick, baseId);
+                final long next = packed ?
+                    applyPackedChanges(out, index, type, mask, snapshot, stringIndex, tick, baseId) :
+                    applyChanges(out, index, type, mask, snapshot, false, valueIndex, stringIndex, tick, baseId);
                 valueIndex = (int)next;
                 stringIndex = (int)(next >>> 32);
                 ch++;
-                nextChanged = ch < changedCount ?
-                    readId(snapshot.getChangedIds(ch), nextChanged, "changed_ids", ch) : Long.MAX_VALUE;
+                nextChanged = ch >= changedCount ? Long.MAX_VALUE : packed ? readPackedId(nextChanged, ch) :
+                    readId(snapshot.getChangedIds(ch), nextChanged, "changed_ids", ch);
             }
             b++;
         }
@@ -290,7 +300,11 @@ public final class DeltaDecoder
         {
             throw new DeltaException("changed id not in baseline: id=" + nextChanged);
         }
-        if (valueIndex != snapshot.getChangedValuesCount())
+        if (packed)
+        {
+            bits.finish();
+        }
+        else if (valueIndex != snapshot.getChangedValuesCount())
         {
             throw new DeltaException("changed_values length mismatch: expected=" + valueIndex + ", values=" +
                 snapshot.getChangedValuesCount());
@@ -301,6 +315,144 @@ public final class DeltaDecoder
                 snapshot.getChangedStringsCount());
         }
         applyOwnerSection(snapshot, out, tick);
+        this.changedCount = changedCount;
+    }
+
+    /**
+     * @return entities in the changed section of the last snapshot {@link #apply} applied (in either form).
+     */
+    public int changedCount()
+    {
+        return changedCount;
+    }
+
+    /**
+     * Start reading version 3's {@code changed_bits}: the entity count and, when it is not 0, the orders.
+     *
+     * @return the number of changed entities.
+     */
+    private int beginPacked(final Snapshot snapshot) throws DeltaException
+    {
+        if (snapshot.getChangedIdsCount() != 0 || snapshot.getChangedMasksCount() != 0 ||
+            snapshot.getChangedValuesCount() != 0)
+        {
+            throw new DeltaException("changed_bits and changed columns both present: ids=" +
+                snapshot.getChangedIdsCount() + ", masks=" + snapshot.getChangedMasksCount() + ", values=" +
+                snapshot.getChangedValuesCount());
+        }
+        bits.reset(snapshot.getChangedBits());
+        final long count = bits.expGolomb(0);
+        if (count > Integer.MAX_VALUE)
+        {
+            throw new DeltaException("changed_bits malformed: count=" + count);
+        }
+        previousMask = 0;
+        valueOrderCount = 0;
+        if (count != 0)
+        {
+            idOrder = (int)bits.bits(4);
+            valueOrderCount = (int)bits.bits(7);
+            if (valueOrderCount > 64)
+            {
+                throw new DeltaException("changed_bits malformed: orderCount=" + valueOrderCount + ", at most 64");
+            }
+            for (int s = 0; s < valueOrderCount; s++)
+            {
+                valueOrders[s] = (int)bits.bits(4);
+            }
+        }
+        return (int)count;
+    }
+
+    private long readPackedId(final long previous, final int index) throws DeltaException
+    {
+        final long id = previous + bits.expGolomb(idOrder) + 1;
+        if (id > Integer.MAX_VALUE)
+        {
+            throw new DeltaException("changed_bits id out of range: index=" + index + ", id=" + id);
+        }
+        return id;
+    }
+
+    private long readPackedMask(final int type, final int index) throws DeltaException
+    {
+        final long mask;
+        if (bits.bits(1) != 0)
+        {
+            if (index == 0)
+            {
+                throw new DeltaException("changed_bits malformed: sameMask on the first entity");
+            }
+            mask = previousMask;
+        }
+        else
+        {
+            mask = bits.mask(typeSlotCount[type]);
+        }
+        previousMask = mask;
+        return mask;
+    }
+
+    /**
+     * {@link #applyChanges} for the changed section of version 3: values from {@code changed_bits}, texts from
+     * {@code changed_strings}.
+     */
+    private long applyPackedChanges(
+        final WorldState out,
+        final int index,
+        final int type,
+        final long mask,
+        final Snapshot snapshot,
+        final int firstString,
+        final int tick,
+        final long id) throws DeltaException
+    {
+        final int[] outValues = out.valueArray();
+        final int outOffset = index * out.slotCount();
+        final long strings = stringMask[type];
+        final int[] wraps = wrapMasks[type];
+        final int[] max = slotMax[type];
+        final int stringLimit = snapshot.getChangedStringsCount();
+        int stringIndex = firstString;
+        long remaining = mask;
+        while (remaining != 0)
+        {
+            final int s = Long.numberOfTrailingZeros(remaining);
+            remaining &= remaining - 1;
+            if ((strings & (1L << s)) != 0)
+            {
+                if (stringIndex >= stringLimit)
+                {
+                    throw new DeltaException("changed_strings length mismatch: too short at id=" + id + ", strings=" +
+                        stringLimit);
+                }
+                final String text = snapshot.getChangedStrings(stringIndex++);
+                checkString(text, type, s, id);
+                out.setString(index, s, text, tick);
+                continue;
+            }
+            if (s >= valueOrderCount)
+            {
+                throw new DeltaException("changed_bits malformed: value for slot " + s + " at id=" + id +
+                    ", orderCount=" + valueOrderCount);
+            }
+            final long zigzag = bits.expGolomb(valueOrders[s]) + 1;
+            if (zigzag > 0xFFFF_FFFFL)
+            {
+                throw new DeltaException("changed_bits malformed: value too large at id=" + id + ", slot=" + s);
+            }
+            final int delta = (int)(zigzag >>> 1) ^ -(int)(zigzag & 1);
+            final int wrap = wraps[s];
+            final long v = wrap != 0 ? ((outValues[outOffset + s] + delta) & wrap) :
+                (long)outValues[outOffset + s] + delta;
+            if (v < 0 || v > max[s])
+            {
+                throw new DeltaException("changed value out of range: id=" + id + ", slot=" + s + ", value=" + v +
+                    ", max=" + max[s]);
+            }
+            outValues[outOffset + s] = (int)v;
+        }
+        return (long)stringIndex << 32;
     }
 
     private void checkMask(final long mask, final int type, final String section, final int index)

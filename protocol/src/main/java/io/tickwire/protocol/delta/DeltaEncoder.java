@@ -43,6 +43,7 @@ public final class DeltaEncoder
 
     private WorldState current;
     private int baselineTick;
+    private boolean packed;
 
     private int[] removedIdDeltas = new int[16];
     private int removedCount;
@@ -60,6 +61,7 @@ public final class DeltaEncoder
     private final ChangeColumns changed = new ChangeColumns(
         Snapshot.CHANGED_IDS_FIELD_NUMBER, Snapshot.CHANGED_MASKS_FIELD_NUMBER,
         Snapshot.CHANGED_VALUES_FIELD_NUMBER, Snapshot.CHANGED_STRINGS_FIELD_NUMBER);
+    private final PackedChanges packedChanges = new PackedChanges();
     private final ChangeColumns owner = new ChangeColumns(
         Snapshot.OWNER_IDS_FIELD_NUMBER, Snapshot.OWNER_MASKS_FIELD_NUMBER,
         Snapshot.OWNER_VALUES_FIELD_NUMBER, Snapshot.OWNER_STRINGS_FIELD_NUMBER);
@@ -130,7 +132,22 @@ public final class DeltaEncoder
      */
     public int prepare(final WorldState baseline, final WorldState current)
     {
+        return prepare(baseline, current, false);
+    }
+
+    /**
+     * Diff {@code current} against {@code baseline} into this encoder's scratch columns, with the changed section
+     * as version 3's bit stream ({@code changed_bits}) or version 2's varint columns.
+     *
+     * @param baseline the state the client acknowledged, or null for a full snapshot.
+     * @param current  the state to send.
+     * @param packed   true for a connection that speaks protocol version 3 or later.
+     * @return size in bytes of the body {@link #writeBody(CodedOutputStream)} will write.
+     */
+    public int prepare(final WorldState baseline, final WorldState current, final boolean packed)
+    {
         this.current = current;
+        this.packed = packed;
         this.baselineTick = baseline == null ? 0 : baseline.tick();
         removedCount = 0;
         removedBytes = 0;
@@ -216,7 +233,7 @@ public final class DeltaEncoder
             size += packedFieldSize(Snapshot.CREATED_TYPES_FIELD_NUMBER, createdTypeBytes);
         }
         size += createdStringBytes;
-        size += changed.size();
+        size += packed ? packedChanges.prepare(changed) + changed.stringsSize() : changed.size();
         if (current.serverTimeMs() != 0)
         {
             size += CodedOutputStream.computeUInt64Size(Snapshot.SERVER_TIME_MS_FIELD_NUMBER, current.serverTimeMs());
@@ -437,7 +454,14 @@ public final class DeltaEncoder
                 }
             }
         }
-        changed.write(out);
+        if (packed)
+        {
+            packedChanges.write(out);
+        }
+        else
+        {
+            changed.write(out);
+        }
         if (current.serverTimeMs() != 0)
         {
             out.writeUInt64(Snapshot.SERVER_TIME_MS_FIELD_NUMBER, current.serverTimeMs());
@@ -572,7 +596,29 @@ public final class DeltaEncoder
         final WorldState ownedBaseline,
         final WorldState ownedCurrent)
     {
-        final int body = prepare(baseline, current);
+        return encodeServerMessage(baseline, current, lastInputSeq, ownedBaseline, ownedCurrent, false);
+    }
+
+    /**
+     * One whole {@code ServerMessage{snapshot}} in a fresh array, in version 2 or version 3 ({@code packed}) form.
+     *
+     * @param baseline      the acked state, or null for a full snapshot.
+     * @param current       the state to send.
+     * @param lastInputSeq  the connection's last applied input.
+     * @param ownedBaseline the connection's owned entities at its baseline, or null.
+     * @param ownedCurrent  the connection's owned entities now, or null.
+     * @param packed        true for version 3's {@code changed_bits}.
+     * @return the encoded {@code ServerMessage}.
+     */
+    public byte[] encodeServerMessage(
+        final WorldState baseline,
+        final WorldState current,
+        final int lastInputSeq,
+        final WorldState ownedBaseline,
+        final WorldState ownedCurrent,
+        final boolean packed)
+    {
+        final int body = prepare(baseline, current, packed);
         final int ownerBytes = prepareOwner(ownedBaseline, ownedCurrent, current);
         final byte[] bytes = new byte[envelopeHeaderSize(lastInputSeq, body + ownerBytes) + body + ownerBytes];
         final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -658,7 +704,11 @@ public final class DeltaEncoder
         private final int stringsField;
         private int[] idDeltas = new int[16];
         private long[] masks = new long[16];
+        /** Per entity: its type's slot count (the mask's width in version 3), and the end of its values. */
+        private byte[] maskWidths = new byte[16];
+        private int[] valueEnds = new int[16];
         private int[] values = new int[64];
+        private byte[] valueSlots = new byte[64];
         private String[] strings = new String[4];
         private int count;
         private int valueCount;
@@ -706,16 +756,20 @@ public final class DeltaEncoder
             {
                 idDeltas = Arrays.copyOf(idDeltas, count * 2);
                 masks = Arrays.copyOf(masks, count * 2);
+                maskWidths = Arrays.copyOf(maskWidths, count * 2);
+                valueEnds = Arrays.copyOf(valueEnds, count * 2);
             }
             idDeltas[count] = idDelta;
             masks[count] = mask;
-            count++;
+            maskWidths[count] = (byte)wrapMasks.length;
+            final int entity = count++;
             idBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
             maskBytes += CodedOutputStream.computeUInt64SizeNoTag(mask);
 
             if (valueCount + Long.bitCount(mask) > values.length)
             {
                 values = Arrays.copyOf(values, Math.max(values.length * 2, valueCount + Long.bitCount(mask)));
+                valueSlots = Arrays.copyOf(valueSlots, values.length);
             }
             long remaining = mask;
             while (remaining != 0)
@@ -735,16 +789,23 @@ public final class DeltaEncoder
                 else
                 {
                     final int delta = valueDelta(baseValues[baseOffset + s], curValues[curOffset + s], wrapMasks[s]);
+                    valueSlots[valueCount] = (byte)s;
                     values[valueCount++] = delta;
                     valueBytes += CodedOutputStream.computeSInt32SizeNoTag(delta);
                 }
             }
+            valueEnds[entity] = valueCount;
         }
 
         int size()
         {
             return packedFieldSize(idsField, idBytes) + packedFieldSize(masksField, maskBytes) +
                 packedFieldSize(valuesField, valueBytes) + stringBytes;
+        }
+
+        int stringsSize()
+        {
+            return stringBytes;
         }
 
         void write(final CodedOutputStream out) throws IOException
@@ -776,6 +837,132 @@ public final class DeltaEncoder
             {
                 out.writeString(stringsField, strings[i]);
             }
+        }
+    }
+
+    /**
+     * Version 3's changed section: the ids, masks and differences a {@link ChangeColumns} collected, as one
+     * {@code changed_bits} stream (protocol/README.md, "Version 3"). Per slot it picks the Exp-Golomb order that
+     * makes that slot's values in this frame smallest (exactly, over orders 0..15; ties take the smaller order).
+     */
+    private static final class PackedChanges
+    {
+        private static final int ORDERS = 16;
+        private static final int TAG_SIZE = CodedOutputStream.computeTagSize(Snapshot.CHANGED_BITS_FIELD_NUMBER);
+
+        private final BitWriter writer = new BitWriter();
+        private final long[] costs = new long[65 * ORDERS];
+        private final int[] orders = new int[64];
+        private int length;
+
+        /**
+         * @return bytes of the {@code changed_bits} field (0 when nothing changed: the field is left out).
+         */
+        int prepare(final ChangeColumns c)
+        {
+            length = 0;
+            final int count = c.count;
+            if (count == 0)
+            {
+                return 0;
+            }
+            int slots = 0;
+            for (int v = 0; v < c.valueCount; v++)
+            {
+                slots = Math.max(slots, c.valueSlots[v] + 1);
+            }
+            Arrays.fill(costs, 0, (slots + 1) * ORDERS, 0L);
+            final int idRow = slots * ORDERS;
+            for (int e = 0; e < count; e++)
+            {
+                addCosts(idRow, Integer.toUnsignedLong(c.idDeltas[e]) - 1);
+            }
+            for (int v = 0; v < c.valueCount; v++)
+            {
+                addCosts(c.valueSlots[v] * ORDERS, zigzagLess1(c.values[v]));
+            }
+            final int idOrder = cheapest(idRow);
+            for (int s = 0; s < slots; s++)
+            {
+                orders[s] = cheapest(s * ORDERS);
+            }
+
+            final BitWriter w = writer;
+            w.reset();
+            w.expGolomb(count, 0);
+            w.bits(idOrder, 4);
+            w.bits(slots, 7);
+            for (int s = 0; s < slots; s++)
+            {
+                w.bits(orders[s], 4);
+            }
+            int v = 0;
+            for (int e = 0; e < count; e++)
+            {
+                w.expGolomb(Integer.toUnsignedLong(c.idDeltas[e]) - 1, idOrder);
+                final long mask = c.masks[e];
+                if (e > 0 && mask == c.masks[e - 1])
+                {
+                    w.bits(1, 1);
+                }
+                else
+                {
+                    w.bits(0, 1);
+                    final int width = c.maskWidths[e];
+                    if (width <= 32)
+                    {
+                        w.bits(mask, width);
+                    }
+                    else
+                    {
+                        w.bits(mask & 0xFFFF_FFFFL, 32);
+                        w.bits(mask >>> 32, width - 32);
+                    }
+                }
+                for (final int end = c.valueEnds[e]; v < end; v++)
+                {
+                    w.expGolomb(zigzagLess1(c.values[v]), orders[c.valueSlots[v]]);
+                }
+            }
+            length = w.finish();
+            return TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+        }
+
+        void write(final CodedOutputStream out) throws IOException
+        {
+            if (length != 0)
+            {
+                out.writeTag(Snapshot.CHANGED_BITS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(length);
+                out.writeRawBytes(writer.buffer(), 0, length);
+            }
+        }
+
+        private void addCosts(final int row, final long value)
+        {
+            for (int k = 0; k < ORDERS; k++)
+            {
+                costs[row + k] += BitWriter.expGolombBits(value, k);
+            }
+        }
+
+        private int cheapest(final int row)
+        {
+            int best = 0;
+            for (int k = 1; k < ORDERS; k++)
+            {
+                if (costs[row + k] < costs[row + best])
+                {
+                    best = k;
+                }
+            }
+            return best;
+        }
+
+        /** A changed slot's difference is never 0, so the stream holds zigzag(d) - 1. */
+        private static long zigzagLess1(final int delta)
+        {
+            return Integer.toUnsignedLong((delta << 1) ^ (delta >> 31)) - 1;
         }
     }
 }

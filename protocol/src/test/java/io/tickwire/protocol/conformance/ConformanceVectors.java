@@ -1,5 +1,6 @@
 package io.tickwire.protocol.conformance;
 
+import com.google.protobuf.ByteString;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
 import io.tickwire.protocol.schema.EntitySchema;
@@ -89,14 +90,16 @@ final class ConformanceVectors
     static List<Case> cases()
     {
         final List<Case> cases = new ArrayList<>();
-        cases.add(arenaCase());
+        cases.add(arenaCase(false));
         cases.add(wideCase());
         cases.add(kindsCase());
-        cases.add(TypedCase.build());
+        cases.add(TypedCase.build(false));
+        cases.add(arenaCase(true));
+        cases.add(TypedCase.build(true));
         return cases;
     }
 
-    private static Case arenaCase()
+    private static Case arenaCase(final boolean packed)
     {
         final EntitySchema schema = EntitySchema.builder()
             .fixed("x", -50, 50, 0.01)
@@ -104,12 +107,13 @@ final class ConformanceVectors
             .angle("heading", 10)
             .intField("kind", 0, 3)
             .build();
-        final Case c = new Case("arena-110",
-            "The arena demo's schema with 110 entities: a full snapshot, deltas against lagging acks, " +
+        final Case c = new Case(packed ? "arena-110-v3" : "arena-110",
+            (packed ? "The arena-110 frames in protocol version 3 form (changed section in changed_bits), and " +
+            "malformed bit streams. " : "") + "The arena demo's schema with 110 entities: a full snapshot, deltas against lagging acks, " +
             "removals and creations, headings wrapping both ways, a full fallback after an expired " +
             "baseline, and rejected frames.", schema);
         final Random random = new Random(13);
-        final Sim sim = new Sim(schema, random);
+        final Sim sim = new Sim(schema, random, packed);
         for (int id = 1; id <= 110; id++)
         {
             sim.create(id);
@@ -144,7 +148,8 @@ final class ConformanceVectors
         final WorldState unsent = sim.copy();
         sim.step(0.3, 0, 0);
         c.frames.add(new Frame("baseline never sent to this client: must be rejected",
-            new DeltaEncoder(schema).encodeServerMessage(unsent, sim.copy(), 0), null, "baseline not held"));
+            new DeltaEncoder(schema).encodeServerMessage(unsent, sim.copy(), 0, null, null, packed), null,
+            "baseline not held"));
         sim.rejections(c);
         return c;
     }
@@ -249,6 +254,7 @@ final class ConformanceVectors
     private static final class Sim
     {
         private final EntitySchema schema;
+        private final boolean packed;
         private final int slots;
         private final Random random;
         private final List<WorldState> history = new ArrayList<>();
@@ -259,6 +265,12 @@ final class ConformanceVectors
 
         Sim(final EntitySchema schema, final Random random)
         {
+            this(schema, random, false);
+        }
+
+        Sim(final EntitySchema schema, final Random random, final boolean packed)
+        {
+            this.packed = packed;
             this.schema = schema;
             this.slots = schema.slotCount();
             this.random = random;
@@ -391,7 +403,8 @@ final class ConformanceVectors
                 }
             }
             history.add(current);
-            final byte[] bytes = new DeltaEncoder(schema).encodeServerMessage(baseline, current, tick * 2 + 1);
+            final byte[] bytes = new DeltaEncoder(schema).encodeServerMessage(baseline, current, tick * 2 + 1, null,
+                null, packed);
             c.frames.add(new Frame(note, bytes, current, null));
         }
 
@@ -401,7 +414,13 @@ final class ConformanceVectors
             final WorldState base = history.get(history.size() - 1);
             step(0.5, 1, 1);
             final WorldState next = copy();
-            final Snapshot valid = parse(new DeltaEncoder(schema).encodeServerMessage(base, next, 0));
+            final Snapshot valid = parse(new DeltaEncoder(schema).encodeServerMessage(base, next, 0, null, null, packed));
+            if (packed)
+            {
+                packedRejections(c, valid);
+                history.add(next);
+                return;
+            }
             if (valid.getChangedIdsCount() == 0 || valid.getRemovedIdsCount() == 0)
             {
                 throw new IllegalStateException("rejection base needs changes and removals: " + valid);
@@ -425,6 +444,35 @@ final class ConformanceVectors
             c.frames.add(reject("tick not after baseline", valid.toBuilder().setTick(valid.getBaselineTick()).build(),
                 "snapshot tick not after baseline"));
             history.add(next);
+        }
+
+        /** Malformed {@code changed_bits} streams (protocol/README.md, "Version 3"). */
+        private static void packedRejections(final Case c, final Snapshot valid)
+        {
+            final byte[] bits = valid.getChangedBits().toByteArray();
+            if (bits.length < 4)
+            {
+                throw new IllegalStateException("rejection base needs a changed section: " + valid);
+            }
+            c.frames.add(reject("changed_bits one byte short", valid.toBuilder()
+                .setChangedBits(ByteString.copyFrom(bits, 0, bits.length - 1)).build(), "changed_bits malformed"));
+            c.frames.add(reject("changed_bits with a trailing zero byte", valid.toBuilder()
+                .setChangedBits(ByteString.copyFrom(Arrays.copyOf(bits, bits.length + 1))).build(),
+                "changed_bits malformed"));
+            c.frames.add(reject("changed_bits and changed_ids both present", valid.toBuilder().addChangedIds(1).build(),
+                "changed_bits and changed columns both present"));
+            c.frames.add(reject("changed_bits of all one bits (count 0, then bytes left over)", valid.toBuilder()
+                .setChangedBits(ByteString.copyFrom(allOnes(bits.length))).build(), "changed_bits malformed"));
+            c.frames.add(reject("changed_bits of all zero bits (a zero prefix longer than 32)", valid.toBuilder()
+                .setChangedBits(ByteString.copyFrom(new byte[bits.length])).build(),
+                "changed_bits malformed: zero prefix longer than 32"));
+        }
+
+        private static byte[] allOnes(final int length)
+        {
+            final byte[] b = new byte[length];
+            Arrays.fill(b, (byte)0xFF);
+            return b;
         }
 
         private static Frame reject(final String note, final Snapshot snapshot, final String error)

@@ -61,18 +61,25 @@ final class TypedCase
     private int handle = 1;
     private int tick = 1;
 
-    private TypedCase()
+    private final boolean packed;
+
+    private TypedCase(final boolean packed)
     {
+        this.packed = packed;
     }
 
-    static ConformanceVectors.Case build()
+    /**
+     * @param packed true for the frames in protocol version 3's form (the changed section in {@code changed_bits}).
+     */
+    static ConformanceVectors.Case build(final boolean packed)
     {
-        return new TypedCase().run();
+        return new TypedCase(packed).run();
     }
 
     private ConformanceVectors.Case run()
     {
-        final ConformanceVectors.Case c = new ConformanceVectors.Case("typed-v2",
+        final ConformanceVectors.Case c = new ConformanceVectors.Case(packed ? "typed-v3" : "typed-v2",
+            (packed ? "The typed-v2 frames in protocol version 3 form (changed section in changed_bits). " : "") +
             "Protocol version 2: players, bullets and pickups with their own slot layouts; names and labels as " +
             "STRING fields; ammo and a secret visible to their owner only, in the owner section of the one " +
             "connection these frames were encoded for (it owns ids 1 and 2, loses 2, gains 3). Expected states " +
@@ -237,7 +244,7 @@ final class TypedCase
         final WorldState current = truth();
         final WorldState baseline = baselineTick == 0 ? null : truthByTick.get(baselineTick);
         final WorldState ownedBaseline = baselineTick == 0 ? null : ownedByTick.get(baselineTick);
-        return encoder.encodeServerMessage(baseline, current, tick, ownedBaseline, ownedRows(current));
+        return encoder.encodeServerMessage(baseline, current, tick, ownedBaseline, ownedRows(current), packed);
     }
 
     private void emit(final ConformanceVectors.Case c, final int baselineTick, final String note)

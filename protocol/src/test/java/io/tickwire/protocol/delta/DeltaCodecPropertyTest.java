@@ -62,7 +62,22 @@ class DeltaCodecPropertyTest
     @MethodSource("seeds")
     void shouldKeepClientMirrorEqualToServerStateDespiteDropsDelaysAndReordering(final long seed)
     {
-        final Simulation simulation = new Simulation(seed);
+        run(seed, false);
+    }
+
+    /**
+     * The same simulation with protocol version 3's bit-packed changed section.
+     */
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
+    void shouldKeepClientMirrorEqualToServerStateWithBitPackedChanges(final long seed)
+    {
+        run(seed, true);
+    }
+
+    private static void run(final long seed, final boolean packed)
+    {
+        final Simulation simulation = new Simulation(seed, packed);
         try
         {
             simulation.run(STEPS);
@@ -139,6 +154,7 @@ class DeltaCodecPropertyTest
     static final class Simulation
     {
         final long seed;
+        final boolean packed;
         final Random random;
         int episode;
         int tick;
@@ -168,9 +184,10 @@ class DeltaCodecPropertyTest
         long wrapsAcrossZero;
         long maxCreatedInOne;
 
-        Simulation(final long seed)
+        Simulation(final long seed, final boolean packed)
         {
             this.seed = seed;
+            this.packed = packed;
             this.random = new Random(seed);
         }
 
@@ -403,13 +420,19 @@ class DeltaCodecPropertyTest
             for (final Map.Entry<Integer, List<Client>> group : byBaseline.entrySet())
             {
                 final WorldState baseline = baselines.get(group.getKey());
-                final int bodySize = encoder.prepare(baseline, current);
+                final int bodySize = encoder.prepare(baseline, current, packed);
                 assertEquals(group.getKey().intValue(), encoder.baselineTick());
                 maxCreatedInOne = Math.max(maxCreatedInOne, encoder.createdCount());
                 final byte[] body = new byte[bodySize];
                 final CodedOutputStream bodyOut = CodedOutputStream.newInstance(body);
                 encoder.writeBody(bodyOut);
                 bodyOut.checkNoSpaceLeft();
+                if (encoder.changedCount() != 0)
+                {
+                    final Snapshot form = parseBody(body);
+                    assertEquals(packed, !form.getChangedBits().isEmpty(), "changed section form");
+                    assertEquals(packed ? 0 : encoder.changedCount(), form.getChangedIdsCount());
+                }
 
                 final List<byte[]> frames = new ArrayList<>();
                 for (final Client client : group.getValue())
@@ -431,7 +454,8 @@ class DeltaCodecPropertyTest
                 {
                     final Client client = group.getValue().get(0);
                     assertArrayEquals(
-                        encoder.encodeServerMessage(baseline, current, client.lastInputSeq), frames.get(0),
+                        encoder.encodeServerMessage(baseline, current, client.lastInputSeq, null, null, packed),
+                        frames.get(0),
                         "encodeServerMessage differs from header + shared body");
                 }
                 for (int i = 0; i < frames.size(); i++)
@@ -558,6 +582,18 @@ class DeltaCodecPropertyTest
                 assertTrue(framesShared > 0, "no body shared");
                 assertTrue(wrapsAcrossZero > 0, "no angle wrapped across 0");
             }
+        }
+    }
+
+    private static Snapshot parseBody(final byte[] body)
+    {
+        try
+        {
+            return Snapshot.parseFrom(body);
+        }
+        catch (final com.google.protobuf.InvalidProtocolBufferException ex)
+        {
+            throw new AssertionError("body does not parse", ex);
         }
     }
 }

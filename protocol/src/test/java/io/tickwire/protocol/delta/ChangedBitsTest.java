@@ -1,0 +1,266 @@
+package io.tickwire.protocol.delta;
+
+import com.google.protobuf.ByteString;
+import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.v1.ServerMessage;
+import io.tickwire.protocol.v1.Snapshot;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Protocol version 3's {@code changed_bits}: the bytes protocol/README.md shows, the Exp-Golomb table, round trips of
+ * the code at every order, and every malformed stream the page says a decoder rejects.
+ */
+class ChangedBitsTest
+{
+    private static final EntitySchema SCHEMA = EntitySchema.builder()
+        .fixed("x", -512, 512, 0.01)
+        .fixed("y", -512, 512, 0.01)
+        .angle("heading", 10)
+        .intField("kind", 0, 7)
+        .intField("hp", 0, 100)
+        .build();
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+
+    private static WorldState state(final int tick, final int[] ids, final int[]... rows)
+    {
+        final int slots = SCHEMA.slotCount();
+        final int[] flat = new int[ids.length * slots];
+        for (int i = 0; i < ids.length; i++)
+        {
+            System.arraycopy(rows[i], 0, flat, i * slots, slots);
+        }
+        final WorldState state = new WorldState(SCHEMA, ids.length);
+        state.capture(tick, tick == 103 ? 1648 : 0, ids.length, ids, flat);
+        return state;
+    }
+
+    private static final WorldState BASELINE = state(100, new int[]{1, 2, 5},
+        new int[]{100, 100, 0, 0, 50}, new int[]{200, 200, 0, 0, 50}, new int[]{51000, 51000, 1020, 1, 100});
+    private static final WorldState CURRENT = state(103, new int[]{1, 5, 7},
+        new int[]{100, 100, 0, 0, 50}, new int[]{51012, 51000, 4, 1, 100}, new int[]{51200, 51300, 256, 0, 100});
+
+    private static Snapshot snapshot(final byte[] frame) throws Exception
+    {
+        return ServerMessage.parseFrom(frame).getSnapshot();
+    }
+
+    @Test
+    void shouldProduceTheAnnotatedFrameOfTheProtocolPage() throws Exception
+    {
+        final DeltaEncoder encoder = new DeltaEncoder(SCHEMA);
+        final byte[] frame = encoder.encodeServerMessage(BASELINE, CURRENT, 300, null, null, true);
+        final String hex = HEX.formatHex(frame);
+        assertTrue(hex.endsWith("9a 01 06 8a c1 00 a9 e2 7f 58 f0 0c"), hex);
+        final byte[] plain = encoder.encodeServerMessage(BASELINE, CURRENT, 300, null, null, false);
+        assertTrue(HEX.formatHex(plain).endsWith("42 01 05 4a 01 05 52 02 18 10 58 f0 0c"), HEX.formatHex(plain));
+        assertEquals(plain.length - 1, frame.length);
+
+        final WorldState out = new WorldState(SCHEMA, 4);
+        final DeltaDecoder decoder = new DeltaDecoder(SCHEMA);
+        decoder.apply(BASELINE, snapshot(frame), out);
+        assertEquals(null, CURRENT.firstDifference(out));
+        assertEquals(1, decoder.changedCount());
+    }
+
+    @Test
+    void shouldWriteTheExpGolombTableOfTheProtocolPage()
+    {
+        // v, EG(0), EG(2), EG(5) in stream order, as on the page.
+        final String[][] table = {
+            {"0", "1", "100", "100000"},
+            {"1", "010", "110", "110000"},
+            {"2", "011", "101", "101000"},
+            {"5", "00101", "01100", "110100"},
+            {"23", "000010001", "0011101", "111101"},
+        };
+        final int[] orders = {0, 2, 5};
+        for (final String[] row : table)
+        {
+            for (int o = 0; o < orders.length; o++)
+            {
+                final BitWriter w = new BitWriter();
+                w.expGolomb(Long.parseLong(row[0]), orders[o]);
+                final int bits = row[o + 1].length();
+                assertEquals(bits, BitWriter.expGolombBits(Long.parseLong(row[0]), orders[o]));
+                final int bytes = w.finish();
+                final StringBuilder stream = new StringBuilder();
+                for (int i = 0; i < bits; i++)
+                {
+                    stream.append((w.buffer()[i >>> 3] >>> (i & 7)) & 1);
+                }
+                assertEquals(row[o + 1], stream.toString(), "EG(" + orders[o] + ") of " + row[0]);
+                assertEquals((bits + 7) / 8, bytes);
+            }
+        }
+    }
+
+    @Test
+    void shouldRoundTripEveryOrderUpToTheLargestValue() throws Exception
+    {
+        final Random random = new Random(42);
+        final long[] values = new long[4000];
+        final int[] orders = new int[values.length];
+        final BitWriter w = new BitWriter();
+        for (int i = 0; i < values.length; i++)
+        {
+            final int shape = random.nextInt(4);
+            values[i] = shape == 0 ? 0xFFFF_FFFEL - random.nextInt(3) :
+                shape == 1 ? random.nextInt(4) : random.nextLong() >>> (32 + random.nextInt(32));
+            values[i] = Math.min(values[i], 0xFFFF_FFFEL);
+            orders[i] = random.nextInt(16);
+            w.expGolomb(values[i], orders[i]);
+            if (i % 7 == 0)
+            {
+                w.bits(i & 0x1F, 5);
+            }
+        }
+        final int length = w.finish();
+        final BitReader r = new BitReader();
+        r.reset(ByteString.copyFrom(w.buffer(), 0, length));
+        for (int i = 0; i < values.length; i++)
+        {
+            assertEquals(values[i], r.expGolomb(orders[i]), "value " + i);
+            if (i % 7 == 0)
+            {
+                assertEquals(i & 0x1F, r.bits(5));
+            }
+        }
+        r.finish();
+    }
+
+    @Test
+    void shouldDecodeMasksAboveBit32AndRepeatedMasks() throws Exception
+    {
+        final EntitySchema.Builder wide = EntitySchema.builder();
+        for (int s = 0; s < 64; s++)
+        {
+            wide.intField("f" + s, 0, 1000);
+        }
+        final EntitySchema schema = wide.build();
+        final int[] ids = {3, 4, 9, 100};
+        final int[] base = new int[ids.length * 64];
+        final int[] next = base.clone();
+        for (final int s : new int[]{0, 31, 32, 53, 63})
+        {
+            next[s] = 7;          // id 3
+            next[64 + s] = 9;     // id 4: the same mask
+        }
+        next[2 * 64 + 40] = 1000; // id 9: one high slot
+        final WorldState b = new WorldState(schema, 4);
+        b.capture(1, 0, ids.length, ids, base);
+        final WorldState c = new WorldState(schema, 4);
+        c.capture(2, 0, ids.length, ids, next);
+        final byte[] frame = new DeltaEncoder(schema).encodeServerMessage(b, c, 0, null, null, true);
+        final Snapshot snapshot = snapshot(frame);
+        assertEquals(0, snapshot.getChangedIdsCount());
+        final WorldState out = new WorldState(schema, 4);
+        new DeltaDecoder(schema).apply(b, snapshot, out);
+        assertEquals(null, c.firstDifference(out));
+    }
+
+    @Test
+    void shouldRejectMalformedStreams() throws Exception
+    {
+        final Snapshot good = snapshot(new DeltaEncoder(SCHEMA).encodeServerMessage(BASELINE, CURRENT, 0, null, null,
+            true));
+        final byte[] bits = good.getChangedBits().toByteArray();
+
+        assertRejected(good.toBuilder().setChangedBits(ByteString.copyFrom(bits, 0, bits.length - 1)).build(),
+            "changed_bits malformed: ends early");
+        final byte[] longer = Arrays.copyOf(bits, bits.length + 1);
+        assertRejected(good.toBuilder().setChangedBits(ByteString.copyFrom(longer)).build(),
+            "changed_bits malformed: 1 byte(s) left");
+        final byte[] padded = bits.clone();
+        padded[padded.length - 1] |= (byte)0x80;
+        assertRejected(good.toBuilder().setChangedBits(ByteString.copyFrom(padded)).build(),
+            "changed_bits malformed: non-zero padding");
+        assertRejected(good.toBuilder().addChangedIds(5).build(), "changed_bits and changed columns both present");
+
+        // Hand-made streams with one changed entity, id 5.
+        assertRejected(stream(good, w ->
+        {
+            header(w, 3);
+            w.expGolomb(4, 0);
+            w.bits(1, 1); // sameMask on the first entity
+        }), "changed_bits malformed: sameMask on the first entity");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 1);          // an order for slot 0 only
+            w.expGolomb(4, 0);
+            w.bits(0, 1);
+            w.bits(0b101, 5);      // slots 0 and 2
+            w.expGolomb(23, 0);
+        }), "changed_bits malformed: value for slot 2 at id=5, orderCount=1");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 3);
+            w.expGolomb(4, 0);
+            w.bits(0, 1);
+            w.bits(0, 5);          // an empty mask
+        }), "changed mask invalid");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 3);
+            w.bits(0, 33);         // a zero prefix of 33 bits
+            w.bits(1, 1);
+        }), "changed_bits malformed: zero prefix longer than 32 bits");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 3);
+            w.expGolomb(1, 0);     // id 2: not in the baseline any more (it was removed)
+            w.bits(0, 1);
+            w.bits(1, 5);
+            w.expGolomb(1, 0);
+        }), "id both removed and changed: id=2");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 3);
+            w.expGolomb(4, 0);
+            w.bits(0, 1);
+            w.bits(0b100, 5);      // heading
+            w.expGolomb(0xFFFF_FFFEL + 1, 0);
+        }), "changed_bits malformed: value too large");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 4);
+            w.expGolomb(4, 0);
+            w.bits(0, 1);
+            w.bits(0b1000, 5);     // kind 0..7 goes +200
+            w.expGolomb(399, 0);
+        }), "changed value out of range: id=5, slot=3");
+    }
+
+    private static void header(final BitWriter w, final int orderCount)
+    {
+        w.expGolomb(1, 0);
+        w.bits(0, 4);
+        w.bits(orderCount, 7);
+        for (int s = 0; s < orderCount; s++)
+        {
+            w.bits(0, 4);
+        }
+    }
+
+    private static Snapshot stream(final Snapshot template, final java.util.function.Consumer<BitWriter> body)
+    {
+        final BitWriter w = new BitWriter();
+        body.accept(w);
+        final int length = w.finish();
+        return template.toBuilder().setChangedBits(ByteString.copyFrom(w.buffer(), 0, length)).build();
+    }
+
+    private static void assertRejected(final Snapshot snapshot, final String message)
+    {
+        final DeltaException ex = assertThrows(DeltaException.class,
+            () -> new DeltaDecoder(SCHEMA).apply(BASELINE, snapshot, new WorldState(SCHEMA, 4)));
+        assertTrue(ex.getMessage().startsWith(message), ex.getMessage());
+    }
+}
