@@ -24,7 +24,8 @@ export const MAX_FIELD_BITS = 48;
  * nothing. Fields of up to {@link MAX_FIELD_BITS} bits come back exact as numbers (assembled with
  * multiplications, not 32-bit bitwise operators, so a 32- or 33-bit value is not folded into an int32).
  * <p>
- * Every failure is a {@link DeltaError} whose message starts with `changed_bits malformed: `.
+ * Every failure is a {@link DeltaError} whose message starts with `changed_bits malformed: `, in the Java
+ * `BitReader`'s words.
  */
 export class BitReader {
   private bytes: Uint8Array = new Uint8Array(0);
@@ -96,12 +97,10 @@ export class BitReader {
     const p = this.position;
     const left = this.limit - p;
     if (left >= 8) {
-      throw new DeltaError(`changed_bits malformed: bytes left over: bits=${p}, bytes=${this.bytes.length}, ` +
-        `expected=${Math.ceil(p / 8)}`);
+      throw new DeltaError(`changed_bits malformed: ${left >>> 3} byte(s) left after the last entity`);
     }
     if (left > 0 && (this.bytes[p >>> 3] >>> (p & 7)) !== 0) {
-      throw new DeltaError(`changed_bits malformed: non-zero padding: bits=${p}, ` +
-        `lastByte=0x${this.bytes[p >>> 3].toString(16).padStart(2, '0')}`);
+      throw new DeltaError('changed_bits malformed: non-zero padding after the last entity');
     }
   }
 
@@ -109,7 +108,8 @@ export class BitReader {
   private zeroRun(): number {
     const bytes = this.bytes;
     const limit = this.limit;
-    let p = this.position;
+    const start = this.position;
+    let p = start;
     let z = 0;
     while (p < limit) {
       const shift = p & 7;
@@ -130,14 +130,14 @@ export class BitReader {
       }
     }
     if (z > MAX_EG_ZERO_RUN) {
-      throw new DeltaError(`changed_bits malformed: Exp-Golomb zero run too long: bit=${this.position}, ` +
-        `zeros>${MAX_EG_ZERO_RUN}`);
+      // The bit after the first zero too many, as Java counts.
+      throw new DeltaError(`changed_bits malformed: zero prefix longer than ${MAX_EG_ZERO_RUN} bits at bit ` +
+        `${start + MAX_EG_ZERO_RUN + 1}`);
     }
-    throw this.endsEarly(z + 1);
+    throw new DeltaError(`changed_bits malformed: ends early at bit ${limit} inside a code's zero prefix`);
   }
 
   private endsEarly(n: number): DeltaError {
-    return new DeltaError(`changed_bits malformed: stream ends early: bit=${this.position}, need=${n}, ` +
-      `bits=${this.limit}`);
+    return new DeltaError(`changed_bits malformed: ends early at bit ${this.position} of ${this.limit}, wanted ${n} more`);
   }
 }

@@ -159,9 +159,12 @@ export class DeltaDecoder {
     const createdCount = createdIds.length;
     let changedCount = changedIds.length;
     const typed = createdTypes.length !== 0;
-    if (packed && (changedCount !== 0 || changedMasks.length !== 0 || changedValues.length !== 0)) {
-      throw new DeltaError(`changed_bits and changed columns both present: bytes=${(changedBits as Uint8Array).length}, ` +
-        `ids=${changedCount}, masks=${changedMasks.length}, values=${changedValues.length}`);
+    if (packed) {
+      if (changedCount !== 0 || changedMasks.length !== 0 || changedValues.length !== 0) {
+        throw new DeltaError(`changed_bits and changed columns both present: ids=${changedCount}, ` +
+          `masks=${changedMasks.length}, values=${changedValues.length}`);
+      }
+      changedCount = this.readPackedHeader(changedBits as Uint8Array);
     }
 
     if (typed && createdTypes.length !== createdCount) {
@@ -191,50 +194,8 @@ export class DeltaDecoder {
       throw new DeltaError(`created_strings length mismatch: created=${createdCount}, expected=${expectedCreatedStrings}, ` +
         `strings=${createdStrings.length}`);
     }
-    if (changedMasks.length !== changedCount) {
-      throw new DeltaError(`changed_masks length mismatch: changed=${changedCount}, masks=${changedMasks.length}`);
-    }
-    // The type of every changed entity: always 0 in a one-type room, else its baseline entity's.
-    // (Version 3 reads each changed entity's mask during the walk, where its type is at hand.)
-    if (!this.single && !packed) {
-      if (this.changedTypes.length < changedCount) {
-        this.changedTypes = new Int32Array(Math.max(changedCount, this.changedTypes.length * 2));
-      }
-      let id = 0;
-      let at = 0;
-      for (let c = 0; c < changedCount; c++) {
-        id = readId(changedIds[c], id, 'changed_ids', c);
-        at = baseline === null ? -1 : indexFrom(baseline, id, at);
-        if (at < 0) {
-          throw new DeltaError(`changed id not in baseline: id=${id}`);
-        }
-        this.changedTypes[c] = baseline!.types[at];
-      }
-    }
-    let expectedValues = 0;
-    let expectedStrings = 0;
-    for (let c = 0; c < changedCount; c++) {
-      const schema = types[this.single ? 0 : this.changedTypes[c]].schema;
-      const m = changedMasks[c];
-      const low = uint64Low(m);
-      const high = uint64High(m);
-      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
-      }
-      if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
-          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
-      }
-      const stringLow = low & schema.stringMaskLow;
-      const stringHigh = high & schema.stringMaskHigh;
-      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
-      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
-    }
-    if (changedValues.length !== expectedValues) {
-      throw new DeltaError(`changed_values length mismatch: expected=${expectedValues}, values=${changedValues.length}`);
-    }
-    if (!packed && changedStrings.length !== expectedStrings) {
-      throw new DeltaError(`changed_strings length mismatch: expected=${expectedStrings}, strings=${changedStrings.length}`);
+    if (!packed) {
+      this.checkChangedColumns(baseline, changedIds, changedMasks, changedValues, changedStrings);
     }
     const ownerIds = snapshot.ownerIds ?? EMPTY;
     const ownerMasks: ArrayLike<Uint64> = snapshot.ownerMasks ?? EMPTY;
@@ -271,13 +232,7 @@ export class DeltaDecoder {
     const cursor: ColumnCursor = { values: 0, strings: 0 };
     let nextRemoved = removedCount > 0 ? readId(removedIds[0], 0, 'removed_ids', 0) : NONE;
     let nextCreated = createdCount > 0 ? readId(createdIds[0], 0, 'created_ids', 0) : NONE;
-    let nextChanged: number;
-    if (packed) {
-      changedCount = this.readPackedHeader(changedBits as Uint8Array);
-      nextChanged = changedCount > 0 ? this.readPackedId(0, 0) : NONE;
-    } else {
-      nextChanged = changedCount > 0 ? readId(changedIds[0], 0, 'changed_ids', 0) : NONE;
-    }
+    let nextChanged = changedCount === 0 ? NONE : packed ? this.readPackedId(0, 0) : readId(changedIds[0], 0, 'changed_ids', 0);
 
     while (b < baseCount || c < createdCount) {
       const baseId = b < baseCount ? (baseIds as Int32Array)[b] : NONE;
@@ -389,6 +344,60 @@ export class DeltaDecoder {
   }
 
   /**
+   * Version 2's changed columns, checked whole before the walk: one mask per id, each valid for its entity's
+   * type (its baseline entity's; always type 0 in a one-type room) and free of OWNER slots, one value per set
+   * numeric bit and one text per set STRING bit.
+   */
+  private checkChangedColumns(baseline: WorldState | null, changedIds: ArrayLike<number>, changedMasks: ArrayLike<Uint64>,
+    changedValues: ArrayLike<number>, changedStrings: ArrayLike<string>): void {
+    const types = this.room.types;
+    const changedCount = changedIds.length;
+    if (changedMasks.length !== changedCount) {
+      throw new DeltaError(`changed_masks length mismatch: changed=${changedCount}, masks=${changedMasks.length}`);
+    }
+    if (!this.single) {
+      if (this.changedTypes.length < changedCount) {
+        this.changedTypes = new Int32Array(Math.max(changedCount, this.changedTypes.length * 2));
+      }
+      let id = 0;
+      let at = 0;
+      for (let c = 0; c < changedCount; c++) {
+        id = readId(changedIds[c], id, 'changed_ids', c);
+        at = baseline === null ? -1 : indexFrom(baseline, id, at);
+        if (at < 0) {
+          throw new DeltaError(`changed id not in baseline: id=${id}`);
+        }
+        this.changedTypes[c] = baseline!.types[at];
+      }
+    }
+    let expectedValues = 0;
+    let expectedStrings = 0;
+    for (let c = 0; c < changedCount; c++) {
+      const schema = types[this.single ? 0 : this.changedTypes[c]].schema;
+      const m = changedMasks[c];
+      const low = uint64Low(m);
+      const high = uint64High(m);
+      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
+      }
+      if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
+        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
+          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+      }
+      const stringLow = low & schema.stringMaskLow;
+      const stringHigh = high & schema.stringMaskHigh;
+      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
+      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
+    }
+    if (changedValues.length !== expectedValues) {
+      throw new DeltaError(`changed_values length mismatch: expected=${expectedValues}, values=${changedValues.length}`);
+    }
+    if (changedStrings.length !== expectedStrings) {
+      throw new DeltaError(`changed_strings length mismatch: expected=${expectedStrings}, strings=${changedStrings.length}`);
+    }
+  }
+
+  /**
    * Version 3: start reading `changed_bits`; returns the number of changed entities and keeps the id order
    * and the per-slot value orders. The header exists only when that number is not 0.
    */
@@ -396,6 +405,9 @@ export class DeltaDecoder {
     const r = this.bits;
     r.reset(bytes);
     const count = r.readExpGolomb(0);
+    if (count > MAX_ID) {
+      throw new DeltaError(`changed_bits malformed: count=${count}`);
+    }
     this.orderCount = 0;
     if (count === 0) {
       return 0;
@@ -403,7 +415,7 @@ export class DeltaDecoder {
     this.idOrder = r.readBits(4);
     const m = r.readBits(7);
     if (m > MAX_ORDER_COUNT) {
-      throw new DeltaError(`changed_bits malformed: orderCount too large: orderCount=${m}, max=${MAX_ORDER_COUNT}`);
+      throw new DeltaError(`changed_bits malformed: orderCount=${m}, at most ${MAX_ORDER_COUNT}`);
     }
     for (let s = 0; s < m; s++) {
       this.orders[s] = r.readBits(4);
@@ -433,7 +445,7 @@ export class DeltaDecoder {
     let high: number;
     if (r.readBit() !== 0) {
       if (index === 0) {
-        throw new DeltaError(`changed_bits malformed: sameMask on the first entity: id=${entityId}`);
+        throw new DeltaError('changed_bits malformed: sameMask on the first entity');
       }
       low = this.maskLow;
       high = this.maskHigh;
@@ -463,7 +475,7 @@ export class DeltaDecoder {
         const si = stringOf[s];
         if (si >= 0) {
           if (cursor.strings >= texts.length) {
-            throw new DeltaError(`changed_strings length mismatch: expected>${texts.length}, strings=${texts.length}`);
+            throw new DeltaError(`changed_strings length mismatch: too short at id=${entityId}, strings=${texts.length}`);
           }
           const text = texts[cursor.strings++];
           checkText(schema, s, text, entityId);
@@ -471,13 +483,11 @@ export class DeltaDecoder {
           continue;
         }
         if (s >= orderCount) {
-          throw new DeltaError(`changed_bits malformed: value for a slot without an order: id=${entityId}, slot=${s}, ` +
-            `orderCount=${orderCount}`);
+          throw new DeltaError(`changed_bits malformed: value for slot ${s} at id=${entityId}, orderCount=${orderCount}`);
         }
         const v = r.readExpGolomb(orders[s]);
         if (v >= MAX_PACKED_VALUE) {
-          throw new DeltaError(`changed_bits malformed: value too large: id=${entityId}, slot=${s}, value=${v}, ` +
-            `max=${MAX_PACKED_VALUE - 1}`);
+          throw new DeltaError(`changed_bits malformed: value too large at id=${entityId}, slot=${s}`);
         }
         // zz(d) = v + 1 in 1..2^32-1; unzigzag on 32 bits (>>> and & read the exact double's low 32 bits).
         const zz = v + 1;

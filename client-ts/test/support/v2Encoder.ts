@@ -1,4 +1,5 @@
 import { RoomSchema, WorldState, type Uint64 } from '../../src/index.js';
+import { BitReader } from '../../src/bitReader.js';
 import { tickwire } from '../../src/proto/tickwire.js';
 
 /**
@@ -464,4 +465,59 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Version 3's `changed_bits` (empty: absent) back into version 2's columns (ids delta-coded, masks as words, values as
+ * differences), reading each entity's type from `baseline`: for comparing streams column by column. Uses the
+ * SDK's {@link BitReader}, whose bit order and codes the unit tests check against the spec's table.
+ */
+export function unpackChanged(room: RoomSchema, baseline: Frame | null, bits: Uint8Array):
+  { changedIds: number[]; changedMasks: WireMask[]; changedValues: number[] } {
+  const r = new BitReader();
+  r.reset(bits);
+  const out = { changedIds: [] as number[], changedMasks: [] as WireMask[], changedValues: [] as number[] };
+  if (bits.length === 0) {
+    return out; // the field left out: nothing changed
+  }
+  const count = r.readExpGolomb(0);
+  if (count === 0) {
+    r.finish();
+    return out;
+  }
+  const idOrder = r.readBits(4);
+  const orders = Array.from({ length: r.readBits(7) }, () => r.readBits(4));
+  let id = 0;
+  let previous: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const gap = r.readExpGolomb(idOrder) + 1;
+    id += gap;
+    out.changedIds.push(gap);
+    const e = baseline?.get(id);
+    if (e === undefined) {
+      throw new Error(`changed id not in baseline: ${id}`);
+    }
+    const schema = room.types[e.type].schema;
+    let slots: number[];
+    if (r.readBit() === 1) {
+      slots = previous;
+    } else {
+      slots = [];
+      for (let s = 0; s < schema.slotCount; s++) {
+        if (r.readBit() === 1) {
+          slots.push(s);
+        }
+      }
+    }
+    previous = slots;
+    out.changedMasks.push(mask64(slots));
+    for (const s of slots) {
+      if (schema.stringIndexOfSlot[s] < 0) {
+        const zz = r.readExpGolomb(orders[s]) + 1;
+        out.changedValues.push((zz >>> 1) ^ -(zz & 1));
+      }
+    }
+  }
+  r.finish();
+  return out;
 }
