@@ -66,6 +66,13 @@ export class BitReader {
       throw this.endsEarly(n);
     }
     const bytes = this.bytes;
+    const i = p >>> 3;
+    if (n <= 25 && i + 3 < bytes.length) {
+      // Fast path: the field lies within the 32-bit little-endian word at its first byte (at most 7 + 25 bits).
+      const word = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+      this.position = p + n;
+      return (word >>> (p & 7)) & ((1 << n) - 1);
+    }
     let result = 0;
     let got = 0;
     while (got < n) {
@@ -104,11 +111,27 @@ export class BitReader {
     }
   }
 
-  /** Zero bits before the next 1 bit, which is consumed too; a byte at a time. */
+  /** Zero bits before the next 1 bit, which is consumed too. */
   private zeroRun(): number {
     const bytes = this.bytes;
-    const limit = this.limit;
     const start = this.position;
+    const i = start >>> 3;
+    if (i + 3 < bytes.length) {
+      // Fast path: the 1 bit within the next 25..32 bits (the 32-bit word at the current byte).
+      const window = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> (start & 7);
+      if (window !== 0) {
+        const trailing = 31 - Math.clz32(window & -window);
+        this.position = start + trailing + 1;
+        return trailing;
+      }
+    }
+    return this.zeroRunSlow(start);
+  }
+
+  /** {@link zeroRun} a byte at a time, to the end of the stream, with its failures. */
+  private zeroRunSlow(start: number): number {
+    const bytes = this.bytes;
+    const limit = this.limit;
     let p = start;
     let z = 0;
     while (p < limit) {
