@@ -1,6 +1,7 @@
 package io.tickwire.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.tickwire.protocol.ProtocolVersion;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -82,6 +83,7 @@ public final class ClientOptions
     private final int retainedStates;
     private final boolean autoAck;
     private final int ackIntervalMs;
+    private final int protocolVersion;
     private final DeliveryMode deliveryMode;
     private final int pingIntervalMs;
     private final int initialPingIntervalMs;
@@ -109,6 +111,7 @@ public final class ClientOptions
         this.retainedStates = b.retainedStates;
         this.autoAck = b.autoAck;
         this.ackIntervalMs = b.ackIntervalMs;
+        this.protocolVersion = b.protocolVersion;
         this.deliveryMode = b.deliveryMode;
         this.pingIntervalMs = b.pingIntervalMs;
         this.initialPingIntervalMs = b.initialPingIntervalMs;
@@ -282,6 +285,14 @@ public final class ClientOptions
     }
 
     /**
+     * @return the protocol version the client asks for in its {@code Join}.
+     */
+    public int protocolVersion()
+    {
+        return protocolVersion;
+    }
+
+    /**
      * @return where listener callbacks run: at once ({@link DeliveryMode#CALLBACKS}) or in
      * {@link RoomSession#poll()} ({@link DeliveryMode#POLL}).
      */
@@ -366,6 +377,7 @@ public final class ClientOptions
             (callbackExecutor != null) + ", connectTimeoutMs=" + connectTimeoutMs + ", maxFramePayloadLength=" +
             maxFramePayloadLength + ", retainedStates=" + retainedStates + ", autoAck=" + autoAck +
             ", ackIntervalMs=" + ackIntervalMs +
+            ", protocolVersion=" + protocolVersion +
             ", deliveryMode=" + deliveryMode + ", pingIntervalMs=" + pingIntervalMs + ", initialPingIntervalMs=" +
             initialPingIntervalMs + ", interpolationDelayTicks=" + interpolationDelayTicks +
             ", maxInterpolationDelayMs=" + maxInterpolationDelayMs + ", maxExtrapolationMs=" + maxExtrapolationMs +
@@ -389,6 +401,7 @@ public final class ClientOptions
         private int retainedStates = DEFAULT_RETAINED_STATES;
         private boolean autoAck = DEFAULT_AUTO_ACK;
         private int ackIntervalMs = DEFAULT_ACK_INTERVAL_MS;
+        private int protocolVersion = ProtocolVersion.CURRENT;
         private DeliveryMode deliveryMode = DEFAULT_DELIVERY_MODE;
         private int pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
         private int initialPingIntervalMs = DEFAULT_INITIAL_PING_INTERVAL_MS;
@@ -529,6 +542,20 @@ public final class ClientOptions
         public Builder ackIntervalMs(final int intervalMs)
         {
             this.ackIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * @param version the protocol version to ask for, {@link ProtocolVersion#MIN_SUPPORTED} to
+         *                {@link ProtocolVersion#CURRENT} (the default). 2 is the plain mode: snapshots carry their
+         *                changed section as varint columns any protobuf tool can read, instead of version 3's
+         *                bit-packed {@code changed_bits} (about a third more bytes; for debugging with packet dumps).
+         *                1 also leaves out everything of version 2, so only rooms that need none of it accept it.
+         * @return this.
+         */
+        public Builder protocolVersion(final int version)
+        {
+            this.protocolVersion = version;
             return this;
         }
 
@@ -756,6 +783,11 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("pollQueueSnapshots must be positive: pollQueueSnapshots=" +
                     pollQueueSnapshots);
+            }
+            if (protocolVersion < ProtocolVersion.MIN_SUPPORTED || protocolVersion > ProtocolVersion.CURRENT)
+            {
+                throw new IllegalArgumentException("protocolVersion unsupported: protocolVersion=" + protocolVersion +
+                    ", supported=" + ProtocolVersion.MIN_SUPPORTED + ".." + ProtocolVersion.CURRENT);
             }
             if (ackIntervalMs < 0)
             {

@@ -1,7 +1,6 @@
 package io.tickwire.client;
 
 import com.google.protobuf.ByteString;
-import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.Ack;
 import io.tickwire.protocol.v1.ClientMessage;
 import io.tickwire.protocol.v1.GameMessage;
@@ -39,9 +38,11 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
     private boolean ackAtOnce;
     private long lastAckNanos;
     private boolean sendViewTick;
+    private final int protocolVersion;
 
     Outbound(final ClientOptions options, final ClientStats stats)
     {
+        this.protocolVersion = options.protocolVersion();
         this.autoAck = options.autoAck();
         this.ackIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.ackIntervalMs());
         this.stats = stats;
@@ -90,7 +91,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
      */
     void join(final JoinRequest request)
     {
-        final Join.Builder join = Join.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+        final Join.Builder join = Join.newBuilder().setProtocolVersion(protocolVersion)
             .setTicket(request.ticket()).setResumeToken(request.resumeToken()).putAllOptions(request.options());
         if (request.roomType().isEmpty())
         {
@@ -109,7 +110,7 @@ final class Outbound implements InputJournal.Output, PingKeeper.Output
      */
     void resume(final String roomId, final String resumeToken)
     {
-        write(ClientMessage.newBuilder().setJoin(Join.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+        write(ClientMessage.newBuilder().setJoin(Join.newBuilder().setProtocolVersion(protocolVersion)
             .setRoomId(roomId).setResumeToken(resumeToken)).build());
         link.flush();
     }

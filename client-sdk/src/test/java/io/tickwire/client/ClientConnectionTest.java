@@ -270,6 +270,28 @@ class ClientConnectionTest
     }
 
     @Test
+    void shouldAskForTheProtocolVersionOfItsOptions() throws Exception
+    {
+        final ClientOptions options = ClientOptions.builder().uri("ws://127.0.0.1:1/tickwire").protocolVersion(2)
+            .build();
+        channel = new EmbeddedChannel();
+        final ClientConnection connection = new ClientConnection(
+            options, channel.eventLoop(), JoinRequest.byType("arena"),
+            new SessionJoin(joinFuture, listeners, stats, () -> { }), stats);
+        final Link link = connection.newLink();
+        link.attach(channel);
+        channel.pipeline().addLast(link);
+        channel.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        assertEquals(2, readClientMessage().getJoin().getProtocolVersion(), "the plain mode asked for");
+        final IllegalArgumentException tooNew = assertThrows(IllegalArgumentException.class,
+            () -> ClientOptions.builder().uri("ws://127.0.0.1:1/x").protocolVersion(ProtocolVersion.CURRENT + 1).build());
+        assertEquals("protocolVersion unsupported: protocolVersion=" + (ProtocolVersion.CURRENT + 1) + ", supported=1.." +
+            ProtocolVersion.CURRENT, tooNew.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> ClientOptions.builder().uri("ws://127.0.0.1:1/x").protocolVersion(0).build());
+    }
+
+    @Test
     void shouldRequestFullSnapshotOnceUntilOneArrives() throws Exception
     {
         // A long ack interval: the full snapshot answering the request is acked at once all the same.

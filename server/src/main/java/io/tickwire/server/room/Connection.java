@@ -1,5 +1,6 @@
 package io.tickwire.server.room;
 
+import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.server.game.Player;
 
 /**
@@ -19,6 +20,8 @@ final class Connection
     final long playerKey;
     /** The live connection, or null while the player is detached (connection lost, grace running). */
     ClientLink link;
+    /** True when the live connection speaks protocol version 3 or later: its changed section is bit-packed. */
+    boolean packedChanges;
     String resumeToken;
     long detachedSinceNs;
     int ackedTick;
@@ -54,6 +57,7 @@ final class Connection
     Connection(final ClientLink link, final Player player, final Room room, final long nowNs)
     {
         this.link = link;
+        this.packedChanges = link.protocolVersion() >= ProtocolVersion.PACKED_CHANGES;
         this.playerKey = link.connectionId();
         this.resumeToken = link.resumeToken();
         this.player = player;

@@ -1,6 +1,7 @@
 package io.tickwire.server.room;
 
 import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.game.Admission;
 import io.tickwire.server.game.JoinRequest;
@@ -224,6 +225,7 @@ final class Membership
         releaseDetachedSeat(c);
         resumes.remove(c.resumeToken);
         c.link = link;
+        c.packedChanges = link.protocolVersion() >= ProtocolVersion.PACKED_CHANGES;
         c.resumeToken = link.resumeToken();
         c.detachedSinceNs = 0;
         c.closing = false;

@@ -38,8 +38,11 @@ final class SnapshotSender
     private final BufferSink sink = new BufferSink();
     private final CodedOutputStream out = CodedOutputStream.newInstance(sink, ENCODE_BUFFER_SIZE);
     private final ExpandableArrayBuffer bodies = new ExpandableArrayBuffer(ENCODE_BUFFER_SIZE);
+    /** Encoded bodies of this tick by baseline tick (or frame serials), one map per changed-section form. */
     private final Int2IntHashMap slotByBaseline = new Int2IntHashMap(-1);
+    private final Int2IntHashMap packedSlotByBaseline = new Int2IntHashMap(-1);
     private final Long2LongHashMap slotByFrames = new Long2LongHashMap(-1);
+    private final Long2LongHashMap packedSlotByFrames = new Long2LongHashMap(-1);
     private int[] bodyOffsets = new int[8];
     private int[] bodyLengths = new int[8];
     private int bodyCount;
@@ -84,11 +87,12 @@ final class SnapshotSender
                 }
                 final WorldState baseline = room.history.get(c.ackedTick);
                 final int baselineTick = baseline == null ? 0 : baseline.tick();
-                int slot = slotByBaseline.get(baselineTick);
+                final Int2IntHashMap slots = c.packedChanges ? packedSlotByBaseline : slotByBaseline;
+                int slot = slots.get(baselineTick);
                 if (slot < 0)
                 {
-                    slot = encodeBody(room.encoder, baseline, current);
-                    slotByBaseline.put(baselineTick, slot);
+                    slot = encodeBody(room.encoder, baseline, current, c.packedChanges);
+                    slots.put(baselineTick, slot);
                 }
                 write(room, c, slot, null, null, baselineTick);
             }
@@ -101,6 +105,7 @@ final class SnapshotSender
         {
             sink.wrap(null, 0);
             slotByBaseline.clear();
+            packedSlotByBaseline.clear();
             bodyCount = 0;
             bodiesEnd = 0;
         }
@@ -133,11 +138,13 @@ final class SnapshotSender
                     views.budgeted(view, c.player, baseline, shared, room.snapshotBudgetBytes) : shared;
                 final long key = ((long)(baseline == null ? 0 : baseline.serial()) << 32) |
                     (target.serial() & 0xFFFF_FFFFL);
-                int slot = (int)slotByFrames.get(key);
+                final Long2LongHashMap slots = c.packedChanges ? packedSlotByFrames : slotByFrames;
+                int slot = (int)slots.get(key);
                 if (slot < 0)
                 {
-                    slot = encodeBody(room.encoder, baseline == null ? null : baseline.state(), target.state());
-                    slotByFrames.put(key, slot);
+                    slot = encodeBody(room.encoder, baseline == null ? null : baseline.state(), target.state(),
+                        c.packedChanges);
+                    slots.put(key, slot);
                 }
                 final WorldState owned = views.ownedRows(view, target);
                 if (write(room, c, slot, owned, target.state(), baseline == null ? 0 : baseline.state().tick()))
@@ -163,6 +170,7 @@ final class SnapshotSender
             views.endTick();
             sink.wrap(null, 0);
             slotByFrames.clear();
+            packedSlotByFrames.clear();
             bodyCount = 0;
             bodiesEnd = 0;
         }
@@ -304,10 +312,11 @@ final class SnapshotSender
         return ackLagTicks > historyLength / 2 ? 2 : 1;
     }
 
-    private int encodeBody(final DeltaEncoder encoder, final WorldState baseline, final WorldState current)
+    private int encodeBody(
+        final DeltaEncoder encoder, final WorldState baseline, final WorldState current, final boolean packed)
         throws IOException
     {
-        final int size = encoder.prepare(baseline, current);
+        final int size = encoder.prepare(baseline, current, packed);
         if (bodyCount == bodyOffsets.length)
         {
             bodyOffsets = Arrays.copyOf(bodyOffsets, bodyCount * 2);

@@ -162,7 +162,7 @@ class ViewsEndToEndTest
             if (m.hasWelcome())
             {
                 final Welcome w = m.getWelcome();
-                assertEquals(2, w.getProtocolVersion());
+                assertEquals(ProtocolVersion.CURRENT, w.getProtocolVersion());
                 c.sessionId = w.getSessionId();
                 c.roomId = w.getRoomId();
                 c.types = EntityTypes.fromWelcome(w);
