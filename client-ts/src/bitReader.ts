@@ -92,6 +92,23 @@ export class BitReader {
    * then a `(z + k)`-bit field `r`; the value is `2^(z+k) + r - 2^k`, exact (below 2^48).
    */
   readExpGolomb(k: number): number {
+    const p = this.position;
+    const bytes = this.bytes;
+    const i = p >>> 3;
+    if (i + 3 < bytes.length) {
+      // Fast path: the whole code within the 32-bit little-endian word at the current byte.
+      const shift = p & 7;
+      const window = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> shift;
+      if (window !== 0) {
+        const z = 31 - Math.clz32(window & -window);
+        const n = z + k;
+        const used = z + 1 + n;
+        if (used <= 32 - shift) {
+          this.position = p + used;
+          return (1 << n) + ((window >>> (z + 1)) & ((1 << n) - 1)) - (1 << k);
+        }
+      }
+    }
     const z = this.zeroRun();
     const r = this.readBits(z + k);
     return POW2[z + k] + r - POW2[k];

@@ -9,7 +9,6 @@ export { DeltaError };
 /** A uint64 as the protobuf runtime hands it over: a `Long` ({low, high}), a number or a bigint. */
 export type Uint64 = number | bigint | { low: number; high: number };
 
-
 const TWO_POW_32 = 4294967296;
 const MAX_ID = 2147483647;
 /** A version 3 value is `zz(d) - 1` and must be below this (zz(d) fits 32 bits and is never 0). */
