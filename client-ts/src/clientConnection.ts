@@ -11,7 +11,7 @@ import { Reconnector, reconnectsOn, retriesAttemptOn } from './reconnector.js';
 import { RoomSchema, type EntitySchema } from './schema.js';
 import { ServerClock } from './serverClock.js';
 import { ApplyResult, SnapshotTracker } from './snapshotTracker.js';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, WireCodec, type Snapshot, type Welcome } from './wireCodec.js';
+import { MIN_PROTOCOL_VERSION, WireCodec, type Snapshot, type Welcome } from './wireCodec.js';
 
 /** Which room to join, and how (Java's `JoinRequest`). */
 export interface JoinRequest {
@@ -73,7 +73,7 @@ export interface Joined {
   schema: EntitySchema;
   /** Every entity type of the room (`Welcome.entity_types`, or one type from `Welcome.schema`). */
   room: RoomSchema;
-  /** The protocol version the connection speaks (`Welcome.protocol_version`: 1 or 2). */
+  /** The protocol version the connection speaks (`Welcome.protocol_version`: 1, 2 or 3, at most the one asked for). */
   protocolVersion: number;
 }
 
@@ -167,10 +167,10 @@ export class ClientConnection<S> implements LinkHandler {
       return;
     }
     if (this.joinedInfo !== null) {
-      this.send(WireCodec.join(this.joinedInfo.roomId, '', '', this.resumeToken));
+      this.send(WireCodec.join(this.joinedInfo.roomId, '', '', this.resumeToken, {}, this.options.protocolVersion));
     } else {
       this.send(WireCodec.join(this.request.roomId ?? '', this.request.roomType ?? '', this.request.ticket ?? '',
-        this.request.resumeToken ?? '', this.request.options ?? {}));
+        this.request.resumeToken ?? '', this.request.options ?? {}, this.options.protocolVersion));
     }
   }
 
@@ -307,9 +307,10 @@ export class ClientConnection<S> implements LinkHandler {
       return;
     }
     const version = welcome.protocolVersion ?? 0;
-    if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+    // Never above what this client asked for (a server answers with the version the connection speaks).
+    if (version < MIN_PROTOCOL_VERSION || version > this.options.protocolVersion) {
       this.failJoin(CloseCodes.PROTOCOL_ERROR, `Welcome speaks an unsupported protocol version: version=${version}, ` +
-        `supported=${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}`);
+        `supported=${MIN_PROTOCOL_VERSION}..${this.options.protocolVersion}`);
       link.fail(CloseCodes.PROTOCOL_ERROR, 'unsupported protocol version');
       return;
     }

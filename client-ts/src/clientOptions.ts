@@ -1,6 +1,7 @@
 import type { DeliveryMode } from './eventDispatcher.js';
 import type { WebSocketFactory } from './link.js';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './reconnector.js';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './wireCodec.js';
 
 /** Options of a {@link TickwireClient}; every field but `url` has a default (`DEFAULT_*`). */
 export interface ClientOptionsInit {
@@ -33,6 +34,13 @@ export interface ClientOptionsInit {
   deliveryMode?: DeliveryMode;
   /** Poll mode: snapshots queued for `poll()` before the newest queued one is overwritten instead. */
   pollQueueSnapshots?: number;
+  /**
+   * The protocol version to ask for in `Join` (`MIN_PROTOCOL_VERSION`..`PROTOCOL_VERSION`): 3 by default,
+   * changed sections bit-packed (`changed_bits`); 2 for the plain varint columns, readable with nothing but a
+   * protobuf parser (debugging with a packet dump; a few more bytes per changed entity). A `Welcome` that
+   * speaks a higher version than asked fails the join.
+   */
+  protocolVersion?: number;
 }
 
 /** Resolved, validated, frozen options. */
@@ -54,6 +62,7 @@ export const DEFAULT_MAX_PENDING_INPUTS = 256;
 export const DEFAULT_SILENCE_TIMEOUT_MS = 3000;
 export const DEFAULT_DELIVERY_MODE: DeliveryMode = 'callbacks';
 export const DEFAULT_POLL_QUEUE_SNAPSHOTS = 64;
+export const DEFAULT_PROTOCOL_VERSION = PROTOCOL_VERSION;
 
 function defaultNow(): () => number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
@@ -91,6 +100,7 @@ export function clientOptions(init: ClientOptionsInit): ClientOptions {
     reconnect,
     deliveryMode: init.deliveryMode ?? DEFAULT_DELIVERY_MODE,
     pollQueueSnapshots: init.pollQueueSnapshots ?? DEFAULT_POLL_QUEUE_SNAPSHOTS,
+    protocolVersion: init.protocolVersion ?? DEFAULT_PROTOCOL_VERSION,
   };
   const positive: (keyof typeof o)[] = ['connectTimeoutMs', 'pingIntervalMs', 'initialPingIntervalMs', 'maxPendingInputs',
     'pollQueueSnapshots'];
@@ -108,6 +118,11 @@ export function clientOptions(init: ClientOptionsInit): ClientOptions {
   }
   if (o.deliveryMode !== 'callbacks' && o.deliveryMode !== 'poll') {
     throw new RangeError(`deliveryMode must be 'callbacks' or 'poll': deliveryMode=${String(o.deliveryMode)}`);
+  }
+  if (!(Number.isInteger(o.protocolVersion) && o.protocolVersion >= MIN_PROTOCOL_VERSION &&
+    o.protocolVersion <= PROTOCOL_VERSION)) {
+    throw new RangeError(`protocolVersion unsupported: protocolVersion=${String(o.protocolVersion)}, ` +
+      `supported=${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}`);
   }
   if (!(o.retainedStates >= 2)) {
     throw new RangeError(`retainedStates too small: retainedStates=${o.retainedStates}, min=2`);

@@ -1,20 +1,20 @@
 import type { tickwire } from './proto/tickwire.js';
 import { RoomSchema, SchemaField, type EntitySchema } from './schema.js';
 import type { WorldState } from './worldState.js';
+import { BitReader } from './bitReader.js';
+import { DeltaError } from './deltaError.js';
+
+export { DeltaError };
 
 /** A uint64 as the protobuf runtime hands it over: a `Long` ({low, high}), a number or a bigint. */
 export type Uint64 = number | bigint | { low: number; high: number };
 
-/** A snapshot that does not fit its baseline or breaks the encoding's rules (Java's `DeltaException`). */
-export class DeltaError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeltaError';
-  }
-}
-
 const TWO_POW_32 = 4294967296;
 const MAX_ID = 2147483647;
+/** A version 3 value is `zz(d) - 1` and must be below this (zz(d) fits 32 bits and is never 0). */
+const MAX_PACKED_VALUE = 4294967295;
+/** At most 64 slots, so at most 64 value orders. */
+const MAX_ORDER_COUNT = 64;
 const NONE = Number.MAX_SAFE_INTEGER;
 
 /** Low 32 bits of a uint64, unsigned. */
@@ -78,13 +78,28 @@ const EMPTY: never[] = [];
  * from what the shared sections left, angles wrapping, strings as text). OWNER slots carry 0 ("") in
  * the shared sections: a created OWNER slot that is not, or a changed mask bit on one, is rejected.
  * <p>
- * Stateless apart from the room schema and a scratch array; allocates nothing once `out` and the
- * scratch have reached the world's size (texts are the parsed message's own strings).
+ * Version 3 (protocol/README.md, "Version 3: bit-packed changes"): a snapshot may carry its changed
+ * section as one bit stream, `changed_bits`, instead of `changed_ids`/`changed_masks`/`changed_values`;
+ * both forms are accepted in any snapshot (never both at once). The stream is read while the baseline is
+ * walked: an entity's mask is as wide as its type's slot count, STRING bits have no value in the stream
+ * (their texts still come from `changed_strings`), each value is `zz(d) - 1` in the Exp-Golomb order the
+ * stream's header gives its slot. Everything else in the snapshot is decoded as in version 2.
+ * <p>
+ * Stateless apart from the room schema and reused scratch (an array, the bit reader, the stream's orders);
+ * allocates nothing once `out` and the scratch have reached the world's size (texts are the parsed
+ * message's own strings).
  */
 export class DeltaDecoder {
   readonly room: RoomSchema;
   private readonly single: boolean;
   private changedTypes = new Int32Array(16);
+  /** Version 3 scratch: the reader over `changed_bits`, its header, the previous entity's mask. */
+  private readonly bits = new BitReader();
+  private readonly orders = new Uint8Array(MAX_ORDER_COUNT);
+  private orderCount = 0;
+  private idOrder = 0;
+  private maskLow = 0;
+  private maskHigh = 0;
 
   constructor(schema: EntitySchema | RoomSchema) {
     this.room = RoomSchema.from(schema);
@@ -137,10 +152,19 @@ export class DeltaDecoder {
     const changedMasks: ArrayLike<Uint64> = snapshot.changedMasks ?? EMPTY;
     const changedValues = snapshot.changedValues ?? EMPTY;
     const changedStrings: ArrayLike<string> = snapshot.changedStrings ?? EMPTY;
+    const changedBits = snapshot.changedBits;
+    const packed = changedBits !== null && changedBits !== undefined && changedBits.length !== 0;
     const removedCount = removedIds.length;
     const createdCount = createdIds.length;
-    const changedCount = changedIds.length;
+    let changedCount = changedIds.length;
     const typed = createdTypes.length !== 0;
+    if (packed) {
+      if (changedCount !== 0 || changedMasks.length !== 0 || changedValues.length !== 0) {
+        throw new DeltaError(`changed_bits and changed columns both present: ids=${changedCount}, ` +
+          `masks=${changedMasks.length}, values=${changedValues.length}`);
+      }
+      changedCount = this.readPackedHeader(changedBits as Uint8Array);
+    }
 
     if (typed && createdTypes.length !== createdCount) {
       throw new DeltaError(`created_types length mismatch: created=${createdCount}, types=${createdTypes.length}`);
@@ -169,49 +193,8 @@ export class DeltaDecoder {
       throw new DeltaError(`created_strings length mismatch: created=${createdCount}, expected=${expectedCreatedStrings}, ` +
         `strings=${createdStrings.length}`);
     }
-    if (changedMasks.length !== changedCount) {
-      throw new DeltaError(`changed_masks length mismatch: changed=${changedCount}, masks=${changedMasks.length}`);
-    }
-    // The type of every changed entity: always 0 in a one-type room, else its baseline entity's.
-    if (!this.single) {
-      if (this.changedTypes.length < changedCount) {
-        this.changedTypes = new Int32Array(Math.max(changedCount, this.changedTypes.length * 2));
-      }
-      let id = 0;
-      let at = 0;
-      for (let c = 0; c < changedCount; c++) {
-        id = readId(changedIds[c], id, 'changed_ids', c);
-        at = baseline === null ? -1 : indexFrom(baseline, id, at);
-        if (at < 0) {
-          throw new DeltaError(`changed id not in baseline: id=${id}`);
-        }
-        this.changedTypes[c] = baseline!.types[at];
-      }
-    }
-    let expectedValues = 0;
-    let expectedStrings = 0;
-    for (let c = 0; c < changedCount; c++) {
-      const schema = types[this.single ? 0 : this.changedTypes[c]].schema;
-      const m = changedMasks[c];
-      const low = uint64Low(m);
-      const high = uint64High(m);
-      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
-      }
-      if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
-          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
-      }
-      const stringLow = low & schema.stringMaskLow;
-      const stringHigh = high & schema.stringMaskHigh;
-      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
-      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
-    }
-    if (changedValues.length !== expectedValues) {
-      throw new DeltaError(`changed_values length mismatch: expected=${expectedValues}, values=${changedValues.length}`);
-    }
-    if (changedStrings.length !== expectedStrings) {
-      throw new DeltaError(`changed_strings length mismatch: expected=${expectedStrings}, strings=${changedStrings.length}`);
+    if (!packed) {
+      this.checkChangedColumns(baseline, changedIds, changedMasks, changedValues, changedStrings);
     }
     const ownerIds = snapshot.ownerIds ?? EMPTY;
     const ownerMasks: ArrayLike<Uint64> = snapshot.ownerMasks ?? EMPTY;
@@ -248,7 +231,7 @@ export class DeltaDecoder {
     const cursor: ColumnCursor = { values: 0, strings: 0 };
     let nextRemoved = removedCount > 0 ? readId(removedIds[0], 0, 'removed_ids', 0) : NONE;
     let nextCreated = createdCount > 0 ? readId(createdIds[0], 0, 'created_ids', 0) : NONE;
-    let nextChanged = changedCount > 0 ? readId(changedIds[0], 0, 'changed_ids', 0) : NONE;
+    let nextChanged = changedCount === 0 ? NONE : packed ? this.readPackedId(0, 0) : readId(changedIds[0], 0, 'changed_ids', 0);
 
     while (b < baseCount || c < createdCount) {
       const baseId = b < baseCount ? (baseIds as Int32Array)[b] : NONE;
@@ -327,10 +310,17 @@ export class DeltaDecoder {
         outStrings[outStringOffset + k] = (baseStrings as string[])[baseStringOffset + k];
       }
       if (nextChanged === baseId) {
-        applyMask(types[t].schema, changedMasks[ch], outValues, outOffset, outStrings, outStringOffset,
-          changedValues, changedStrings, cursor, 'changed', baseId);
-        ch++;
-        nextChanged = ch < changedCount ? readId(changedIds[ch], nextChanged, 'changed_ids', ch) : NONE;
+        if (packed) {
+          this.applyPacked(types[t].schema, ch, outValues, outOffset, outStrings, outStringOffset, changedStrings, cursor,
+            baseId);
+          ch++;
+          nextChanged = ch < changedCount ? this.readPackedId(nextChanged, ch) : NONE;
+        } else {
+          applyMask(types[t].schema, changedMasks[ch], outValues, outOffset, outStrings, outStringOffset,
+            changedValues, changedStrings, cursor, 'changed', baseId);
+          ch++;
+          nextChanged = ch < changedCount ? readId(changedIds[ch], nextChanged, 'changed_ids', ch) : NONE;
+        }
       }
       b++;
     }
@@ -341,8 +331,167 @@ export class DeltaDecoder {
     if (ch !== changedCount) {
       throw new DeltaError(`changed id not in baseline: id=${nextChanged}`);
     }
+    if (packed) {
+      this.bits.finish();
+      if (cursor.strings !== changedStrings.length) {
+        throw new DeltaError(`changed_strings length mismatch: expected=${cursor.strings}, strings=${changedStrings.length}`);
+      }
+    }
     if (ownerIds.length !== 0) {
       this.applyOwnerSection(snapshot, out);
+    }
+  }
+
+  /**
+   * Version 2's changed columns, checked whole before the walk: one mask per id, each valid for its entity's
+   * type (its baseline entity's; always type 0 in a one-type room) and free of OWNER slots, one value per set
+   * numeric bit and one text per set STRING bit.
+   */
+  private checkChangedColumns(baseline: WorldState | null, changedIds: ArrayLike<number>, changedMasks: ArrayLike<Uint64>,
+    changedValues: ArrayLike<number>, changedStrings: ArrayLike<string>): void {
+    const types = this.room.types;
+    const changedCount = changedIds.length;
+    if (changedMasks.length !== changedCount) {
+      throw new DeltaError(`changed_masks length mismatch: changed=${changedCount}, masks=${changedMasks.length}`);
+    }
+    if (!this.single) {
+      if (this.changedTypes.length < changedCount) {
+        this.changedTypes = new Int32Array(Math.max(changedCount, this.changedTypes.length * 2));
+      }
+      let id = 0;
+      let at = 0;
+      for (let c = 0; c < changedCount; c++) {
+        id = readId(changedIds[c], id, 'changed_ids', c);
+        at = baseline === null ? -1 : indexFrom(baseline, id, at);
+        if (at < 0) {
+          throw new DeltaError(`changed id not in baseline: id=${id}`);
+        }
+        this.changedTypes[c] = baseline!.types[at];
+      }
+    }
+    let expectedValues = 0;
+    let expectedStrings = 0;
+    for (let c = 0; c < changedCount; c++) {
+      const schema = types[this.single ? 0 : this.changedTypes[c]].schema;
+      const m = changedMasks[c];
+      const low = uint64Low(m);
+      const high = uint64High(m);
+      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
+      }
+      if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
+        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
+          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+      }
+      const stringLow = low & schema.stringMaskLow;
+      const stringHigh = high & schema.stringMaskHigh;
+      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
+      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
+    }
+    if (changedValues.length !== expectedValues) {
+      throw new DeltaError(`changed_values length mismatch: expected=${expectedValues}, values=${changedValues.length}`);
+    }
+    if (changedStrings.length !== expectedStrings) {
+      throw new DeltaError(`changed_strings length mismatch: expected=${expectedStrings}, strings=${changedStrings.length}`);
+    }
+  }
+
+  /**
+   * Version 3: start reading `changed_bits`; returns the number of changed entities and keeps the id order
+   * and the per-slot value orders. The header exists only when that number is not 0.
+   */
+  private readPackedHeader(bytes: Uint8Array): number {
+    const r = this.bits;
+    r.reset(bytes);
+    const count = r.readExpGolomb(0);
+    if (count > MAX_ID) {
+      throw new DeltaError(`changed_bits malformed: count=${count}`);
+    }
+    this.orderCount = 0;
+    if (count === 0) {
+      return 0;
+    }
+    this.idOrder = r.readBits(4);
+    const m = r.readBits(7);
+    if (m > MAX_ORDER_COUNT) {
+      throw new DeltaError(`changed_bits malformed: orderCount=${m}, at most ${MAX_ORDER_COUNT}`);
+    }
+    for (let s = 0; s < m; s++) {
+      this.orders[s] = r.readBits(4);
+    }
+    this.orderCount = m;
+    return count;
+  }
+
+  /** Version 3: the id after `previous` (the entity at `index`): an Exp-Golomb coded gap. */
+  private readPackedId(previous: number, index: number): number {
+    const id = previous + this.bits.readExpGolomb(this.idOrder) + 1;
+    if (id > MAX_ID) {
+      throw new DeltaError(`changed_bits id out of range: index=${index}, id=${id}`);
+    }
+    return id;
+  }
+
+  /**
+   * Version 3: one changed entity from the stream, applied to its row in place: the mask (or the previous
+   * entity's), checked against the entity's type, then per set bit a text from `changed_strings` (STRING
+   * slots) or a value from the stream in its slot's order.
+   */
+  private applyPacked(schema: EntitySchema, index: number, values: Int32Array, valueOffset: number, strings: string[],
+    stringOffset: number, texts: ArrayLike<string>, cursor: ColumnCursor, entityId: number): void {
+    const r = this.bits;
+    let low: number;
+    let high: number;
+    if (r.readBit() !== 0) {
+      if (index === 0) {
+        throw new DeltaError('changed_bits malformed: sameMask on the first entity');
+      }
+      low = this.maskLow;
+      high = this.maskHigh;
+    } else {
+      const n = schema.slotCount;
+      low = r.readBits(n < 32 ? n : 32) >>> 0;
+      high = n > 32 ? r.readBits(n - 32) : 0;
+    }
+    if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+      throw new DeltaError(`changed mask invalid: index=${index}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
+    }
+    if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
+      throw new DeltaError(`changed mask names an owner-only field: index=${index}, mask=0x${hex64(high, low)}, ` +
+        `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+    }
+    this.maskLow = low;
+    this.maskHigh = high;
+    const stringOf = schema.stringIndexOfSlot;
+    const orders = this.orders;
+    const orderCount = this.orderCount;
+    for (let word = 0; word < 2; word++) {
+      let bits = word === 0 ? low : high;
+      const slotBase = word * 32;
+      while (bits !== 0) {
+        const s = slotBase + 31 - Math.clz32(bits & -bits);
+        bits = (bits & (bits - 1)) >>> 0;
+        const si = stringOf[s];
+        if (si >= 0) {
+          if (cursor.strings >= texts.length) {
+            throw new DeltaError(`changed_strings length mismatch: too short at id=${entityId}, strings=${texts.length}`);
+          }
+          const text = texts[cursor.strings++];
+          checkText(schema, s, text, entityId);
+          strings[stringOffset + si] = text;
+          continue;
+        }
+        if (s >= orderCount) {
+          throw new DeltaError(`changed_bits malformed: value for slot ${s} at id=${entityId}, orderCount=${orderCount}`);
+        }
+        const v = r.readExpGolomb(orders[s]);
+        if (v >= MAX_PACKED_VALUE) {
+          throw new DeltaError(`changed_bits malformed: value too large at id=${entityId}, slot=${s}`);
+        }
+        // zz(d) = v + 1 in 1..2^32-1; unzigzag on 32 bits (>>> and & read the exact double's low 32 bits).
+        const zz = v + 1;
+        addDelta(schema, s, (zz >>> 1) ^ -(zz & 1), values, valueOffset, 'changed', entityId);
+      }
     }
   }
 
@@ -423,8 +572,6 @@ interface ColumnCursor {
 function applyMask(schema: EntitySchema, m: Uint64, values: Int32Array, valueOffset: number, strings: string[],
   stringOffset: number, numbers: ArrayLike<number>, texts: ArrayLike<string>, cursor: ColumnCursor, section: string,
   entityId: number): void {
-  const slotMax = schema.slotMaxes;
-  const wrapMasks = schema.slotWrapMasks;
   const stringOf = schema.stringIndexOfSlot;
   for (let word = 0; word < 2; word++) {
     let bits = word === 0 ? uint64Low(m) : uint64High(m);
@@ -439,17 +586,23 @@ function applyMask(schema: EntitySchema, m: Uint64, values: Int32Array, valueOff
         strings[stringOffset + si] = text;
         continue;
       }
-      const delta = numbers[cursor.values++];
-      const wrap = wrapMasks[s];
-      const old = values[valueOffset + s];
-      // Angle slots: Java adds two ints (wrapping modulo 2^32) and masks; ToInt32 of the exact sum keeps the same low bits.
-      const v = wrap !== 0 ? ((old + delta) & wrap) : old + delta;
-      if (v < 0 || v > slotMax[s]) {
-        throw new DeltaError(`${section} value out of range: id=${entityId}, slot=${s}, value=${v}, max=${slotMax[s]}`);
-      }
-      values[valueOffset + s] = v;
+      addDelta(schema, s, numbers[cursor.values++], values, valueOffset, section, entityId);
     }
   }
+}
+
+/** Add one slot's difference in place: angles wrap, anything else must stay in `[0, slotMax]`. */
+function addDelta(schema: EntitySchema, s: number, delta: number, values: Int32Array, valueOffset: number, section: string,
+  entityId: number): void {
+  const wrap = schema.slotWrapMasks[s];
+  const old = values[valueOffset + s];
+  // Angle slots: Java adds two ints (wrapping modulo 2^32) and masks; ToInt32 of the exact sum keeps the same low bits.
+  const v = wrap !== 0 ? ((old + delta) & wrap) : old + delta;
+  const max = schema.slotMaxes[s];
+  if (v < 0 || v > max) {
+    throw new DeltaError(`${section} value out of range: id=${entityId}, slot=${s}, value=${v}, max=${max}`);
+  }
+  values[valueOffset + s] = v;
 }
 
 /** Index of `id` in `state` searching from `from` on (ids ascend), or -1. */

@@ -56,7 +56,7 @@ export class RoomSession {
     return this.info.room;
   }
 
-  /** The protocol version this connection speaks (`Welcome.protocol_version`, 1 or 2). */
+  /** The protocol version this connection speaks (`Welcome.protocol_version`: 1, 2 or 3, at most `ClientOptions.protocolVersion`). */
   get protocolVersion(): number {
     return this.info.protocolVersion;
   }

@@ -49,10 +49,13 @@ export const WireCodec = {
     return tickwire.v1.EntitySchema.decode(bytes);
   },
 
-  /** `options`: room options (`Join.options`), written in the map's iteration order. */
+  /**
+   * `options`: room options (`Join.options`), written in the map's iteration order. `protocolVersion`: what the
+   * client asks to speak (`Join.protocol_version`, {@link PROTOCOL_VERSION} unless told).
+   */
   join(roomId: string, roomType: string, ticket: string, resumeToken: string,
-    options: Readonly<Record<string, string>> = {}): Uint8Array {
-    return ClientMessage.encode({ join: { roomId, roomType, protocolVersion: PROTOCOL_VERSION, ticket, resumeToken,
+    options: Readonly<Record<string, string>> = {}, protocolVersion: number = PROTOCOL_VERSION): Uint8Array {
+    return ClientMessage.encode({ join: { roomId, roomType, protocolVersion, ticket, resumeToken,
       options: { ...options } } }).finish();
   },
 
@@ -81,10 +84,12 @@ export const WireCodec = {
 };
 
 /**
- * The protocol version this SDK asks for in `Join` (`ProtocolVersion.CURRENT`): 2, entity types,
- * string fields, owner and audience fields, views (docs/design/schema-v2.md).
+ * The protocol version this SDK asks for in `Join` by default (`ProtocolVersion.CURRENT`): 3, version 2
+ * (entity types, string fields, owner and audience fields, views; docs/design/schema-v2.md) with the
+ * changed section bit-packed into `changed_bits` (protocol/README.md, "Version 3"). The decoder reads both
+ * forms whatever was asked; `ClientOptionsInit.protocolVersion` 2 asks for the plain varint columns.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The oldest `Welcome.protocol_version` this SDK accepts (`ProtocolVersion.MIN_SUPPORTED`). */
 export const MIN_PROTOCOL_VERSION = 1;

@@ -69,17 +69,39 @@ function roomOf(c: CaseVector): RoomSchema {
     return RoomSchema.single(schemaOf(c));
   }
   const welcome = tickwire.v1.Welcome.decode(Buffer.from(c.welcome, 'base64'));
-  assert.equal(welcome.protocolVersion, 2, `${c.name}: a version 2 case's Welcome speaks version 2`);
+  assert.ok(welcome.protocolVersion === 2 || welcome.protocolVersion === 3,
+    `${c.name}: a version 2 or 3 case's Welcome speaks version 2 or 3, not ${welcome.protocolVersion}`);
   return RoomSchema.fromWelcome(welcome);
 }
 
 /** Java's slot maximum of a STRING slot is its handle range; a TypeScript STRING slot holds no number (0). */
 const JAVA_STRING_SLOT_MAX = 2147483647;
 
-test('vectors file has cases, version 2 ones among them', () => {
+test('vectors file has cases, version 2 and 3 ones among them', () => {
   assert.equal(vectors.format, 1);
   assert.ok(vectors.cases.length >= 4);
   assert.ok(vectors.cases.some((c) => c.welcome !== undefined), 'a version 2 case');
+  assert.ok(vectors.cases.filter((c) => c.name.endsWith('-v3')).length >= 2, 'version 3 cases');
+});
+
+test('version 3 cases carry their changed sections as changed_bits, never as columns', () => {
+  for (const c of vectors.cases.filter((v) => v.name.endsWith('-v3'))) {
+    let packed = 0;
+    let malformed = 0;
+    for (const f of c.frames) {
+      const s = WireCodec.parse(Buffer.from(f.frame, 'base64')).snapshot!;
+      const bits = s.changedBits?.length ?? 0;
+      packed += bits > 0 ? 1 : 0;
+      malformed += f.error?.startsWith('changed_bits') === true ? 1 : 0;
+      if (f.error === undefined) {
+        assert.equal(s.changedIds?.length ?? 0, 0, `${c.name} tick ${f.tick}: no changed_ids beside changed_bits`);
+      }
+    }
+    assert.ok(packed > 5, `${c.name}: ${packed} frames with changed_bits`);
+    if (c.name === 'arena-110-v3') {
+      assert.ok(malformed >= 5, `${c.name}: ${malformed} frames rejected for their changed_bits`);
+    }
+  }
 });
 
 for (const c of vectors.cases) {

@@ -25,8 +25,8 @@ test('acks each applied snapshot, asks for a full one when a baseline is missing
   await new Promise((r) => setTimeout(r, 5));
   const s = socket as unknown as ScriptedSocket;
   assert.equal(s.sent[0].join?.roomType, 'arena');
-  assert.equal(s.sent[0].join?.protocolVersion, 2, 'the SDK asks for protocol 2');
-  // Welcome.protocol_version 1 is accepted as well as 2 (the version the connection speaks).
+  assert.equal(s.sent[0].join?.protocolVersion, 3, 'the SDK asks for protocol 3');
+  // Welcome.protocol_version 1 is accepted as well as 2 and 3 (the version the connection speaks).
   s.deliver(tickwire.v1.ServerMessage.encode({ welcome: {
     sessionId: 's1', resumeToken: 't1', roomId: 'r1', roomType: 'arena', entityId: 0, tickRateHz: 30, serverTick: 1,
     protocolVersion: 1, schema: tickwire.v1.EntitySchema.decode(bytes(arena.schema)),

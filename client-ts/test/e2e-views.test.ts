@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { TickwireClient, type WebSocketLike } from '../src/index.js';
+import { PROTOCOL_VERSION, TickwireClient, type WebSocketLike } from '../src/index.js';
 import { arenaInput } from './support/arena.js';
 import { serverSkipReason, startServer, waitFor, type RunningServer } from './support/server.js';
 
@@ -32,7 +32,7 @@ test('bigworld: the mirror is the view; entities entering and leaving it are add
       webSocketFactory: (url) => new WebSocket(url) as unknown as WebSocketLike });
     const session = await c.joinByType('bigworld');
     try {
-      assert.equal(session.protocolVersion, 2);
+      assert.equal(session.protocolVersion, PROTOCOL_VERSION, 'a version 3 server answers 3');
       const present = new Set(session.mirror.entityIds());
       // Entries and exits after the first view this test saw (the first snapshot adds the whole view).
       const added: number[] = [];

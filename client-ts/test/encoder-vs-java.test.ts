@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EntitySchema, RoomSchema, WireCodec, uint64High, uint64Low, type Uint64 } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
-import { encodeSnapshot, type Frame } from './support/v2Encoder.js';
+import { encodeSnapshot, unpackChanged, type Frame } from './support/v2Encoder.js';
 
 /**
  * The test-only encoder (written from the design page) against the Java encoder: for every frame of the
@@ -15,6 +15,10 @@ import { encodeSnapshot, type Frame } from './support/v2Encoder.js';
  * gives a slot a new handle whenever it re-draws its text, even the same text; Java then resends that
  * text. The TypeScript encoder compares texts. Such no-op string changes are taken out of Java's columns
  * before comparing (and counted, so the test shows they are the only difference).
+ * <p>
+ * Version 3 cases (frames with `changed_bits`): the TypeScript encoder writes the packed form too. Both
+ * streams are compared as columns (after the no-op strings are taken out of Java's), and byte for byte
+ * wherever Java's frame has no such no-op string change: same per-slot orders, same sameMask choices.
  */
 const VECTORS = fileURLToPath(new URL('../../../protocol/src/test/resources/conformance/vectors.json', import.meta.url));
 
@@ -116,6 +120,7 @@ for (const c of vectors.cases) {
     const room = roomOf(c);
     const byTick = new Map<number, FrameVector>();
     let compared = 0;
+    let sameBytes = 0;
     const dropped = { n: 0 };
     for (const f of c.frames) {
       if (f.error !== undefined) {
@@ -126,15 +131,33 @@ for (const c of vectors.cases) {
       if (baseline === undefined) {
         continue;
       }
-      const java = withoutNoOpStrings(room, baseline === null ? null : frameOf(room, baseline),
-        WireCodec.parse(Buffer.from(f.frame, 'base64')).snapshot!, dropped);
-      const ours = WireCodec.parse(tickwire.v1.ServerMessage.encode({ snapshot: encodeSnapshot(room,
-        baseline === null ? null : frameOf(room, baseline), f.baselineTick, frameOf(room, f), f.tick,
-        { serverTimeMs: f.serverTimeMs, lastInputSeq: f.lastInputSeq }) }).finish()).snapshot!;
-      assert.deepEqual(columns(ours), columns(java), `${c.name} tick ${f.tick} (${f.note})`);
+      const baseFrame = baseline === null ? null : frameOf(room, baseline);
+      const javaSnapshot = WireCodec.parse(Buffer.from(f.frame, 'base64')).snapshot!;
+      const javaBits = javaSnapshot.changedBits ?? new Uint8Array(0);
+      const packed = javaBits.length > 0 || c.name.endsWith('-v3');
+      const ours = WireCodec.parse(tickwire.v1.ServerMessage.encode({ snapshot: encodeSnapshot(room, baseFrame, f.baselineTick,
+        frameOf(room, f), f.tick, { serverTimeMs: f.serverTimeMs, lastInputSeq: f.lastInputSeq, packed }) }).finish()).snapshot!;
+      const where = `${c.name} tick ${f.tick} (${f.note})`;
+      const droppedBefore = dropped.n;
+      const java = withoutNoOpStrings(room, baseFrame,
+        packed ? { ...javaSnapshot, ...unpackChanged(room, baseFrame, javaBits) } : javaSnapshot, dropped);
+      const oursColumns = packed ? { ...ours, ...unpackChanged(room, baseFrame, ours.changedBits ?? new Uint8Array(0)) } : ours;
+      assert.deepEqual(columns(oursColumns), columns(java), where);
+      if (packed) {
+        assert.equal((ours.changedIds ?? []).length, 0, where);
+        if (dropped.n === droppedBefore) {
+          assert.equal(Buffer.from(ours.changedBits ?? []).toString('hex'), Buffer.from(javaBits).toString('hex'),
+            `${where}: changed_bits byte for byte`);
+          sameBytes++;
+        }
+      }
       compared++;
     }
     assert.ok(compared > 5, `compared ${compared}`);
+    if (c.name.endsWith('-v3')) {
+      assert.ok(sameBytes > 5, `${c.name}: changed_bits compared byte for byte in ${sameBytes} frames`);
+      console.log(`${c.name}: changed_bits byte for byte in ${sameBytes} of ${compared} frames`);
+    }
     if (c.welcome === undefined) {
       assert.equal(dropped.n, 0, 'version 1 cases have no strings');
     } else {

@@ -5,7 +5,8 @@ import {
   type SnapshotInfo, type WorldState,
 } from '../src/index.js';
 import {
-  copyFrame, emptyStats, encodeSnapshot, random, snapshotFrame, stateOf, type EncodeStats, type EntityFrame, type Frame,
+  copyFrame, emptyPackedStats, emptyStats, encodeSnapshot, random, snapshotFrame, stateOf, type EncodeStats, type EntityFrame,
+  type Frame, type PackedStats,
 } from './support/v2Encoder.js';
 
 /**
@@ -18,7 +19,14 @@ import {
  * SnapshotTracker must end every applied snapshot with exactly the frame the server meant for that
  * tick (texts included), and the entity events between two applied states must be exactly the view's
  * entries (added), exits (removed) and changes.
+ * <p>
+ * The same run goes three ways: changed sections as varint columns (version 2), as `changed_bits` (version 3,
+ * protocol/README.md "Version 3"), and each snapshot in either form at random (a decoder accepts both in any
+ * snapshot).
  */
+
+/** How the changed section travels: version 2's columns, version 3's bit stream, or either per snapshot. */
+type Form = 'columns' | 'packed' | 'mixed';
 
 function widerSchema(): EntitySchema {
   const b: EntitySchemaBuilder = EntitySchema.builder();
@@ -198,7 +206,7 @@ function expectedEvents(before: Frame | null, after: Frame): string[] {
   return events;
 }
 
-function run(seed: number, ticks: number, counters: Counters): void {
+function run(seed: number, ticks: number, counters: Counters, form: Form, packedStats: PackedStats): void {
   const rnd = random(seed);
   const world = new Map<number, Truth>();
   const nextId = { v: 0 };
@@ -229,8 +237,9 @@ function run(seed: number, ticks: number, counters: Counters): void {
     acks.splice(0, acks.length, ...acks.filter((x) => x.at > tick));
     const baselineTick = !forceFull && history.has(acked) ? acked : 0;
     forceFull = false;
+    const packed = form === 'packed' || (form === 'mixed' && rnd() < 0.5);
     const snapshot = encodeSnapshot(room, baselineTick === 0 ? null : (history.get(baselineTick) as Frame), baselineTick, frame,
-      tick, { stats: counters, lastInputSeq: tick });
+      tick, { stats: counters, lastInputSeq: tick, packed, packedStats });
     if (rnd() < 0.2) {
       counters.dropped++;
     } else {
@@ -279,12 +288,13 @@ function run(seed: number, ticks: number, counters: Counters): void {
   }
 }
 
-test('version 2 round trips: random types, strings, owner and audience fields, views, drops, late acks', () => {
+function property(form: Form): void {
   const counters: Counters = { ...emptyStats(), applied: 0, full: 0, deltas: 0, dropped: 0, stale: 0, baselineMisses: 0,
     added: 0, removed: 0, changed: 0 };
+  const packedStats = emptyPackedStats();
   const seeds = 24;
   for (let seed = 1; seed <= seeds; seed++) {
-    run(seed * 7919, 250, counters);
+    run(seed * 7919, 250, counters, form, packedStats);
   }
   // Every feature was exercised: the property cannot pass on an empty run.
   for (const [name, n] of Object.entries(counters)) {
@@ -294,4 +304,23 @@ test('version 2 round trips: random types, strings, owner and audience fields, v
     assert.ok(n > 0, `never exercised: ${name} (${JSON.stringify(counters)})`);
   }
   assert.ok(counters.deltas > counters.full, JSON.stringify(counters));
+  for (const [name, n] of Object.entries(packedStats)) {
+    if (form === 'columns') {
+      assert.equal(n, 0, `${name} in a run without changed_bits`);
+    } else {
+      assert.ok(n > 0, `never exercised: ${name} (${JSON.stringify(packedStats)})`);
+    }
+  }
+}
+
+test('version 2 round trips: random types, strings, owner and audience fields, views, drops, late acks', () => {
+  property('columns');
+});
+
+test('version 3 round trips: the same worlds with every changed section as changed_bits', () => {
+  property('packed');
+});
+
+test('versions 2 and 3 mixed: each snapshot in either form at random', () => {
+  property('mixed');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EntitySchema, PROTOCOL_VERSION, RoomSchema, TickwireClient, TickwireError, WireCodec, type RoomSession,
+  EntitySchema, PROTOCOL_VERSION, RoomSchema, TickwireClient, TickwireError, WireCodec, clientOptions, type RoomSession,
 } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
 import { ScriptedSocket } from './support/scriptedSocket.js';
@@ -21,14 +21,15 @@ function frame(entries: [number, number, number[], string[]][]): Frame {
   return new Map(entries.map(([id, type, values, strings]) => [id, { type, values, strings }]));
 }
 
-async function joined(version: number, now: () => number): Promise<{ session: RoomSession; socket: ScriptedSocket }> {
+async function joined(version: number, now: () => number, asked?: number):
+  Promise<{ session: RoomSession; socket: ScriptedSocket }> {
   let socket: ScriptedSocket | null = null;
   const client = new TickwireClient({ url: 'ws://test.invalid/ws', now, interpolationDelayTicks: 2,
-    webSocketFactory: () => (socket = new ScriptedSocket()) });
+    webSocketFactory: () => (socket = new ScriptedSocket()), protocolVersion: asked });
   const joining = client.joinByType('arena');
   await new Promise((r) => setTimeout(r, 5));
   const s = socket as unknown as ScriptedSocket;
-  assert.equal(s.sent[0].join?.protocolVersion, PROTOCOL_VERSION);
+  assert.equal(s.sent[0].join?.protocolVersion, asked ?? PROTOCOL_VERSION);
   s.deliverMessage({ welcome: {
     sessionId: 's1', resumeToken: 't1', roomId: 'r1', roomType: 'arena', entityId: 5, tickRateHz: 30, serverTick: 1,
     protocolVersion: version, schema: player.toProto(),
@@ -96,10 +97,56 @@ test('a version 2 session: typed mirror, view entries and exits as added and rem
     }
   });
 
-test('Welcome.protocol_version other than 1 or 2 fails the join', { timeout: 10_000 }, async () => {
-  await assert.rejects(joined(3, () => 0), (e: unknown) => e instanceof TickwireError &&
+test('Welcome.protocol_version outside 1 up to the version asked for fails the join', { timeout: 10_000 }, async () => {
+  await assert.rejects(joined(4, () => 0), (e: unknown) => e instanceof TickwireError &&
+    /unsupported protocol version: version=4, supported=1..3/.test(e.message));
+  await assert.rejects(joined(0, () => 0), (e: unknown) => e instanceof TickwireError &&
+    /unsupported protocol version: version=0, supported=1..3/.test(e.message));
+  await assert.rejects(joined(3, () => 0, 2), (e: unknown) => e instanceof TickwireError &&
     /unsupported protocol version: version=3, supported=1..2/.test(e.message));
 });
+
+test('protocolVersion option: 3 by default, 2 for plain columns, nothing else', () => {
+  assert.equal(PROTOCOL_VERSION, 3);
+  assert.equal(clientOptions({ url: 'ws://x/ws' }).protocolVersion, 3);
+  assert.equal(clientOptions({ url: 'ws://x/ws', protocolVersion: 2 }).protocolVersion, 2);
+  for (const bad of [0, 4, 2.5, NaN]) {
+    assert.throws(() => clientOptions({ url: 'ws://x/ws', protocolVersion: bad }),
+      new RegExp(`protocolVersion unsupported: protocolVersion=${bad}, supported=1..3`));
+  }
+  assert.equal(tickwire.v1.ClientMessage.decode(WireCodec.join('r', '', '', '')).join?.protocolVersion, 3);
+  assert.equal(tickwire.v1.ClientMessage.decode(WireCodec.join('r', '', '', '', {}, 2)).join?.protocolVersion, 2);
+});
+
+for (const asked of [3, 2]) {
+  test(`a session that asked for version ${asked} applies snapshots in both forms (the decoder reads either)`,
+    { timeout: 10_000 }, async () => {
+      const { session, socket } = await joined(asked, () => 1000, asked);
+      try {
+        assert.equal(session.protocolVersion, asked);
+        const changed: number[] = [];
+        session.addListener({ onEntityChanged: (_s, id) => changed.push(id) });
+        const f10 = frame([[1, 0, [20, 0, 0], ['Ann']], [2, 1, [7, 0], ['granite']], [5, 0, [40, 0, 30], ['Bo']]]);
+        socket.deliver(snapshotFrame(encodeSnapshot(room, null, 0, f10, 10, { packed: asked === 3 })));
+        const f11 = frame([[1, 0, [21, 0, 0], ['Ann']], [2, 1, [8, 0], ['slate']], [5, 0, [41, 0, 30], ['Bo']]]);
+        const packed = encodeSnapshot(room, f10, 10, f11, 11, { packed: true });
+        assert.ok((packed.changedBits?.length ?? 0) > 0 && (packed.changedIds?.length ?? 0) === 0);
+        socket.deliver(snapshotFrame(packed));
+        const f12 = frame([[1, 0, [22, 0, 0], ['Ann']], [2, 1, [8, 0], ['slate']], [5, 0, [39, 0, 30], ['Bob']]]);
+        socket.deliver(snapshotFrame(encodeSnapshot(room, f11, 11, f12, 12, { packed: false })));
+        assert.equal(session.stats.protocolErrors, 0);
+        assert.equal(session.mirror.tick, 12);
+        assert.deepEqual(changed, [1, 2, 5, 1, 5]);
+        assert.equal(session.mirror.getDouble(1, 'x'), 11);
+        assert.equal(session.mirror.getString(2, 'label'), 'slate');
+        assert.equal(session.mirror.getDouble(5, 'x'), 19.5);
+        assert.equal(session.mirror.getString(5, 'name'), 'Bob');
+        assert.equal(session.mirror.getInt(5, 'ammo'), 30);
+      } finally {
+        await session.leave();
+      }
+    });
+}
 
 test('WireCodec writes view_tick into Input', () => {
   const input = tickwire.v1.ClientMessage.decode(WireCodec.input(4, Uint8Array.of(1), 9, 7)).input;

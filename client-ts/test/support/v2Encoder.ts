@@ -1,10 +1,13 @@
 import { RoomSchema, WorldState, type Uint64 } from '../../src/index.js';
+import { BitReader } from '../../src/bitReader.js';
 import { tickwire } from '../../src/proto/tickwire.js';
 
 /**
  * A test-only snapshot ENCODER written from docs/design/schema-v2.md and the proto comments alone
  * (not from the Java encoder), so the TypeScript decoder can be checked by round trips: the state
- * a conforming client must end with, encoded against the state it holds.
+ * a conforming client must end with, encoded against the state it holds. With `packed` it writes the
+ * changed section in version 3 form, `changed_bits`, from protocol/README.md "Version 3" alone
+ * ({@link packChanged}).
  *
  * A {@link Frame} is what one connection must hold at one tick: its view's entities, each with its
  * type, its slots (STRING slots 0) and its texts, OWNER slots holding the real value on entities this
@@ -27,6 +30,12 @@ export interface EncodeExtras {
   lastInputSeq?: number;
   /** Counts what the encoded snapshot exercised (for property tests that must not pass vacuously). */
   stats?: EncodeStats;
+  /**
+   * Version 3: the changed section as `changed_bits` instead of `changed_ids`/`changed_masks`/`changed_values`
+   * (absent, like the columns, when no entity changed).
+   */
+  packed?: boolean;
+  packedStats?: PackedStats;
 }
 
 export interface EncodeStats {
@@ -42,8 +51,190 @@ export interface EncodeStats {
   createdTypes: number;
 }
 
+/** What the version 3 streams exercised. */
+export interface PackedStats {
+  /** Snapshots with `changed_bits`. */
+  packedFrames: number;
+  /** Entities written with sameMask 1. */
+  sameMasks: number;
+  /** Masks written as a field wider than 32 bits. */
+  wideMasks: number;
+  /** Values whose slot's order was above 0. */
+  orderedValues: number;
+}
+
 export function emptyStats(): EncodeStats {
   return { ownerOnCreated: 0, wraps: 0, ownerWraps: 0, changedStrings: 0, ownerStrings: 0, ownerHighBits: 0, createdTypes: 0 };
+}
+
+export function emptyPackedStats(): PackedStats {
+  return { packedFrames: 0, sameMasks: 0, wideMasks: 0, orderedValues: 0 };
+}
+
+/** One changed entity of a snapshot's changed section, as both forms need it. */
+export interface ChangedEntry {
+  id: number;
+  type: number;
+  /** The set mask bits (slots of the entity's type), ascending, STRING slots included. */
+  bits: number[];
+  /** One difference per non-STRING bit, in bit order (angles already wrapped). */
+  deltas: number[];
+}
+
+/**
+ * Bits in the order of protocol/README.md "Version 3": bit i is bit (i mod 8) of byte floor(i / 8), fields
+ * least significant bit first. Plain arithmetic, so fields up to 48 bits are exact.
+ */
+export class BitWriter {
+  private readonly out: number[] = [];
+  private count = 0;
+
+  get bitCount(): number {
+    return this.count;
+  }
+
+  writeBit(bit: number): void {
+    if ((this.count & 7) === 0) {
+      this.out.push(0);
+    }
+    if (bit !== 0) {
+      this.out[this.out.length - 1] |= 1 << (this.count & 7);
+    }
+    this.count++;
+  }
+
+  /** `value` (>= 0, below 2^n) as an n-bit field, least significant bit first. */
+  writeBits(value: number, n: number): void {
+    if (!(value >= 0 && value < 2 ** n && Number.isInteger(value))) {
+      throw new RangeError(`field does not fit: value=${value}, bits=${n}`);
+    }
+    let v = value;
+    for (let i = 0; i < n; i++) {
+      this.writeBit(v % 2);
+      v = Math.floor(v / 2);
+    }
+  }
+
+  /** EG(k) of v: L - k - 1 zero bits, a 1 bit, then u = v + 2^k without its top bit as an (L - 1)-bit field. */
+  writeExpGolomb(k: number, v: number): void {
+    const u = v + 2 ** k;
+    const L = bitLength(u);
+    for (let i = 0; i < L - k - 1; i++) {
+      this.writeBit(0);
+    }
+    this.writeBit(1);
+    this.writeBits(u - 2 ** (L - 1), L - 1);
+  }
+
+  /** The stream, the last byte padded with zero bits. */
+  finish(): Uint8Array {
+    return Uint8Array.from(this.out);
+  }
+}
+
+/** Bits of a positive integer below 2^53. */
+export function bitLength(u: number): number {
+  let L = 0;
+  for (let x = u; x >= 1; x = Math.floor(x / 2)) {
+    L++;
+  }
+  return L;
+}
+
+/** The length of EG(k) of v: 2L - k - 1 with L the bit length of v + 2^k. */
+export function expGolombLength(k: number, v: number): number {
+  return 2 * bitLength(v + 2 ** k) - k - 1;
+}
+
+/** The order k in 0..15 that codes `values` in the fewest bits; ties the smallest k (0 for no values). */
+export function bestOrder(values: readonly number[]): number {
+  let best = 0;
+  let bestBits = Infinity;
+  for (let k = 0; k <= 15; k++) {
+    let total = 0;
+    for (const v of values) {
+      total += expGolombLength(k, v);
+    }
+    if (total < bestBits) {
+      best = k;
+      bestBits = total;
+    }
+  }
+  return best;
+}
+
+/** Version 1's zigzag on 32 bits, unsigned: 0, -1, 1, -2, ... to 0, 1, 2, 3, ... */
+export function zigzag(d: number): number {
+  return ((d << 1) ^ (d >> 31)) >>> 0;
+}
+
+/**
+ * The changed section as `changed_bits` (protocol/README.md, "Version 3"): count EG(0); when count > 0 the id
+ * order (4 bits), the value orders' count m (7 bits, one past the highest slot with a value) and m 4-bit
+ * orders, each the k of {@link bestOrder} over that slot's values in this frame; then per entity, ids
+ * ascending, the gap EG(idOrder), sameMask (1 whenever the mask equals the previous entity's), else the mask
+ * as an n-bit field (n = the type's slot count), then per set non-STRING bit EG(order[s]) of zz(d) - 1.
+ */
+export function packChanged(room: RoomSchema, entries: readonly ChangedEntry[], stats?: PackedStats): Uint8Array {
+  const w = new BitWriter();
+  w.writeExpGolomb(0, entries.length);
+  if (entries.length === 0) {
+    return w.finish();
+  }
+  const gaps: number[] = [];
+  const perSlot: number[][] = Array.from({ length: 64 }, () => []);
+  let previous = 0;
+  let m = 0;
+  for (const e of entries) {
+    gaps.push(e.id - previous - 1);
+    previous = e.id;
+    const schema = room.types[e.type].schema;
+    let k = 0;
+    for (const s of e.bits) {
+      if (schema.stringIndexOfSlot[s] < 0) {
+        perSlot[s].push(zigzag(e.deltas[k++]) - 1);
+        m = Math.max(m, s + 1);
+      }
+    }
+  }
+  const idOrder = bestOrder(gaps);
+  const orders = perSlot.slice(0, m).map(bestOrder);
+  w.writeBits(idOrder, 4);
+  w.writeBits(m, 7);
+  for (const k of orders) {
+    w.writeBits(k, 4);
+  }
+  let previousMask = '';
+  entries.forEach((e, i) => {
+    w.writeExpGolomb(idOrder, gaps[i]);
+    const schema = room.types[e.type].schema;
+    const mask = e.bits.join();
+    if (i > 0 && mask === previousMask) {
+      w.writeBit(1);
+      if (stats !== undefined) {
+        stats.sameMasks++;
+      }
+    } else {
+      w.writeBit(0);
+      for (let s = 0; s < schema.slotCount; s++) {
+        w.writeBit(e.bits.includes(s) ? 1 : 0);
+      }
+      if (stats !== undefined && schema.slotCount > 32) {
+        stats.wideMasks++;
+      }
+    }
+    previousMask = mask;
+    let k = 0;
+    for (const s of e.bits) {
+      if (schema.stringIndexOfSlot[s] < 0) {
+        w.writeExpGolomb(orders[s], zigzag(e.deltas[k++]) - 1);
+        if (stats !== undefined && orders[s] > 0) {
+          stats.orderedValues++;
+        }
+      }
+    }
+  });
+  return w.finish();
 }
 
 /** A uint64 as the generated code types it (protobufjs writes any `{low, high}` object). */
@@ -101,6 +292,7 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
   const changedMasks: WireMask[] = [];
   const changedValues: number[] = [];
   const changedStrings: string[] = [];
+  const changedEntries: ChangedEntry[] = [];
   const ownerIds: number[] = [];
   const ownerMasks: WireMask[] = [];
   const ownerValues: number[] = [];
@@ -157,6 +349,7 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
         changedMasks.push(mask64(bits));
         changedValues.push(...values);
         changedStrings.push(...texts);
+        changedEntries.push({ id, type: now.type, bits, deltas: values });
       }
     }
     // Owner section: OWNER slots against what the client holds after the shared sections.
@@ -220,6 +413,17 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
   if (createdTypes.some((t) => t !== 0)) {
     snapshot.createdTypes = createdTypes;
   }
+  if (extras.packed === true) {
+    snapshot.changedIds = [];
+    snapshot.changedMasks = [];
+    snapshot.changedValues = [];
+    if (changedEntries.length > 0) {
+      snapshot.changedBits = packChanged(room, changedEntries, extras.packedStats);
+      if (extras.packedStats !== undefined) {
+        extras.packedStats.packedFrames++;
+      }
+    }
+  }
   return snapshot;
 }
 
@@ -261,4 +465,59 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Version 3's `changed_bits` (empty: absent) back into version 2's columns (ids delta-coded, masks as words, values as
+ * differences), reading each entity's type from `baseline`: for comparing streams column by column. Uses the
+ * SDK's {@link BitReader}, whose bit order and codes the unit tests check against the spec's table.
+ */
+export function unpackChanged(room: RoomSchema, baseline: Frame | null, bits: Uint8Array):
+  { changedIds: number[]; changedMasks: WireMask[]; changedValues: number[] } {
+  const r = new BitReader();
+  r.reset(bits);
+  const out = { changedIds: [] as number[], changedMasks: [] as WireMask[], changedValues: [] as number[] };
+  if (bits.length === 0) {
+    return out; // the field left out: nothing changed
+  }
+  const count = r.readExpGolomb(0);
+  if (count === 0) {
+    r.finish();
+    return out;
+  }
+  const idOrder = r.readBits(4);
+  const orders = Array.from({ length: r.readBits(7) }, () => r.readBits(4));
+  let id = 0;
+  let previous: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const gap = r.readExpGolomb(idOrder) + 1;
+    id += gap;
+    out.changedIds.push(gap);
+    const e = baseline?.get(id);
+    if (e === undefined) {
+      throw new Error(`changed id not in baseline: ${id}`);
+    }
+    const schema = room.types[e.type].schema;
+    let slots: number[];
+    if (r.readBit() === 1) {
+      slots = previous;
+    } else {
+      slots = [];
+      for (let s = 0; s < schema.slotCount; s++) {
+        if (r.readBit() === 1) {
+          slots.push(s);
+        }
+      }
+    }
+    previous = slots;
+    out.changedMasks.push(mask64(slots));
+    for (const s of slots) {
+      if (schema.stringIndexOfSlot[s] < 0) {
+        const zz = r.readExpGolomb(orders[s]) + 1;
+        out.changedValues.push((zz >>> 1) ^ -(zz & 1));
+      }
+    }
+  }
+  r.finish();
+  return out;
 }
