@@ -844,6 +844,11 @@ public final class DeltaEncoder
      * Version 3's changed section: the ids, masks and differences a {@link ChangeColumns} collected, as one
      * {@code changed_bits} stream (protocol/README.md, "Version 3"). Per slot it picks the Exp-Golomb order that
      * makes that slot's values in this frame smallest (exactly, over orders 0..15; ties take the smaller order).
+     * <p>
+     * The size of a value's code is piecewise linear in the order k, so each value adds at most three segments to
+     * per-slot difference arrays (a constant and a slope per k) instead of being sized sixteen times: for v with
+     * b bits whose top {@code ones} bits are ones, {@code 2b - 1 - k} bits for {@code k < b - ones}, {@code 2b + 1
+     * - k} up to {@code k = b - 1} (u = v + 2^k carries into bit b there), and {@code k + 1} from {@code k = b} on.
      */
     private static final class PackedChanges
     {
@@ -851,7 +856,9 @@ public final class DeltaEncoder
         private static final int TAG_SIZE = CodedOutputStream.computeTagSize(Snapshot.CHANGED_BITS_FIELD_NUMBER);
 
         private final BitWriter writer = new BitWriter();
-        private final long[] costs = new long[65 * ORDERS];
+        private static final int ROW = ORDERS + 1;
+        private final long[] constants = new long[65 * ROW];
+        private final long[] slopes = new long[65 * ROW];
         private final int[] orders = new int[64];
         private int length;
 
@@ -871,20 +878,21 @@ public final class DeltaEncoder
             {
                 slots = Math.max(slots, c.valueSlots[v] + 1);
             }
-            Arrays.fill(costs, 0, (slots + 1) * ORDERS, 0L);
-            final int idRow = slots * ORDERS;
+            Arrays.fill(constants, 0, (slots + 1) * ROW, 0L);
+            Arrays.fill(slopes, 0, (slots + 1) * ROW, 0L);
+            final int idRow = slots * ROW;
             for (int e = 0; e < count; e++)
             {
                 addCosts(idRow, Integer.toUnsignedLong(c.idDeltas[e]) - 1);
             }
             for (int v = 0; v < c.valueCount; v++)
             {
-                addCosts(c.valueSlots[v] * ORDERS, zigzagLess1(c.values[v]));
+                addCosts(c.valueSlots[v] * ROW, zigzagLess1(c.values[v]));
             }
             final int idOrder = cheapest(idRow);
             for (int s = 0; s < slots; s++)
             {
-                orders[s] = cheapest(s * ORDERS);
+                orders[s] = cheapest(s * ROW);
             }
 
             final BitWriter w = writer;
@@ -940,19 +948,47 @@ public final class DeltaEncoder
 
         private void addCosts(final int row, final long value)
         {
-            for (int k = 0; k < ORDERS; k++)
+            final int b = 64 - Long.numberOfLeadingZeros(value);
+            if (b == 0)
             {
-                costs[row + k] += BitWriter.expGolombBits(value, k);
+                segment(row, 0, ORDERS - 1, 1, 1);
+                return;
             }
+            final int ones = Long.numberOfLeadingZeros(~(value << (64 - b)));
+            segment(row, 0, b - ones - 1, 2 * b - 1, -1);
+            segment(row, b - ones, b - 1, 2 * b + 1, -1);
+            segment(row, b, ORDERS - 1, 1, 1);
+        }
+
+        /** Add {@code constant + slope * k} bits for every order k in [from, to] (clamped to 0..15). */
+        private void segment(final int row, final int from, final int to, final long constant, final long slope)
+        {
+            final int lo = Math.max(from, 0);
+            final int hi = Math.min(to, ORDERS - 1);
+            if (lo > hi)
+            {
+                return;
+            }
+            constants[row + lo] += constant;
+            constants[row + hi + 1] -= constant;
+            slopes[row + lo] += slope;
+            slopes[row + hi + 1] -= slope;
         }
 
         private int cheapest(final int row)
         {
             int best = 0;
-            for (int k = 1; k < ORDERS; k++)
+            long bestCost = Long.MAX_VALUE;
+            long constant = 0;
+            long slope = 0;
+            for (int k = 0; k < ORDERS; k++)
             {
-                if (costs[row + k] < costs[row + best])
+                constant += constants[row + k];
+                slope += slopes[row + k];
+                final long cost = constant + slope * k;
+                if (cost < bestCost)
                 {
+                    bestCost = cost;
                     best = k;
                 }
             }
