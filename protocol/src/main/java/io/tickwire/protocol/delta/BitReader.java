@@ -1,5 +1,9 @@
 package io.tickwire.protocol.delta;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Reads the bit stream of a version 3 {@code changed_bits} field (see {@link BitWriter} and protocol/README.md,
  * "Version 3"). Every read is bounds-checked: a stream that ends early, runs a zero prefix past 32 bits, or has
@@ -8,9 +12,12 @@ package io.tickwire.protocol.delta;
 final class BitReader
 {
     private static final int MAX_ZEROS = 32;
+    private static final VarHandle LONG_LE =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] bytes = new byte[64];
     private int limitBits;
+    private int limitBytes;
     private int position;
 
     /**
@@ -25,7 +32,25 @@ final class BitReader
         }
         source.copyTo(bytes, 0);
         limitBits = n << 3;
+        limitBytes = n;
         position = 0;
+    }
+
+    /**
+     * @return true when 8 whole bytes of the stream are left from the current byte, so {@link #window()} may read
+     * them at once; near the end the reads go bit by bit, with every bound checked.
+     */
+    private boolean hasWindow()
+    {
+        return (position >>> 3) + 8 <= limitBytes;
+    }
+
+    /**
+     * @return the next 57 or more bits of the stream, the next bit in bit 0.
+     */
+    private long window()
+    {
+        return (long)LONG_LE.get(bytes, position >>> 3) >>> (position & 7);
     }
 
     /**
@@ -37,6 +62,12 @@ final class BitReader
         if (bits == 0)
         {
             return 0;
+        }
+        if (hasWindow())
+        {
+            final long field = window() & ((1L << bits) - 1);
+            position += bits;
+            return field;
         }
         if (limitBits - position < bits)
         {
@@ -75,6 +106,18 @@ final class BitReader
      */
     long expGolomb(final int k) throws DeltaException
     {
+        if (hasWindow())
+        {
+            final long w = window();
+            final int zeros = Long.numberOfTrailingZeros(w);
+            final int fieldBits = zeros + k;
+            if (zeros + 1 + fieldBits <= 57)
+            {
+                position += zeros + 1 + fieldBits;
+                final long field = (w >>> (zeros + 1)) & ((1L << fieldBits) - 1);
+                return (1L << fieldBits) + field - (1L << k);
+            }
+        }
         int zeros = 0;
         while (true)
         {

@@ -23,21 +23,26 @@ final class BitWriter
 
     /**
      * @param value the field, in its low {@code bits} bits (higher bits must be 0).
-     * @param bits  0..48.
+     * @param bits  0..33.
      */
     void bits(final long value, final int bits)
     {
         pending |= value << pendingBits;
         pendingBits += bits;
-        while (pendingBits >= 8)
+        while (pendingBits >= 32)
         {
-            if (length == bytes.length)
+            if (length + 4 > bytes.length)
             {
-                bytes = Arrays.copyOf(bytes, length * 2);
+                bytes = Arrays.copyOf(bytes, Math.max(length + 4, bytes.length * 2));
             }
-            bytes[length++] = (byte)pending;
-            pending >>>= 8;
-            pendingBits -= 8;
+            final int word = (int)pending;
+            bytes[length] = (byte)word;
+            bytes[length + 1] = (byte)(word >>> 8);
+            bytes[length + 2] = (byte)(word >>> 16);
+            bytes[length + 3] = (byte)(word >>> 24);
+            length += 4;
+            pending >>>= 32;
+            pendingBits -= 32;
         }
     }
 
@@ -62,10 +67,18 @@ final class BitWriter
      */
     int finish()
     {
-        if (pendingBits > 0)
+        while (pendingBits > 0)
         {
-            bits(0, 8 - pendingBits);
+            if (length == bytes.length)
+            {
+                bytes = Arrays.copyOf(bytes, length * 2);
+            }
+            bytes[length++] = (byte)pending;
+            pending >>>= 8;
+            pendingBits -= 8;
         }
+        pending = 0;
+        pendingBits = 0;
         return length;
     }
 
