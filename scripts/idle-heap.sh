@@ -9,7 +9,8 @@
 # The server starts through scripts/tickwire-server with join and idle timeouts longer than the run.
 # Environment: TIMEOUT_ARGS (default "--join-timeout-ms 600000 --idle-timeout-ms 600000"; builds without a
 # join timeout take "--idle-timeout-ms 600000"), N (5000), SERVER_JAR, SERVER_JAVA_OPTS, TICKWIRE_JVM_FLAGS, JAVA, HISTOGRAM (a file: the
-# classes with at least N/2 instances go there). Needs jcmd on the PATH.
+# classes with at least N/2 instances go there), HISTOGRAM_DIFF (a file: every class's bytes and instances per
+# connection, from class histograms before and after the connections, largest first). Needs jcmd on the PATH.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,6 +65,11 @@ used_kb() {
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status"; }
 
 before="$(used_kb)"
+histogram_before=""
+if [[ -n "${HISTOGRAM_DIFF:-}" ]]; then
+    histogram_before="$(mktemp "${TMPDIR:-/tmp}/idle-heap-histogram.XXXXXX")"
+    jcmd "$server_pid" GC.class_histogram >"$histogram_before"
+fi
 rss_before="$(rss_mb)"
 "$java_bin" -cp "$loadtest_jar" io.tickwire.loadtest.IdleConnections "ws://127.0.0.1:$port/ws" "$n" 600 &
 client_pid=$!
@@ -80,6 +86,14 @@ if [[ -n "${HISTOGRAM:-}" ]]; then
     # What the heap holds per connection: the classes with at least N instances, largest first.
     # (awk stops at 40 lines itself: `| head` would end the pipe early and, with pipefail, the script.)
     jcmd "$server_pid" GC.class_histogram | awk -v n="$n" 'NR > 3 && $2 >= n / 2 && shown < 40 { print; shown++ }' >"$HISTOGRAM"
+fi
+if [[ -n "$histogram_before" ]]; then
+    # Per connection: (instances, bytes) after minus before, divided by N; classes that grew by at least 1 B.
+    jcmd "$server_pid" GC.class_histogram | awk -v n="$n" '
+        FNR == NR { if ($1 ~ /^[0-9]+:$/) { c[$4] = $2; b[$4] = $3 } next }
+        $1 ~ /^[0-9]+:$/ { dc = ($2 - c[$4]) / n; db = ($3 - b[$4]) / n; if (db >= 1) printf "%8.1f B %6.2f  %s\n", db, dc, $4 }
+    ' "$histogram_before" - | sort -rn >"$HISTOGRAM_DIFF"
+    rm -f "$histogram_before"
 fi
 echo "idle-heap jar=$server_jar connections=$n server_fds=$open heap_used_kb before=$before after=$after" \
     "per_connection_bytes=$(( (after - before) * 1024 / n )) rss_mb before=$rss_before after=$rss_after"

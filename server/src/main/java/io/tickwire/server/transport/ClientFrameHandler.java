@@ -3,13 +3,13 @@ package io.tickwire.server.transport;
 import com.google.protobuf.CodedInputStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.tickwire.protocol.CloseCodes;
@@ -45,10 +45,14 @@ import java.util.concurrent.TimeUnit;
  * Logs: client-supplied values are escaped ({@link LogSafe}); per-address connection lines are
  * rate-limited with counts ({@link LogThrottle}).
  * <p>
- * Thread: the channel's event loop. One instance per channel. Frames are released by
- * {@link SimpleChannelInboundHandler} after {@link #channelRead0}; only copied bytes go into the ring.
+ * After the handshake it is also the connection's WebSocket endpoint ({@link UpgradedWebSocketHandler}):
+ * close frames, pings ({@link PingGuard#answer}), pongs, and a frame aggregator only once a binary message
+ * arrives in fragments; a text message is refused at its first fragment.
+ * <p>
+ * Thread: the channel's event loop. One instance per channel. Frames are released after
+ * {@link #onMessage}; only copied bytes go into the ring.
  */
-final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements Session.CloseListener
+final class ClientFrameHandler extends UpgradedWebSocketHandler implements Session.CloseListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFrameHandler.class);
     private static final int PROTOBUF_RECURSION_LIMIT = 8;
@@ -67,7 +71,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     /**
      * One input payload buffer per event loop thread: the payload is copied out of the parsed message
-     * and into the ring within one {@link #channelRead0}, so a connection needs none of its own.
+     * and into the ring within one {@link #onMessage}, so a connection needs none of its own.
      */
     private static final FastThreadLocal<UnsafeBuffer> PAYLOAD_SCRATCH = new FastThreadLocal<>()
     {
@@ -78,7 +82,7 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
     };
 
-    /** Wraps a game message's payload for the ring within one {@link #channelRead0}: one per event loop. */
+    /** Wraps a game message's payload for the ring within one {@link #onMessage}: one per event loop. */
     private static final FastThreadLocal<UnsafeBuffer> MESSAGE_SCRATCH = new FastThreadLocal<>()
     {
         @Override
@@ -98,28 +102,24 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     ClientFrameHandler(final ServerContext server, final SessionLimits limits, final JoinAdmission admission)
     {
-        super(true);
+        super(server.maxFrameLength());
         this.server = server;
         this.limits = limits;
         this.admission = admission;
     }
 
+    /**
+     * @return the session, or null before the handshake completed.
+     */
+    Session session()
+    {
+        return session;
+    }
+
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception
     {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete)
-        {
-            if (ctx.pipeline().get(HandshakeDeadline.NAME) != null)
-            {
-                ctx.pipeline().remove(HandshakeDeadline.NAME);
-            }
-            if (ctx.pipeline().get(ServerChannelInitializer.IDLE) != null)
-            {
-                ctx.pipeline().remove(ServerChannelInitializer.IDLE);
-            }
-            onHandshakeComplete(ctx);
-        }
-        else if (evt == OutboundWriter.JOIN_TIMEOUT)
+        if (evt == OutboundWriter.JOIN_TIMEOUT)
         {
             if (session != null)
             {
@@ -142,8 +142,19 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         super.userEventTriggered(ctx, evt);
     }
 
-    private void onHandshakeComplete(final ChannelHandlerContext ctx)
+    /**
+     * The handshake completed (Netty's protocol handler is gone already): the handlers only the upgrade
+     * needed leave the pipeline, and the session starts.
+     */
+    @Override
+    protected void onOpen(final ChannelHandlerContext ctx)
     {
+        final ChannelPipeline pipeline = ctx.pipeline();
+        removeIfPresent(pipeline, HandshakeDeadline.NAME);
+        removeIfPresent(pipeline, ServerChannelInitializer.IDLE);
+        removeIfPresent(pipeline, PingGuard.NAME);
+        // After the upgrade no HTTP request can come: the fallback's place in the pipeline goes.
+        removeIfPresent(pipeline, HttpFallbackHandler.NAME);
         final SessionRegistry sessions = server.sessions();
         final OutboundWriter writer = server.outboundWriters().forLoop(ctx.channel().eventLoop());
         session = new Session(
@@ -156,12 +167,6 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             limits.maxPingsPerSecond(),
             limits.closeGraceMs());
         session.closeListener(this);
-        // After the upgrade no HTTP request can come: the fallback's place in the pipeline goes.
-        if (ctx.pipeline().get(HttpFallbackHandler.NAME) != null)
-        {
-            ctx.pipeline().remove(HttpFallbackHandler.NAME);
-        }
-        ctx.channel().attr(Session.KEY).set(session);
         writer.register(session, limits);
         sessions.add(session);
         server.counters().connectionsOpened.increment();
@@ -184,10 +189,45 @@ final class ClientFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
     }
 
-    @Override
-    protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
+    private static void removeIfPresent(final ChannelPipeline pipeline, final String name)
     {
-        if (session == null || session.isClosing())
+        if (pipeline.get(name) != null)
+        {
+            pipeline.remove(name);
+        }
+    }
+
+    @Override
+    protected void onPing(final ChannelHandlerContext ctx, final PingWebSocketFrame ping)
+    {
+        PingGuard.answer(ctx, ping, session, server.counters());
+    }
+
+    /**
+     * Only binary messages are aggregated: a text message is refused (1003) at its first fragment.
+     */
+    @Override
+    protected boolean aggregates(final WebSocketFrame first)
+    {
+        return first instanceof BinaryWebSocketFrame;
+    }
+
+    @Override
+    protected void onMessage(final ChannelHandlerContext ctx, final WebSocketFrame frame)
+    {
+        try
+        {
+            onFrame(frame);
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    private void onFrame(final WebSocketFrame frame)
+    {
+        if (session.isClosing())
         {
             return;
         }

@@ -1,5 +1,7 @@
 package io.tickwire.server.transport;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +30,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter
     private final TransportCounters counters;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final ChannelFutureListener releaseOnClose = future -> release(future.channel());
 
     /**
      * @param maxConnections most open connections.
@@ -64,14 +68,21 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter
             return;
         }
         ctx.pipeline().remove(this);
-        ctx.channel().closeFuture().addListener(f -> release(address));
+        // One listener for every channel, not a lambda capturing the address per connection: the channel
+        // keeps the remote address it was accepted with (read above, so cached) after it closes.
+        ctx.channel().closeFuture().addListener(releaseOnClose);
         super.channelActive(ctx);
     }
 
-    private void release(final InetAddress address)
+    private void release(final Channel channel)
     {
         total.decrementAndGet();
-        perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+        final SocketAddress remote = channel.remoteAddress();
+        if (remote instanceof InetSocketAddress)
+        {
+            perAddress.computeIfPresent(((InetSocketAddress)remote).getAddress(),
+                (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
     }
 
     /**

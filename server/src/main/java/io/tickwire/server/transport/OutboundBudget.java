@@ -57,7 +57,9 @@ final class OutboundBudget extends ChannelOutboundHandlerAdapter
         ReferenceCountUtil.release(msg);
         promise.tryFailure(OVER_BUDGET);
         counters.outboundBudgetCloses.increment();
-        final Session session = ctx.channel().attr(Session.KEY).get();
+        // Looked up only here, on the way out: a channel attribute would cost every connection an entry.
+        final ClientFrameHandler handler = ctx.pipeline().get(ClientFrameHandler.class);
+        final Session session = handler == null ? null : handler.session();
         final String reason = "outbound budget exceeded: pending=" + pending + ", write=" + size +
             ", maxOutboundBytes=" + maxOutboundBytes;
         if (session != null)

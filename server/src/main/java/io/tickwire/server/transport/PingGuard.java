@@ -7,39 +7,49 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.tickwire.protocol.CloseCodes;
 
 /**
- * Answers WebSocket pings instead of Netty's protocol handler, which queues a pong for every ping
+ * WebSocket pings, answered instead of by Netty's protocol handler, which queues a pong for every ping
  * whether or not the client reads: pings share the session's ping budget with protobuf {@code Ping}
  * messages; a ping over the rate, or on a connection that is not writable, gets no pong (dropped
- * and counted); sustained abuse closes with 1008. Sits between the WebSocket frame decoder and the
- * protocol handler, so pings never reach the latter.
+ * and counted); sustained abuse closes with 1008.
+ * <p>
+ * On an open connection {@link ClientFrameHandler} answers them through {@link #answer}. As a handler,
+ * this sits in front of Netty's protocol handler until the handshake completes and drops the pings that
+ * arrive before it (there is no session yet, so no budget); {@link ClientFrameHandler} removes it from the
+ * pipeline ({@link #NAME}) along with Netty's handler when the handshake completes.
  * <p>
  * Thread: the channels' event loops. Stateless: one instance for every channel.
  */
 @io.netty.channel.ChannelHandler.Sharable
 final class PingGuard extends ChannelInboundHandlerAdapter
 {
-    private final TransportCounters counters;
-
-    PingGuard(final TransportCounters counters)
-    {
-        this.counters = counters;
-    }
+    /** Pipeline name. */
+    static final String NAME = "ping-guard";
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
     {
-        if (!(msg instanceof PingWebSocketFrame))
+        if (msg instanceof PingWebSocketFrame)
         {
-            super.channelRead(ctx, msg);
+            ((PingWebSocketFrame)msg).release();
             return;
         }
-        final PingWebSocketFrame ping = (PingWebSocketFrame)msg;
-        final Session session = ctx.channel().attr(Session.KEY).get();
-        if (session != null)
-        {
-            session.onFrameRead(System.nanoTime());
-        }
-        if (session == null || session.isClosing() || !allow(session))
+        super.channelRead(ctx, msg);
+    }
+
+    /**
+     * Answer a ping of an open session, or drop it: over the budget, closing, or not writable. Takes
+     * ownership of the frame.
+     *
+     * @param ctx      the context to write the pong through.
+     * @param ping     the ping.
+     * @param session  its session.
+     * @param counters where drops are counted.
+     */
+    static void answer(final ChannelHandlerContext ctx, final PingWebSocketFrame ping, final Session session,
+        final TransportCounters counters)
+    {
+        session.onFrameRead(System.nanoTime());
+        if (session.isClosing() || !allow(session, counters))
         {
             ping.release();
             return;
@@ -74,10 +84,5 @@ final class PingGuard extends ChannelInboundHandlerAdapter
                 counters.pingsRateLimited.increment();
                 return false;
         }
-    }
-
-    private boolean allow(final Session session)
-    {
-        return allow(session, counters);
     }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
@@ -22,9 +21,17 @@ import java.util.concurrent.TimeUnit;
  * The one place the server pipeline's order is fixed, after Netty's websocketx server example:
  * connection limiter, handshake deadline (slowloris), TLS when configured, the outbound budget
  * (every byte written passes it), idle timeout, HTTP codec, aggregator for the upgrade request, the
- * ping guard (rate-limited pongs, none to a connection that does not read), the WebSocket protocol
- * handler (handshake, close) behind the upgrade guard (RFC 6455 only; strict close-frame decoder), a frame aggregator for fragmented messages bounded by the frame limit,
- * the Tickwire frame handler, and the fallback for other HTTP requests (the public room list, else 404).
+ * ping guard (no pong before the session exists), the WebSocket protocol handler (handshake) behind the
+ * upgrade guard (RFC 6455 only; strict close-frame decoder), the Tickwire frame handler, and the fallback
+ * for other HTTP requests (the public room list, else 404).
+ * <p>
+ * An open WebSocket keeps only what it uses (issue #12, heap per idle connection): the limiter, the
+ * handshake deadline, the idle handler, the HTTP handlers, the upgrade guard, the ping guard, Netty's
+ * protocol handler and the fallback leave at the upgrade, so the pipeline is [TLS,] outbound budget,
+ * WebSocket frame decoder and encoder, [deflate,] frame handler. The frame handler then answers close
+ * frames and pings itself ({@link UpgradedWebSocketHandler}), and puts a frame aggregator (bounded by the
+ * frame limit) in front of itself only when a binary message arrives in fragments. Text frames are refused
+ * (1003) whatever they hold, so no UTF-8 validator is installed.
  * <p>
  * Runs on the event loop of each accepted channel.
  */
@@ -73,7 +80,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             limits.maxFrameLength(), limits.handshakeTimeoutMs(), options.transport().webSocketCompression());
         // Stateless: one for every connection instead of one each.
         this.admission = new JoinAdmission(server);
-        this.pingGuard = new PingGuard(server.counters());
+        this.pingGuard = new PingGuard();
         this.upgradeGuard = new WebSocketUpgradeGuard(
             options.transport().webSocketPath(), protocolConfig.decoderConfig(), server.counters());
     }
@@ -81,8 +88,10 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
     /**
      * The WebSocket protocol settings every Tickwire endpoint uses: RFC 6455 only, no extensions,
      * masked client frames required, frames over {@code maxFrameLength} refused with 1009, protocol
-     * violations answered by the decoder's own close code (1002/1009). Public so that conformance
-     * tests (Autobahn) run against exactly this configuration.
+     * violations answered by the decoder's own close code (1002/1009), no UTF-8 validation of text
+     * frames (the server refuses text with 1003 whatever it holds; an endpoint that accepts text, such as
+     * the Autobahn echo server, turns it on). Public so that conformance tests (Autobahn) run against
+     * exactly this configuration.
      *
      * @param webSocketPath      WebSocket path.
      * @param maxFrameLength     largest frame payload.
@@ -106,6 +115,7 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
                 .allowExtensions(allowExtensions)
                 .allowMaskMismatch(false)
                 .closeOnProtocolViolation(true)
+                .withUTF8Validator(false)
                 .build())
             .build();
     }
@@ -137,9 +147,9 @@ public final class ServerChannelInitializer extends ChannelInitializer<SocketCha
             // Behind the deflate decoder once it is added: a frame inflating past the limit is 1009, not 1011.
             p.addLast(InflatedFrameLimit.NAME, new InflatedFrameLimit(options.limits().maxFrameLength()));
         }
-        p.addLast("ping-guard", pingGuard);
+        p.addLast(PingGuard.NAME, pingGuard);
+        // Until the handshake completes; then the frame handler takes over its close and ping handling.
         p.addLast("websocket", new WebSocketServerProtocolHandler(protocolConfig));
-        p.addLast("frame-aggregator", new WebSocketFrameAggregator(protocolConfig.decoderConfig().maxFramePayloadLength()));
         p.addLast("tickwire", new ClientFrameHandler(server, sessionLimits, admission));
         p.addLast(HttpFallbackHandler.NAME, fallback);
     }

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.util.AttributeKey;
 import io.tickwire.protocol.CloseCodes;
 import io.tickwire.protocol.v1.Error;
 import io.tickwire.protocol.v1.ServerMessage;
@@ -34,8 +33,6 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class Session implements ClientLink
 {
-    /** The session of a channel, once its handshake completed. */
-    static final AttributeKey<Session> KEY = AttributeKey.valueOf("tickwire.session");
     private static final AtomicIntegerFieldUpdater<Session> CLOSING =
         AtomicIntegerFieldUpdater.newUpdater(Session.class, "closing");
     /** RFC 6455: a close frame's reason is at most 123 bytes of UTF-8. */

@@ -40,6 +40,8 @@ final class RawWebSocketClient implements AutoCloseable
     private final CompletableFuture<int[]> closeCode = new CompletableFuture<>();
     private final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
+    private final List<byte[]> pongs = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger closeFrames = new java.util.concurrent.atomic.AtomicInteger();
     private Channel channel;
 
     static RawWebSocketClient connect(final URI uri) throws Exception
@@ -68,7 +70,7 @@ final class RawWebSocketClient implements AutoCloseable
         final WebSocketClientProtocolHandler protocol = new WebSocketClientProtocolHandler(
             WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, compression,
                 new DefaultHttpHeaders(), 1 << 20),
-            false);
+            false, false);
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
             .handler(new ChannelInitializer<SocketChannel>()
             {
@@ -106,6 +108,24 @@ final class RawWebSocketClient implements AutoCloseable
     List<ServerMessage> messages()
     {
         return messages;
+    }
+
+    /** @return the payloads of the pongs received (the client answers pings itself and does not record them). */
+    List<byte[]> pongs()
+    {
+        return pongs;
+    }
+
+    /** @return close frames received. */
+    int closeFrames()
+    {
+        return closeFrames.get();
+    }
+
+    /** @return the Netty channel, to wait for its close. */
+    Channel channel()
+    {
+        return channel;
     }
 
     int awaitCloseCode() throws Exception
@@ -178,8 +198,13 @@ final class RawWebSocketClient implements AutoCloseable
                 final ByteBuf content = frame.content();
                 messages.add(ServerMessage.parseFrom(ByteBufUtil.getBytes(content)));
             }
+            else if (frame instanceof io.netty.handler.codec.http.websocketx.PongWebSocketFrame)
+            {
+                pongs.add(ByteBufUtil.getBytes(frame.content()));
+            }
             else if (frame instanceof CloseWebSocketFrame)
             {
+                closeFrames.incrementAndGet();
                 final CloseWebSocketFrame close = (CloseWebSocketFrame)frame;
                 closeCode.complete(new int[]{ close.statusCode() });
                 closeReason.complete(close.reasonText());

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AutobahnEchoServerTest
 {
     @Test
-    void shouldEchoTextAndBinaryMessagesAndAnswerClose() throws Exception
+    void shouldEchoTextAndBinaryMessagesAnswerPingsAndClose() throws Exception
     {
         try (AutobahnEchoServer server = AutobahnEchoServer.start("127.0.0.1", 0))
         {
@@ -68,6 +68,16 @@ class AutobahnEchoServerTest
                     }
 
                     @Override
+                    public CompletionStage<?> onPong(final WebSocket webSocket, final ByteBuffer data)
+                    {
+                        final byte[] bytes = new byte[data.remaining()];
+                        data.get(bytes);
+                        received.add(bytes);
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
                     public CompletionStage<?> onClose(
                         final WebSocket webSocket, final int statusCode, final String reason)
                     {
@@ -78,6 +88,12 @@ class AutobahnEchoServerTest
 
             ws.sendText("h\u00e9llo", true).get(5, TimeUnit.SECONDS);
             assertEquals("h\u00e9llo", received.poll(5, TimeUnit.SECONDS));
+            // The first fragmented message puts the frame aggregator in place; the fragment it starts with is not lost.
+            ws.sendText("fragm", false).get(5, TimeUnit.SECONDS);
+            ws.sendText("ented", true).get(5, TimeUnit.SECONDS);
+            assertEquals("fragmented", received.poll(5, TimeUnit.SECONDS));
+            ws.sendPing(ByteBuffer.wrap(new byte[]{ 4, 2 })).get(5, TimeUnit.SECONDS);
+            assertArrayEquals(new byte[]{ 4, 2 }, (byte[])received.poll(5, TimeUnit.SECONDS), "pong with the ping's payload");
 
             final byte[] big = new byte[100_000];
             for (int i = 0; i < big.length; i++)

@@ -109,7 +109,7 @@ class HostileClientTest
             .toList();
     }
 
-    /** Closes Netty's WebSocket codec sends (1002, 1009 on a single frame, 1007 on bad UTF-8 text). */
+    /** Closes Netty's WebSocket codec sends (1002, 1009 on a single frame). */
     static List<HostileCase> codecCases()
     {
         return HostileCase.all().stream().filter(c -> !c.expectError() && c.expectedClose() != CloseCodes.NORMAL)
