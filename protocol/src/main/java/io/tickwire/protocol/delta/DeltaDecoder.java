@@ -20,6 +20,11 @@ import io.tickwire.protocol.v1.Snapshot;
  */
 public final class DeltaDecoder
 {
+    /** Where {@link #applyChanges} reads values: the varint changed column, version 3's stream, the owner column. */
+    private static final int CHANGED = 0;
+    private static final int PACKED = 1;
+    private static final int OWNER = 2;
+
     private final EntityTypes types;
     private final int[] typeSlotCount;
     private final int[] typeNumericSlots;
@@ -281,9 +286,8 @@ public final class DeltaDecoder
                     throw new DeltaException("changed mask names an owner-only field: id=" + baseId + ", mask=0x" +
                         Long.toHexString(mask));
                 }
-                final long next = packed ?
-                    applyPackedChanges(out, index, type, mask, snapshot, stringIndex, tick, baseId) :
-                    applyChanges(out, index, type, mask, snapshot, false, valueIndex, stringIndex, tick, baseId);
+                final long next = applyChanges(out, index, type, mask, snapshot, packed ? PACKED : CHANGED,
+                    valueIndex, stringIndex, tick, baseId);
                 valueIndex = (int)next;
                 stringIndex = (int)(next >>> 32);
                 ch++;
@@ -394,65 +398,21 @@ public final class DeltaDecoder
     }
 
     /**
-     * {@link #applyChanges} for the changed section of version 3: values from {@code changed_bits}, texts from
-     * {@code changed_strings}.
+     * @return the next value of version 3's stream: slot {@code s}'s difference, from its Exp-Golomb code.
      */
-    private long applyPackedChanges(
-        final WorldState out,
-        final int index,
-        final int type,
-        final long mask,
-        final Snapshot snapshot,
-        final int firstString,
-        final int tick,
-        final long id) throws DeltaException
+    private int readPackedValue(final int s, final long id) throws DeltaException
     {
-        final int[] outValues = out.valueArray();
-        final int outOffset = index * out.slotCount();
-        final long strings = stringMask[type];
-        final int[] wraps = wrapMasks[type];
-        final int[] max = slotMax[type];
-        final int stringLimit = snapshot.getChangedStringsCount();
-        int stringIndex = firstString;
-        long remaining = mask;
-        while (remaining != 0)
+        if (s >= valueOrderCount)
         {
-            final int s = Long.numberOfTrailingZeros(remaining);
-            remaining &= remaining - 1;
-            if ((strings & (1L << s)) != 0)
-            {
-                if (stringIndex >= stringLimit)
-                {
-                    throw new DeltaException("changed_strings length mismatch: too short at id=" + id + ", strings=" +
-                        stringLimit);
-                }
-                final String text = snapshot.getChangedStrings(stringIndex++);
-                checkString(text, type, s, id);
-                out.setString(index, s, text, tick);
-                continue;
-            }
-            if (s >= valueOrderCount)
-            {
-                throw new DeltaException("changed_bits malformed: value for slot " + s + " at id=" + id +
-                    ", orderCount=" + valueOrderCount);
-            }
-            final long zigzag = bits.expGolomb(valueOrders[s]) + 1;
-            if (zigzag > 0xFFFF_FFFFL)
-            {
-                throw new DeltaException("changed_bits malformed: value too large at id=" + id + ", slot=" + s);
-            }
-            final int delta = (int)(zigzag >>> 1) ^ -(int)(zigzag & 1);
-            final int wrap = wraps[s];
-            final long v = wrap != 0 ? ((outValues[outOffset + s] + delta) & wrap) :
-                (long)outValues[outOffset + s] + delta;
-            if (v < 0 || v > max[s])
-            {
-                throw new DeltaException("changed value out of range: id=" + id + ", slot=" + s + ", value=" + v +
-                    ", max=" + max[s]);
-            }
-            outValues[outOffset + s] = (int)v;
+            throw new DeltaException("changed_bits malformed: value for slot " + s + " at id=" + id +
+                ", orderCount=" + valueOrderCount);
         }
-        return (long)stringIndex << 32;
+        final long zigzag = bits.expGolomb(valueOrders[s]) + 1;
+        if (zigzag > 0xFFFF_FFFFL)
+        {
+            throw new DeltaException("changed_bits malformed: value too large at id=" + id + ", slot=" + s);
+        }
+        return (int)(zigzag >>> 1) ^ -(int)(zigzag & 1);
     }
 
     private void checkMask(final long mask, final int type, final String section, final int index)
@@ -490,7 +450,8 @@ public final class DeltaDecoder
     }
 
     /**
-     * Apply one entity's changed (or owner) slots to {@code out}'s entity at {@code index}.
+     * Apply one entity's changed (or owner) slots to {@code out}'s entity at {@code index}, values read from
+     * {@code section}: {@link #CHANGED}, {@link #PACKED} or {@link #OWNER}.
      *
      * @return the next value index in the low 32 bits, the next string index in the high 32 bits.
      */
@@ -500,7 +461,7 @@ public final class DeltaDecoder
         final int type,
         final long mask,
         final Snapshot snapshot,
-        final boolean ownerSection,
+        final int section,
         final int firstValue,
         final int firstString,
         final int tick,
@@ -511,6 +472,7 @@ public final class DeltaDecoder
         final long strings = stringMask[type];
         final int[] wraps = wrapMasks[type];
         final int[] max = slotMax[type];
+        final boolean ownerSection = section == OWNER;
         final int valueLimit = ownerSection ? snapshot.getOwnerValuesCount() : snapshot.getChangedValuesCount();
         final int stringLimit = ownerSection ? snapshot.getOwnerStringsCount() : snapshot.getChangedStringsCount();
         int valueIndex = firstValue;
@@ -533,13 +495,20 @@ public final class DeltaDecoder
                 out.setString(index, s, text, tick);
                 continue;
             }
-            if (valueIndex >= valueLimit)
+            final int delta;
+            if (section == PACKED)
             {
-                throw new DeltaException((ownerSection ? "owner" : "changed") +
-                    "_values length mismatch: too short at id=" + id + ", values=" + valueLimit);
+                delta = readPackedValue(s, id);
             }
-            final int delta = ownerSection ? snapshot.getOwnerValues(valueIndex++) :
-                snapshot.getChangedValues(valueIndex++);
+            else
+            {
+                if (valueIndex >= valueLimit)
+                {
+                    throw new DeltaException((ownerSection ? "owner" : "changed") +
+                        "_values length mismatch: too short at id=" + id + ", values=" + valueLimit);
+                }
+                delta = ownerSection ? snapshot.getOwnerValues(valueIndex++) : snapshot.getChangedValues(valueIndex++);
+            }
             final int wrap = wraps[s];
             final long v = wrap != 0 ? ((outValues[outOffset + s] + delta) & wrap) :
                 (long)outValues[outOffset + s] + delta;
@@ -586,7 +555,7 @@ public final class DeltaDecoder
                 throw new DeltaException("owner mask names a field that is not owner-only: id=" + id + ", mask=0x" +
                     Long.toHexString(mask) + ", ownerSlots=0x" + Long.toHexString(ownerMask[type]));
             }
-            final long next = applyChanges(out, index, type, mask, snapshot, true, valueIndex, stringIndex, tick, id);
+            final long next = applyChanges(out, index, type, mask, snapshot, OWNER, valueIndex, stringIndex, tick, id);
             valueIndex = (int)next;
             stringIndex = (int)(next >>> 32);
         }
