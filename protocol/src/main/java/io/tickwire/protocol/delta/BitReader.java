@@ -3,21 +3,25 @@ package io.tickwire.protocol.delta;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Reads the bit stream of a version 3 {@code changed_bits} field (see {@link BitWriter} and protocol/README.md,
- * "Version 3"). Every read is bounds-checked: a stream that ends early, runs a zero prefix past 32 bits, or has
- * a whole byte or a non-zero bit left at {@link #finish()} is rejected with a {@link DeltaException}.
+ * "Version 3"). The stream is copied into a reused buffer followed by 8 zero bytes, so every read takes the next 57
+ * or more bits in one little-endian 64-bit load; each read is checked against the stream's end before it moves on.
+ * A stream that ends early, runs a zero prefix past 32 bits, or has a whole byte or a non-zero bit left at
+ * {@link #finish()} is rejected with a {@link DeltaException}.
  */
 final class BitReader
 {
     private static final int MAX_ZEROS = 32;
+    private static final int WINDOW_BITS = 57;
+    private static final int PADDING = 8;
     private static final VarHandle LONG_LE =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private byte[] bytes = new byte[64];
+    private byte[] bytes = new byte[64 + PADDING];
     private int limitBits;
-    private int limitBytes;
     private int position;
 
     /**
@@ -26,27 +30,18 @@ final class BitReader
     void reset(final com.google.protobuf.ByteString source)
     {
         final int n = source.size();
-        if (bytes.length < n)
+        if (bytes.length < n + PADDING)
         {
-            bytes = new byte[Math.max(n, bytes.length * 2)];
+            bytes = new byte[Math.max(n + PADDING, bytes.length * 2)];
         }
         source.copyTo(bytes, 0);
+        Arrays.fill(bytes, n, n + PADDING, (byte)0);
         limitBits = n << 3;
-        limitBytes = n;
         position = 0;
     }
 
     /**
-     * @return true when 8 whole bytes of the stream are left from the current byte, so {@link #window()} may read
-     * them at once; near the end the reads go bit by bit, with every bound checked.
-     */
-    private boolean hasWindow()
-    {
-        return (position >>> 3) + 8 <= limitBytes;
-    }
-
-    /**
-     * @return the next 57 or more bits of the stream, the next bit in bit 0.
+     * @return the next 57 or more bits, the next bit in bit 0 (zeros past the end of the stream).
      */
     private long window()
     {
@@ -59,31 +54,14 @@ final class BitReader
      */
     long bits(final int bits) throws DeltaException
     {
-        if (bits == 0)
-        {
-            return 0;
-        }
-        if (hasWindow())
-        {
-            final long field = window() & ((1L << bits) - 1);
-            position += bits;
-            return field;
-        }
         if (limitBits - position < bits)
         {
             throw new DeltaException("changed_bits malformed: ends early at bit " + position + " of " + limitBits +
                 ", wanted " + bits + " more");
         }
-        final int first = position >>> 3;
-        final int shift = position & 7;
-        final int last = (position + bits - 1) >>> 3;
-        long acc = 0;
-        for (int i = first, s = 0; i <= last; i++, s += 8)
-        {
-            acc |= (long)(bytes[i] & 0xFF) << s;
-        }
+        final long field = window() & ((1L << bits) - 1);
         position += bits;
-        return (acc >>> shift) & ((1L << bits) - 1);
+        return field;
     }
 
     /**
@@ -106,40 +84,32 @@ final class BitReader
      */
     long expGolomb(final int k) throws DeltaException
     {
-        if (hasWindow())
+        final long w = window();
+        final int zeros = Long.numberOfTrailingZeros(w);
+        final int available = limitBits - position;
+        if (zeros > MAX_ZEROS && available > MAX_ZEROS)
         {
-            final long w = window();
-            final int zeros = Long.numberOfTrailingZeros(w);
-            final int fieldBits = zeros + k;
-            if (zeros + 1 + fieldBits <= 57)
-            {
-                position += zeros + 1 + fieldBits;
-                final long field = (w >>> (zeros + 1)) & ((1L << fieldBits) - 1);
-                return (1L << fieldBits) + field - (1L << k);
-            }
+            throw new DeltaException("changed_bits malformed: zero prefix longer than " + MAX_ZEROS +
+                " bits at bit " + (position + MAX_ZEROS + 1));
         }
-        int zeros = 0;
-        while (true)
+        if (zeros >= available)
         {
-            if (position >= limitBits)
-            {
-                throw new DeltaException("changed_bits malformed: ends early at bit " + position +
-                    " inside a code's zero prefix");
-            }
-            final int bit = (bytes[position >>> 3] >>> (position & 7)) & 1;
-            position++;
-            if (bit != 0)
-            {
-                break;
-            }
-            if (++zeros > MAX_ZEROS)
-            {
-                throw new DeltaException("changed_bits malformed: zero prefix longer than " + MAX_ZEROS +
-                    " bits at bit " + position);
-            }
+            position = limitBits;
+            throw new DeltaException("changed_bits malformed: ends early at bit " + position +
+                " inside a code's zero prefix");
         }
         final int fieldBits = zeros + k;
-        final long field = fieldBits > 32 ? bits(32) | (bits(fieldBits - 32) << 32) : bits(fieldBits);
+        final long field;
+        if (zeros + 1 + fieldBits <= WINDOW_BITS && zeros + 1 + fieldBits <= available)
+        {
+            field = (w >>> (zeros + 1)) & ((1L << fieldBits) - 1);
+            position += zeros + 1 + fieldBits;
+        }
+        else
+        {
+            position += zeros + 1;
+            field = fieldBits > 32 ? bits(32) | (bits(fieldBits - 32) << 32) : bits(fieldBits);
+        }
         return (1L << fieldBits) + field - (1L << k);
     }
 
