@@ -1,5 +1,6 @@
 package io.tickwire.benchmarks;
 
+import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.delta.DeltaDecoder;
 import io.tickwire.protocol.delta.DeltaEncoder;
 import io.tickwire.protocol.delta.WorldState;
@@ -30,7 +31,8 @@ import java.util.SplittableRandom;
  * checked against the frame sent, so the figures are those of a working pipeline.
  * <p>
  * Run: {@code java -cp benchmarks/target/tickwire-benchmarks.jar io.tickwire.benchmarks.BigWorldReport [players...]}
- * (default 10 50 100 200); {@code -Dtickwire.budget=300} adds a per-connection snapshot budget. Prints
+ * (default 10 50 100 200); {@code -Dtickwire.budget=300} adds a per-connection snapshot budget; {@code -Dtickwire.protocol=2} encodes
+ * version 2's varint columns instead of version 3's bit-packed changes. Prints
  * per-client bytes per second (views against whole room), server
  * milliseconds per tick for the view path (median and p99), encodes and distinct views per tick, and the view
  * frames alive. Single-threaded; timings are this machine's.
@@ -55,22 +57,26 @@ public final class BigWorldReport
     {
         Locale.setDefault(Locale.ROOT);
         final int budget = Integer.getInteger("tickwire.budget", 0);
+        final boolean packed = Integer.getInteger("tickwire.protocol", ProtocolVersion.CURRENT) >=
+            ProtocolVersion.PACKED_CHANGES;
         final int[] counts = args.length == 0 ? new int[]{10, 50, 100, 200} :
             java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         final PrintStream out = System.out;
         out.println("== big world: 2 km x 2 km, " + BigWorldGame.DEFAULT_NPC_COUNT + " npcs, cell " +
             (int)BigWorldGame.CELL_SIZE + " m, view radius " + BigWorldGame.VIEW_RADIUS_CELLS + " cells, " +
             TICK_RATE_HZ + " Hz, acks " + RTT_TICKS + " ticks late, snapshot budget " +
-            (budget == 0 ? "none" : budget + " B") + " ==");
+            (budget == 0 ? "none" : budget + " B") + ", protocol " + (packed ? "v3 (changed_bits)" : "v2 (varint columns)") +
+            " ==");
         out.printf("%7s %9s %12s %12s %6s %10s %10s %11s %9s %8s %8s%n", "players", "entities", "view KB/s",
             "room KB/s", "ratio", "view ent", "ms/tick", "p99 ms/tick", "encodes", "views", "frames");
         for (final int players : counts)
         {
-            run(out, players, budget);
+            run(out, players, budget, packed);
         }
     }
 
-    private static void run(final PrintStream out, final int playerCount, final int budget) throws Exception
+    private static void run(final PrintStream out, final int playerCount, final int budget, final boolean packed)
+        throws Exception
     {
         final EntitySchema schema = BigWorldGame.SCHEMA;
         final EntityTypes types = EntityTypes.single(schema);
@@ -169,7 +175,7 @@ public final class BigWorldReport
                 Integer size = bodies.get(key);
                 if (size == null)
                 {
-                    size = encoder.prepare(baseline == null ? null : baseline.state(), target.state());
+                    size = encoder.prepare(baseline == null ? null : baseline.state(), target.state(), packed);
                     bodies.put(key, size);
                     tickEncodes++;
                 }
@@ -196,7 +202,7 @@ public final class BigWorldReport
                 final ViewFrame sent = views.baseline(conns[p], tick);
                 final ViewFrame base = views.baseline(conns[p], acked[p]);
                 final byte[] frame = new DeltaEncoder(types).encodeServerMessage(
-                    base == null ? null : base.state(), sent.state(), 0);
+                    base == null ? null : base.state(), sent.state(), 0, null, null, packed);
                 final WorldState decoded = new WorldState(types, 64);
                 decoder.apply(base == null ? null : clientStates[p].get(acked[p]),
                     ServerMessage.parseFrom(frame).getSnapshot(), decoded);
@@ -213,7 +219,7 @@ public final class BigWorldReport
             if (measured)
             {
                 final int ackTick = tick - RTT_TICKS;
-                final int roomBody = roomEncoder.prepare(ackTick > 0 ? history[ackTick % HISTORY] : null, state);
+                final int roomBody = roomEncoder.prepare(ackTick > 0 ? history[ackTick % HISTORY] : null, state, packed);
                 roomBytes += (long)(roomBody + 4) * playerCount;
                 tickNs[tick - WARMUP_TICKS - 1] = elapsed;
                 encodes += tickEncodes;
