@@ -20,9 +20,18 @@ final class BitReader
     private static final VarHandle LONG_LE =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    private final String field;
     private byte[] bytes = new byte[64 + PADDING];
     private int limitBits;
     private int position;
+
+    /**
+     * @param field the field this reader reads, as its errors name it ({@code changed_bits}, {@code created_bits}).
+     */
+    BitReader(final String field)
+    {
+        this.field = field;
+    }
 
     /**
      * @param source the field's bytes; copied into this reader's reused buffer.
@@ -56,7 +65,7 @@ final class BitReader
     {
         if (limitBits - position < bits)
         {
-            throw new DeltaException("changed_bits malformed: ends early at bit " + position + " of " + limitBits +
+            throw new DeltaException(field + " malformed: ends early at bit " + position + " of " + limitBits +
                 ", wanted " + bits + " more");
         }
         final long field = window() & ((1L << bits) - 1);
@@ -89,13 +98,13 @@ final class BitReader
         final int available = limitBits - position;
         if (zeros > MAX_ZEROS && available > MAX_ZEROS)
         {
-            throw new DeltaException("changed_bits malformed: zero prefix longer than " + MAX_ZEROS +
+            throw new DeltaException(field + " malformed: zero prefix longer than " + MAX_ZEROS +
                 " bits at bit " + (position + MAX_ZEROS + 1));
         }
         if (zeros >= available)
         {
             position = limitBits;
-            throw new DeltaException("changed_bits malformed: ends early at bit " + position +
+            throw new DeltaException(field + " malformed: ends early at bit " + position +
                 " inside a code's zero prefix");
         }
         final int fieldBits = zeros + k;
@@ -121,11 +130,11 @@ final class BitReader
         final int left = limitBits - position;
         if (left >= 8)
         {
-            throw new DeltaException("changed_bits malformed: " + (left >>> 3) + " byte(s) left after the last entity");
+            throw new DeltaException(field + " malformed: " + (left >>> 3) + " byte(s) left after the last entity");
         }
         if (left > 0 && bits(left) != 0)
         {
-            throw new DeltaException("changed_bits malformed: non-zero padding after the last entity");
+            throw new DeltaException(field + " malformed: non-zero padding after the last entity");
         }
     }
 }

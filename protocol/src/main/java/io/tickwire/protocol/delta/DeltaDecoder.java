@@ -34,7 +34,11 @@ public final class DeltaDecoder
     private final long[] ownerMask;
     private final int[][] maxLength;
     /** Version 3: the {@code changed_bits} stream of the snapshot being applied, its orders and last mask. */
-    private final BitReader bits = new BitReader();
+    private final BitReader bits = new BitReader("changed_bits");
+    private final BitReader createdBits = new BitReader("created_bits");
+    /** Per type, per slot: the bits of a created value in version 3 (0 for STRING slots), and their sum. */
+    private final int[][] createdWidths;
+    private final int[] typeCreatedBits;
     private final int[] valueOrders = new int[64];
     private int valueOrderCount;
     private int idOrder;
@@ -63,6 +67,8 @@ public final class DeltaDecoder
         stringMask = new long[n];
         ownerMask = new long[n];
         maxLength = new int[n][];
+        createdWidths = new int[n][];
+        typeCreatedBits = new int[n];
         for (int t = 0; t < n; t++)
         {
             final EntitySchema schema = types.schema(t);
@@ -73,11 +79,17 @@ public final class DeltaDecoder
             typeNumericSlots[t] = slots - schema.stringSlotCount();
             wrapMasks[t] = new int[slots];
             slotMax[t] = new int[slots];
+            createdWidths[t] = new int[slots];
             maxLength[t] = new int[slots];
             for (int s = 0; s < slots; s++)
             {
                 wrapMasks[t][s] = schema.slotWrapMask(s);
                 slotMax[t][s] = schema.slotMax(s);
+                if ((stringMask[t] & (1L << s)) == 0)
+                {
+                    createdWidths[t][s] = DeltaEncoder.createdSlotBits(schema.slotMax(s));
+                    typeCreatedBits[t] += createdWidths[t][s];
+                }
             }
             for (final io.tickwire.protocol.schema.SchemaField f : schema.fields())
             {
@@ -149,6 +161,7 @@ public final class DeltaDecoder
             throw new DeltaException("created_types length mismatch: created=" + createdCount + ", types=" + typeCount);
         }
         long expectedCreatedValues = 0;
+        long expectedCreatedBits = 0;
         long expectedCreatedStrings = 0;
         for (int c = 0; c < typeCount; c++)
         {
@@ -159,14 +172,23 @@ public final class DeltaDecoder
                     Integer.toUnsignedString(type) + ", types=" + typeSlotCount.length);
             }
             expectedCreatedValues += typeNumericSlots[type];
+            expectedCreatedBits += typeCreatedBits[type];
             expectedCreatedStrings += Long.bitCount(stringMask[type]);
         }
         if (typeCount == 0)
         {
             expectedCreatedValues = (long)createdCount * typeNumericSlots[0];
+            expectedCreatedBits = (long)createdCount * typeCreatedBits[0];
             expectedCreatedStrings = (long)createdCount * Long.bitCount(stringMask[0]);
         }
-        if (snapshot.getCreatedValuesCount() != expectedCreatedValues)
+        // Version 3 form: created_bits, or neither field when the created slots need no bits (every value is 0).
+        final boolean createdPacked = !snapshot.getCreatedBits().isEmpty() ||
+            (expectedCreatedBits == 0 && snapshot.getCreatedValuesCount() == 0);
+        if (createdPacked)
+        {
+            beginCreatedBits(snapshot, expectedCreatedBits);
+        }
+        else if (snapshot.getCreatedValuesCount() != expectedCreatedValues)
         {
             throw new DeltaException("created_values length mismatch: created=" + createdCount +
                 (typeCount == 0 ? ", slots=" + typeNumericSlots[0] : "") + ", expected=" + expectedCreatedValues +
@@ -231,7 +253,8 @@ public final class DeltaDecoder
                         out.setString(index, s, text, tick);
                         continue;
                     }
-                    final int v = snapshot.getCreatedValues(createdValueIndex++);
+                    final int v = createdPacked ? (int)createdBits.bits(createdWidths[type][s]) :
+                        snapshot.getCreatedValues(createdValueIndex++);
                     if (v != 0 && (ownerMask[type] & (1L << s)) != 0)
                     {
                         throw new DeltaException("created value for an owner-only field: id=" + nextCreated +
@@ -304,6 +327,10 @@ public final class DeltaDecoder
         {
             throw new DeltaException("changed id not in baseline: id=" + nextChanged);
         }
+        if (createdPacked)
+        {
+            createdBits.finish();
+        }
         if (packed)
         {
             bits.finish();
@@ -366,6 +393,22 @@ public final class DeltaDecoder
             }
         }
         return (int)count;
+    }
+
+    private void beginCreatedBits(final Snapshot snapshot, final long expectedBits) throws DeltaException
+    {
+        if (snapshot.getCreatedValuesCount() != 0)
+        {
+            throw new DeltaException("created_bits and created_values both present: values=" +
+                snapshot.getCreatedValuesCount());
+        }
+        final long expectedBytes = (expectedBits + 7) >>> 3;
+        if (snapshot.getCreatedBits().size() != expectedBytes)
+        {
+            throw new DeltaException("created_bits length mismatch: expected=" + expectedBytes + ", bytes=" +
+                snapshot.getCreatedBits().size());
+        }
+        createdBits.reset(snapshot.getCreatedBits());
     }
 
     private long readPackedId(final long previous, final int index) throws DeltaException

@@ -39,6 +39,9 @@ public final class DeltaEncoder
     private final int[][] typeWrapMasks;
     private final long[] typeStringMask;
     private final long[] typeOwnerMask;
+    /** Version 3's created_bits: per type, per slot, the bits of the slot's maximum (0 for STRING slots), and their sum. */
+    private final int[][] typeSlotWidths;
+    private final int[] typeCreatedBits;
     private final boolean hasOwnerFields;
 
     private WorldState current;
@@ -56,6 +59,9 @@ public final class DeltaEncoder
     private int createdTypeBytes;
     private boolean createdNonZeroType;
     private int createdValueBytes;
+    private long createdBitCount;
+    private int createdBitsLength;
+    private final BitWriter createdBits = new BitWriter();
     private int createdStringBytes;
 
     private final ChangeColumns changed = new ChangeColumns(
@@ -90,6 +96,8 @@ public final class DeltaEncoder
         this.typeWrapMasks = new int[n][];
         this.typeStringMask = new long[n];
         this.typeOwnerMask = new long[n];
+        this.typeSlotWidths = new int[n][];
+        this.typeCreatedBits = new int[n];
         boolean anyOwner = false;
         for (int t = 0; t < n; t++)
         {
@@ -103,6 +111,15 @@ public final class DeltaEncoder
             typeStringMask[t] = schema.stringSlotMask();
             typeOwnerMask[t] = schema.ownerSlotMask();
             anyOwner |= schema.ownerSlotMask() != 0;
+            typeSlotWidths[t] = new int[schema.slotCount()];
+            for (int s = 0; s < schema.slotCount(); s++)
+            {
+                if ((schema.stringSlotMask() & (1L << s)) == 0)
+                {
+                    typeSlotWidths[t][s] = createdSlotBits(schema.slotMax(s));
+                    typeCreatedBits[t] += typeSlotWidths[t][s];
+                }
+            }
         }
         this.hasOwnerFields = anyOwner;
     }
@@ -156,6 +173,8 @@ public final class DeltaEncoder
         createdTypeBytes = 0;
         createdNonZeroType = false;
         createdValueBytes = 0;
+        createdBitCount = 0;
+        createdBitsLength = 0;
         createdStringBytes = 0;
         changed.reset();
 
@@ -227,7 +246,14 @@ public final class DeltaEncoder
         size += uint32FieldSize(Snapshot.ENTITY_COUNT_FIELD_NUMBER, curCount);
         size += packedFieldSize(Snapshot.REMOVED_IDS_FIELD_NUMBER, removedBytes);
         size += packedFieldSize(Snapshot.CREATED_IDS_FIELD_NUMBER, createdIdBytes);
-        size += packedFieldSize(Snapshot.CREATED_VALUES_FIELD_NUMBER, createdValueBytes);
+        if (packed)
+        {
+            size += prepareCreatedBits();
+        }
+        else
+        {
+            size += packedFieldSize(Snapshot.CREATED_VALUES_FIELD_NUMBER, createdValueBytes);
+        }
         if (createdNonZeroType)
         {
             size += packedFieldSize(Snapshot.CREATED_TYPES_FIELD_NUMBER, createdTypeBytes);
@@ -368,6 +394,53 @@ public final class DeltaEncoder
             }
         }
         createdValueBytes += bytes;
+        createdBitCount += typeCreatedBits[type];
+    }
+
+    /**
+     * Version 3: write every created entity's numeric slots as fixed-width fields into {@link #createdBits}.
+     *
+     * @return bytes of the {@code created_bits} field (0 when there is nothing to send: the field is left out).
+     */
+    private int prepareCreatedBits()
+    {
+        if (createdBitCount == 0)
+        {
+            return 0;
+        }
+        final BitWriter w = createdBits;
+        w.reset();
+        final int stride = current.slotCount();
+        final int[] values = current.valueArray();
+        final int[] typeIds = current.typeArray();
+        for (int c = 0; c < createdCount; c++)
+        {
+            final int index = createdIndexes[c];
+            final int type = typeIds[index];
+            final int offset = index * stride;
+            final int[] widths = typeSlotWidths[type];
+            final long ownerSlots = typeOwnerMask[type];
+            final long stringSlots = typeStringMask[type];
+            for (int s = 0, n = widths.length; s < n; s++)
+            {
+                final long bit = 1L << s;
+                if ((stringSlots & bit) == 0)
+                {
+                    w.bits((ownerSlots & bit) != 0 ? 0 : values[offset + s], widths[s]);
+                }
+            }
+        }
+        createdBitsLength = w.finish();
+        return CodedOutputStream.computeTagSize(Snapshot.CREATED_BITS_FIELD_NUMBER) +
+            CodedOutputStream.computeUInt32SizeNoTag(createdBitsLength) + createdBitsLength;
+    }
+
+    /**
+     * @return the bits of a created slot's field in version 3: the bit length of its maximum.
+     */
+    static int createdSlotBits(final int slotMax)
+    {
+        return 32 - Integer.numberOfLeadingZeros(slotMax);
     }
 
     private static int stringFieldSize(final int fieldNumber, final String text)
@@ -433,7 +506,16 @@ public final class DeltaEncoder
         final int stride = current.slotCount();
         final int[] values = current.valueArray();
         final int[] typeIds = current.typeArray();
-        if (createdValueBytes != 0)
+        if (packed)
+        {
+            if (createdBitsLength != 0)
+            {
+                out.writeTag(Snapshot.CREATED_BITS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(createdBitsLength);
+                out.writeRawBytes(createdBits.buffer(), 0, createdBitsLength);
+            }
+        }
+        else if (createdValueBytes != 0)
         {
             out.writeTag(Snapshot.CREATED_VALUES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(createdValueBytes);

@@ -61,13 +61,61 @@ class ChangedBitsTest
         assertTrue(hex.endsWith("9a 01 06 8a c1 00 a9 e2 7f 58 f0 0c"), hex);
         final byte[] plain = encoder.encodeServerMessage(BASELINE, CURRENT, 300, null, null, false);
         assertTrue(HEX.formatHex(plain).endsWith("42 01 05 4a 01 05 52 02 18 10 58 f0 0c"), HEX.formatHex(plain));
-        assertEquals(plain.length - 1, frame.length);
+        assertEquals(plain.length - 3, frame.length, "1 byte less in the changed section, 2 in the created one");
 
         final WorldState out = new WorldState(SCHEMA, 4);
         final DeltaDecoder decoder = new DeltaDecoder(SCHEMA);
         decoder.apply(BASELINE, snapshot(frame), out);
         assertEquals(null, CURRENT.firstDifference(out));
         assertEquals(1, decoder.changedCount());
+    }
+
+    @Test
+    void shouldPackCreatedValuesInTheBitsOfEachSlotsMaximum() throws Exception
+    {
+        final Snapshot snapshot = snapshot(new DeltaEncoder(SCHEMA).encodeServerMessage(BASELINE, CURRENT, 0, null, null,
+            true));
+        assertEquals(0, snapshot.getCreatedValuesCount());
+        // id 7: x 51200 and y 51300 in 17 bits, heading 256 in 10, kind 0 in 3, hp 100 in 7: 54 bits, 7 bytes.
+        final BitWriter w = new BitWriter();
+        w.bits(51200, 17);
+        w.bits(51300, 17);
+        w.bits(256, 10);
+        w.bits(0, 3);
+        w.bits(100, 7);
+        final int length = w.finish();
+        assertEquals(7, length);
+        assertEquals(HEX.formatHex(Arrays.copyOf(w.buffer(), length)), HEX.formatHex(snapshot.getCreatedBits().toByteArray()));
+
+        final byte[] bits = snapshot.getCreatedBits().toByteArray();
+        assertRejected(snapshot.toBuilder().addCreatedValues(1).build(), "created_bits and created_values both present");
+        assertRejected(snapshot.toBuilder().setCreatedBits(ByteString.copyFrom(bits, 0, 6)).build(),
+            "created_bits length mismatch: expected=7, bytes=6");
+        final byte[] padded = bits.clone();
+        padded[6] |= (byte)0x80;
+        assertRejected(snapshot.toBuilder().setCreatedBits(ByteString.copyFrom(padded)).build(),
+            "created_bits malformed: non-zero padding");
+        final byte[] hp127 = bits.clone();
+        hp127[5] |= (byte)0xC0; // hp's 7 bits are stream bits 47..53: bits 7 of byte 5 and 0..5 of byte 6
+        hp127[6] |= (byte)0x3F;
+        assertRejected(snapshot.toBuilder().setCreatedBits(ByteString.copyFrom(hp127)).build(),
+            "created value out of range: id=7, slot=4, value=127, max=100");
+    }
+
+    @Test
+    void shouldSendNoCreatedFieldWhenCreatedSlotsNeedNoBits() throws Exception
+    {
+        final EntitySchema constant = EntitySchema.builder().intField("team", 3, 3).intField("flag", 0, 0).build();
+        final WorldState empty = new WorldState(constant, 1);
+        empty.capture(1, 0, 0, new int[0], new int[0]);
+        final WorldState one = new WorldState(constant, 1);
+        one.capture(2, 0, 1, new int[]{5}, new int[]{0, 0});
+        final Snapshot snapshot = snapshot(new DeltaEncoder(constant).encodeServerMessage(empty, one, 0, null, null, true));
+        assertEquals(1, snapshot.getCreatedIdsCount());
+        assertTrue(snapshot.getCreatedBits().isEmpty() && snapshot.getCreatedValuesCount() == 0);
+        final WorldState out = new WorldState(constant, 1);
+        new DeltaDecoder(constant).apply(empty, snapshot, out);
+        assertEquals(null, one.firstDifference(out));
     }
 
     @Test
@@ -123,7 +171,7 @@ class ChangedBitsTest
             }
         }
         final int length = w.finish();
-        final BitReader r = new BitReader();
+        final BitReader r = new BitReader("changed_bits");
         r.reset(ByteString.copyFrom(w.buffer(), 0, length));
         for (int i = 0; i < values.length; i++)
         {
