@@ -89,7 +89,7 @@ public final class WireSizeReport
         }
         final MoverFixture fixture = MoverFixture.create(10, headingBits);
         final byte[] full = new DeltaEncoder(fixture.entitySchema()).encodeServerMessage(null, fixture.current(),
-            LAST_INPUT_SEQ);
+            LAST_INPUT_SEQ, null, null, packed);
         verify(fixture.entitySchema(), null, fixture.current(), full);
         out.printf("unchanged movers: %d B frame with nothing changed = %.3f bits per unchanged entity, amortized%n",
             idleFrame, idleFrame * 8.0 / MoverFixture.ENTITIES);
@@ -111,8 +111,12 @@ public final class WireSizeReport
         initial.capture(atRest, 16);
         final byte[] full = new DeltaEncoder(initial.entitySchema()).encodeServerMessage(null, atRest, LAST_INPUT_SEQ);
         verify(initial.entitySchema(), null, atRest, full);
-        out.printf("full snapshot: %d B = %.2f B per cube (Gaffer: ~10 B per cube bit-packed after quantization)%n",
-            full.length, full.length / (double)CubeWorld.CUBES);
+        final byte[] fullPacked = new DeltaEncoder(initial.entitySchema()).encodeServerMessage(null, atRest,
+            LAST_INPUT_SEQ, null, null, true);
+        verify(initial.entitySchema(), null, atRest, fullPacked);
+        out.printf("full snapshot: v2 %d B = %.2f B per cube, v3 %d B = %.2f B per cube (Gaffer: ~10 B per cube " +
+            "bit-packed after quantization)%n", full.length, full.length / (double)CubeWorld.CUBES, fullPacked.length,
+            fullPacked.length / (double)CubeWorld.CUBES);
         out.println();
         out.printf("%-34s %7s %8s %9s %10s %11s %9s %9s %9s %9s %9s%n", "scenario", "moving", "changed",
             "frame B", "col B/chg", "all-in B/chg", "idle bits", "kbit/s", "p99 kbps", "max kbps", "deflate B");
