@@ -96,7 +96,7 @@ function createdSlotBits(slotMax: number): number {
  * maximum. When the created slots need no bits at all, neither field is sent. Everything else in the snapshot
  * is decoded as in version 2.
  * <p>
- * Stateless apart from the room schema and reused scratch (an array, the bit reader, the stream's orders);
+ * Stateless apart from the room schema and reused scratch (an array, the two bit readers, the stream's orders);
  * allocates nothing once `out` and the scratch have reached the world's size (texts are the parsed
  * message's own strings).
  */
@@ -462,7 +462,7 @@ export class DeltaDecoder {
 
   /**
    * Version 3: start reading `created_bits` after checking it is the only created value field and exactly
-   * `ceil(expectedBits / 8)` bytes long (an empty field is 0 bytes: sent when the created slots need no bits).
+   * `ceil(expectedBits / 8)` bytes long (an absent field is 0 bytes: right only when the created slots need no bits).
    */
   private beginCreatedBits(bytes: Uint8Array, valueCount: number, expectedBits: number): void {
     if (valueCount !== 0) {
