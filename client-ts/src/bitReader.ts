@@ -18,19 +18,22 @@ export const MAX_EG_ZERO_RUN = 32;
 export const MAX_FIELD_BITS = 48;
 
 /**
- * Reads the bit stream of protocol version 3 (`Snapshot.changed_bits`, protocol/README.md "Version 3:
- * bit-packed changes"): bit `i` is bit `i mod 8` of byte `floor(i / 8)`, fields least significant bit
+ * Reads a bit stream of protocol version 3 (`Snapshot.changed_bits` and `Snapshot.created_bits`, protocol/README.md
+ * "Version 3: bit-packed changes"): bit `i` is bit `i mod 8` of byte `floor(i / 8)`, fields least significant bit
  * first, Exp-Golomb codes of order `k`. One reader is reset per snapshot and reused, so reading allocates
  * nothing. Fields of up to {@link MAX_FIELD_BITS} bits come back exact as numbers (assembled with
  * multiplications, not 32-bit bitwise operators, so a 32- or 33-bit value is not folded into an int32).
  * <p>
- * Every failure is a {@link DeltaError} whose message starts with `changed_bits malformed: `, in the Java
- * `BitReader`'s words.
+ * Every failure is a {@link DeltaError} whose message starts with the field's name and ` malformed: `
+ * (`changed_bits malformed: ...`), in the Java `BitReader`'s words.
  */
 export class BitReader {
   private bytes: Uint8Array = new Uint8Array(0);
   private position = 0;
   private limit = 0;
+
+  /** @param field the field this reader reads, as its errors name it (`changed_bits`, `created_bits`). */
+  constructor(private readonly field: string = 'changed_bits') {}
 
   /** Read `bytes` from bit 0 (the reader keeps a reference, never a copy). */
   reset(bytes: Uint8Array): void {
@@ -121,10 +124,10 @@ export class BitReader {
     const p = this.position;
     const left = this.limit - p;
     if (left >= 8) {
-      throw new DeltaError(`changed_bits malformed: ${left >>> 3} byte(s) left after the last entity`);
+      throw new DeltaError(`${this.field} malformed: ${left >>> 3} byte(s) left after the last entity`);
     }
     if (left > 0 && (this.bytes[p >>> 3] >>> (p & 7)) !== 0) {
-      throw new DeltaError('changed_bits malformed: non-zero padding after the last entity');
+      throw new DeltaError(`${this.field} malformed: non-zero padding after the last entity`);
     }
   }
 
@@ -171,13 +174,13 @@ export class BitReader {
     }
     if (z > MAX_EG_ZERO_RUN) {
       // The bit after the first zero too many, as Java counts.
-      throw new DeltaError(`changed_bits malformed: zero prefix longer than ${MAX_EG_ZERO_RUN} bits at bit ` +
+      throw new DeltaError(`${this.field} malformed: zero prefix longer than ${MAX_EG_ZERO_RUN} bits at bit ` +
         `${start + MAX_EG_ZERO_RUN + 1}`);
     }
-    throw new DeltaError(`changed_bits malformed: ends early at bit ${limit} inside a code's zero prefix`);
+    throw new DeltaError(`${this.field} malformed: ends early at bit ${limit} inside a code's zero prefix`);
   }
 
   private endsEarly(n: number): DeltaError {
-    return new DeltaError(`changed_bits malformed: ends early at bit ${this.position} of ${this.limit}, wanted ${n} more`);
+    return new DeltaError(`${this.field} malformed: ends early at bit ${this.position} of ${this.limit}, wanted ${n} more`);
   }
 }

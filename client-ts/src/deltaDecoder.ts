@@ -64,6 +64,12 @@ function hex64(high: number, low: number): string {
 }
 
 const EMPTY: never[] = [];
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** Version 3: the width of a created value's field in `created_bits`, the bit length of its slot's maximum. */
+function createdSlotBits(slotMax: number): number {
+  return 32 - Math.clz32(slotMax);
+}
 
 /**
  * Applies a `Snapshot` to the baseline it names, producing the state at its tick: the merge walk and
@@ -83,9 +89,14 @@ const EMPTY: never[] = [];
  * both forms are accepted in any snapshot (never both at once). The stream is read while the baseline is
  * walked: an entity's mask is as wide as its type's slot count, STRING bits have no value in the stream
  * (their texts still come from `changed_strings`), each value is `zz(d) - 1` in the Exp-Golomb order the
- * stream's header gives its slot. Everything else in the snapshot is decoded as in version 2.
+ * stream's header gives its slot. Created entities' values may come as `created_bits` instead of
+ * `created_values` (never both): per created entity, per non-STRING slot in slot order, a field as wide as the
+ * bit length of the slot's maximum; its length in bytes follows from `created_types` and is checked before
+ * anything is applied, the padding after the last field must be zero, and each value must be within its slot's
+ * maximum. When the created slots need no bits at all, neither field is sent. Everything else in the snapshot
+ * is decoded as in version 2.
  * <p>
- * Stateless apart from the room schema and reused scratch (an array, the bit reader, the stream's orders);
+ * Stateless apart from the room schema and reused scratch (an array, the two bit readers, the stream's orders);
  * allocates nothing once `out` and the scratch have reached the world's size (texts are the parsed
  * message's own strings).
  */
@@ -94,7 +105,12 @@ export class DeltaDecoder {
   private readonly single: boolean;
   private changedTypes = new Int32Array(16);
   /** Version 3 scratch: the reader over `changed_bits`, its header, the previous entity's mask. */
-  private readonly bits = new BitReader();
+  private readonly bits = new BitReader('changed_bits');
+  /** Version 3 scratch: the reader over `created_bits`. */
+  private readonly createdBits = new BitReader('created_bits');
+  /** Per type, per slot: the width of a created value in `created_bits` (0 for STRING slots), and per type their sum. */
+  private readonly createdWidths: Uint8Array[];
+  private readonly typeCreatedBits: number[];
   private readonly orders = new Uint8Array(MAX_ORDER_COUNT);
   private orderCount = 0;
   private idOrder = 0;
@@ -104,6 +120,11 @@ export class DeltaDecoder {
   constructor(schema: EntitySchema | RoomSchema) {
     this.room = RoomSchema.from(schema);
     this.single = this.room.typeCount === 1;
+    this.createdWidths = this.room.types.map((t) => {
+      const schema = t.schema;
+      return Uint8Array.from(schema.slotMaxes, (max, s) => (schema.stringIndexOfSlot[s] >= 0 ? 0 : createdSlotBits(max)));
+    });
+    this.typeCreatedBits = this.createdWidths.map((widths) => widths.reduce((sum, w) => sum + w, 0));
   }
 
   /** Type 0's schema (the only one of a version 1 room). */
@@ -170,6 +191,7 @@ export class DeltaDecoder {
       throw new DeltaError(`created_types length mismatch: created=${createdCount}, types=${createdTypes.length}`);
     }
     let expectedCreatedValues = 0;
+    let expectedCreatedBits = 0;
     let expectedCreatedStrings = 0;
     if (typed) {
       for (let c = 0; c < createdCount; c++) {
@@ -178,13 +200,21 @@ export class DeltaDecoder {
           throw new DeltaError(`created type unknown: index=${c}, type=${t}, types=${typeCount}`);
         }
         expectedCreatedValues += types[t].schema.numericSlotCount;
+        expectedCreatedBits += this.typeCreatedBits[t];
         expectedCreatedStrings += types[t].schema.stringCount;
       }
     } else {
       expectedCreatedValues = createdCount * types[0].schema.numericSlotCount;
+      expectedCreatedBits = createdCount * this.typeCreatedBits[0];
       expectedCreatedStrings = createdCount * types[0].schema.stringCount;
     }
-    if (createdValues.length !== expectedCreatedValues) {
+    // Version 3 form: created_bits, or neither field when the created slots need no bits (every value is 0).
+    const createdBits = snapshot.createdBits;
+    const createdPacked = (createdBits !== null && createdBits !== undefined && createdBits.length !== 0) ||
+      (expectedCreatedBits === 0 && createdValues.length === 0);
+    if (createdPacked) {
+      this.beginCreatedBits(createdBits ?? EMPTY_BYTES, createdValues.length, expectedCreatedBits);
+    } else if (createdValues.length !== expectedCreatedValues) {
       throw new DeltaError(`created_values length mismatch: created=${createdCount}, ` +
         (this.single ? `slots=${types[0].schema.numericSlotCount}, ` : `expected=${expectedCreatedValues}, `) +
         `values=${createdValues.length}`);
@@ -228,6 +258,8 @@ export class DeltaDecoder {
     let ch = 0;
     let createdValueIndex = 0;
     let createdStringIndex = 0;
+    const createdReader = this.createdBits;
+    const createdWidths = this.createdWidths;
     const cursor: ColumnCursor = { values: 0, strings: 0 };
     let nextRemoved = removedCount > 0 ? readId(removedIds[0], 0, 'removed_ids', 0) : NONE;
     let nextCreated = createdCount > 0 ? readId(createdIds[0], 0, 'created_ids', 0) : NONE;
@@ -241,6 +273,7 @@ export class DeltaDecoder {
         const slotMax = schema.slotMaxes;
         const stringOf = schema.stringIndexOfSlot;
         const owner = schema.ownerSlot;
+        const widths = createdWidths[t];
         const outOffset = n * stride;
         const outStringOffset = n * stringStride;
         outTypes[n] = t;
@@ -258,12 +291,13 @@ export class DeltaDecoder {
             outValues[outOffset + s] = 0;
             continue;
           }
-          const v = createdValues[createdValueIndex++];
-          if (v > slotMax[s]) {
-            throw new DeltaError(`created value out of range: id=${nextCreated}, slot=${s}, value=${v}, max=${slotMax[s]}`);
-          }
+          const v = createdPacked ? createdReader.readBits(widths[s]) : createdValues[createdValueIndex++];
+          // Java's order: an OWNER slot's non-zero value is named as such even when it is out of range too.
           if (owner[s] !== 0 && v !== 0) {
             throw new DeltaError(`created value for an owner-only field: id=${nextCreated}, slot=${s}, value=${v}`);
+          }
+          if (v > slotMax[s]) {
+            throw new DeltaError(`created value out of range: id=${nextCreated}, slot=${s}, value=${v}, max=${slotMax[s]}`);
           }
           outValues[outOffset + s] = v;
         }
@@ -330,6 +364,9 @@ export class DeltaDecoder {
     }
     if (ch !== changedCount) {
       throw new DeltaError(`changed id not in baseline: id=${nextChanged}`);
+    }
+    if (createdPacked) {
+      createdReader.finish();
     }
     if (packed) {
       this.bits.finish();
@@ -421,6 +458,21 @@ export class DeltaDecoder {
     }
     this.orderCount = m;
     return count;
+  }
+
+  /**
+   * Version 3: start reading `created_bits` after checking it is the only created value field and exactly
+   * `ceil(expectedBits / 8)` bytes long (an absent field is 0 bytes: right only when the created slots need no bits).
+   */
+  private beginCreatedBits(bytes: Uint8Array, valueCount: number, expectedBits: number): void {
+    if (valueCount !== 0) {
+      throw new DeltaError(`created_bits and created_values both present: values=${valueCount}`);
+    }
+    const expectedBytes = Math.ceil(expectedBits / 8);
+    if (bytes.length !== expectedBytes) {
+      throw new DeltaError(`created_bits length mismatch: expected=${expectedBytes}, bytes=${bytes.length}`);
+    }
+    this.createdBits.reset(bytes);
   }
 
   /** Version 3: the id after `previous` (the entity at `index`): an Exp-Golomb coded gap. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EntitySchema, RoomSchema, WireCodec, uint64High, uint64Low, type Uint64 } from '../src/index.js';
 import { tickwire } from '../src/proto/tickwire.js';
-import { encodeSnapshot, unpackChanged, type Frame } from './support/v2Encoder.js';
+import { encodeSnapshot, unpackChanged, unpackCreated, type Frame } from './support/v2Encoder.js';
 
 /**
  * The test-only encoder (written from the design page) against the Java encoder: for every frame of the
@@ -18,7 +18,9 @@ import { encodeSnapshot, unpackChanged, type Frame } from './support/v2Encoder.j
  * <p>
  * Version 3 cases (frames with `changed_bits`): the TypeScript encoder writes the packed form too. Both
  * streams are compared as columns (after the no-op strings are taken out of Java's), and byte for byte
- * wherever Java's frame has no such no-op string change: same per-slot orders, same sameMask choices.
+ * wherever Java's frame has no such no-op string change: same per-slot orders, same sameMask choices. Their
+ * `created_bits` are compared as columns and byte for byte in every frame (Java writes the field exactly when the
+ * created values take at least one bit, and so must the TypeScript encoder).
  */
 const VECTORS = fileURLToPath(new URL('../../../protocol/src/test/resources/conformance/vectors.json', import.meta.url));
 
@@ -47,6 +49,14 @@ function frameOf(room: RoomSchema, f: FrameVector): Frame {
     frame.set(id, { type, values, strings });
   });
   return frame;
+}
+
+/** `created_bits` (absent: nothing, or no bits needed) as version 2's `created_values`, for comparing columns. */
+function createdColumns(room: RoomSchema, s: tickwire.v1.ISnapshot): { createdValues: number[] } {
+  return {
+    createdValues: unpackCreated(room, (s.createdIds ?? []).length, [...(s.createdTypes ?? [])],
+      s.createdBits ?? new Uint8Array(0)),
+  };
 }
 
 /** Java's snapshot without STRING mask bits whose text equals what the client already holds. */
@@ -121,6 +131,7 @@ for (const c of vectors.cases) {
     const byTick = new Map<number, FrameVector>();
     let compared = 0;
     let sameBytes = 0;
+    let createdBytes = 0;
     const dropped = { n: 0 };
     for (const f of c.frames) {
       if (f.error !== undefined) {
@@ -139,12 +150,19 @@ for (const c of vectors.cases) {
         frameOf(room, f), f.tick, { serverTimeMs: f.serverTimeMs, lastInputSeq: f.lastInputSeq, packed }) }).finish()).snapshot!;
       const where = `${c.name} tick ${f.tick} (${f.note})`;
       const droppedBefore = dropped.n;
-      const java = withoutNoOpStrings(room, baseFrame,
-        packed ? { ...javaSnapshot, ...unpackChanged(room, baseFrame, javaBits) } : javaSnapshot, dropped);
-      const oursColumns = packed ? { ...ours, ...unpackChanged(room, baseFrame, ours.changedBits ?? new Uint8Array(0)) } : ours;
+      const java = withoutNoOpStrings(room, baseFrame, packed ?
+        { ...javaSnapshot, ...unpackChanged(room, baseFrame, javaBits), ...createdColumns(room, javaSnapshot) } :
+        javaSnapshot, dropped);
+      const oursColumns = packed ? { ...ours, ...unpackChanged(room, baseFrame, ours.changedBits ?? new Uint8Array(0)),
+        ...createdColumns(room, ours) } : ours;
       assert.deepEqual(columns(oursColumns), columns(java), where);
       if (packed) {
         assert.equal((ours.changedIds ?? []).length, 0, where);
+        assert.equal((javaSnapshot.createdValues ?? []).length, 0, `${where}: Java sends no created_values in version 3`);
+        assert.equal((ours.createdValues ?? []).length, 0, where);
+        assert.equal(Buffer.from(ours.createdBits ?? []).toString('hex'),
+          Buffer.from(javaSnapshot.createdBits ?? []).toString('hex'), `${where}: created_bits byte for byte`);
+        createdBytes += (javaSnapshot.createdBits?.length ?? 0) > 0 ? 1 : 0;
         if (dropped.n === droppedBefore) {
           assert.equal(Buffer.from(ours.changedBits ?? []).toString('hex'), Buffer.from(javaBits).toString('hex'),
             `${where}: changed_bits byte for byte`);
@@ -156,7 +174,9 @@ for (const c of vectors.cases) {
     assert.ok(compared > 5, `compared ${compared}`);
     if (c.name.endsWith('-v3')) {
       assert.ok(sameBytes > 5, `${c.name}: changed_bits compared byte for byte in ${sameBytes} frames`);
-      console.log(`${c.name}: changed_bits byte for byte in ${sameBytes} of ${compared} frames`);
+      assert.ok(createdBytes > 0, `${c.name}: created_bits compared byte for byte in ${createdBytes} frames`);
+      console.log(`${c.name}: changed_bits byte for byte in ${sameBytes} of ${compared} frames, ` +
+        `created_bits (present) in ${createdBytes}`);
     }
     if (c.welcome === undefined) {
       assert.equal(dropped.n, 0, 'version 1 cases have no strings');

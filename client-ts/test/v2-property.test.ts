@@ -20,12 +20,16 @@ import {
  * tick (texts included), and the entity events between two applied states must be exactly the view's
  * entries (added), exits (removed) and changes.
  * <p>
- * The same run goes three ways: changed sections as varint columns (version 2), as `changed_bits` (version 3,
- * protocol/README.md "Version 3"), and each snapshot in either form at random (a decoder accepts both in any
- * snapshot).
+ * The same run goes three ways: changed sections and created values as varint columns (version 2), as
+ * `changed_bits` and `created_bits` (version 3, protocol/README.md "Version 3"), and each of the two sections of
+ * each snapshot in either form at random (a decoder accepts both in any snapshot). The `tag` type's `kind` is a
+ * numeric slot of 0 bits: a snapshot creating only tags and markers has no created value field in version 3.
  */
 
-/** How the changed section travels: version 2's columns, version 3's bit stream, or either per snapshot. */
+/**
+ * How the changed section and the created values travel: version 2's columns, version 3's bit streams, or either
+ * per snapshot and section.
+ */
 type Form = 'columns' | 'packed' | 'mixed';
 
 function widerSchema(): EntitySchema {
@@ -60,7 +64,7 @@ const room = RoomSchema.of(
     .build()],
   ['projectile', EntitySchema.builder().fixed('x', -100, 100, 0.5).fixed('y', -100, 100, 0.5).intField('fuel', 0, 9, 'OWNER')
     .angle('spin', 3).build()],
-  ['tag', EntitySchema.builder().string('label', 16).string('note', 4, 'AUDIENCE').build()],
+  ['tag', EntitySchema.builder().string('label', 16).intField('kind', 2, 2).string('note', 4, 'AUDIENCE').build()],
   ['marker', EntitySchema.builder().build()],
   ['wide', widerSchema()],
 );
@@ -238,8 +242,9 @@ function run(seed: number, ticks: number, counters: Counters, form: Form, packed
     const baselineTick = !forceFull && history.has(acked) ? acked : 0;
     forceFull = false;
     const packed = form === 'packed' || (form === 'mixed' && rnd() < 0.5);
+    const packCreated = form === 'packed' || (form === 'mixed' && rnd() < 0.5);
     const snapshot = encodeSnapshot(room, baselineTick === 0 ? null : (history.get(baselineTick) as Frame), baselineTick, frame,
-      tick, { stats: counters, lastInputSeq: tick, packed, packedStats });
+      tick, { stats: counters, lastInputSeq: tick, packed, packCreated, packedStats });
     if (rnd() < 0.2) {
       counters.dropped++;
     } else {
@@ -306,7 +311,7 @@ function property(form: Form): void {
   assert.ok(counters.deltas > counters.full, JSON.stringify(counters));
   for (const [name, n] of Object.entries(packedStats)) {
     if (form === 'columns') {
-      assert.equal(n, 0, `${name} in a run without changed_bits`);
+      assert.equal(n, 0, `${name} in a run without changed_bits or created_bits`);
     } else {
       assert.ok(n > 0, `never exercised: ${name} (${JSON.stringify(packedStats)})`);
     }
@@ -317,10 +322,10 @@ test('version 2 round trips: random types, strings, owner and audience fields, v
   property('columns');
 });
 
-test('version 3 round trips: the same worlds with every changed section as changed_bits', () => {
+test('version 3 round trips: the same worlds with every changed section as changed_bits, created values as created_bits', () => {
   property('packed');
 });
 
-test('versions 2 and 3 mixed: each snapshot in either form at random', () => {
+test('versions 2 and 3 mixed: each snapshot\'s changed section and created values in either form at random', () => {
   property('mixed');
 });

@@ -4,13 +4,15 @@ import { DeltaDecoder, DeltaError, EntitySchema, RoomSchema, WireCodec, WorldSta
 import { BitReader } from '../src/bitReader.js';
 import { tickwire } from '../src/proto/tickwire.js';
 import {
-  BitWriter, bestOrder, expGolombLength, mask64, packChanged, random, snapshotFrame, stateOf, zigzag, type Frame,
+  BitWriter, bestOrder, bitLength, encodeSnapshot, expGolombLength, mask64, packChanged, packCreated, random, snapshotFrame,
+  stateOf, zigzag, type Frame,
 } from './support/v2Encoder.js';
 
 /**
  * Protocol version 3 (protocol/README.md, "Version 3: bit-packed changes"): the bit order and the
  * Exp-Golomb code against the spec's table, the spec's annotated frame byte for byte, exactness of 32- and
- * 33-bit fields and 64-bit masks, and every stream the spec says a decoder rejects.
+ * 33-bit fields and 64-bit masks, and every stream the spec says a decoder rejects; created values as
+ * `created_bits` (fixed-width fields, "Created entities") likewise.
  */
 
 /** Bits as the spec lists them (stream order, spaces ignored) as bytes. */
@@ -436,4 +438,152 @@ test('64-slot masks travel whole: bits 31, 32, 53 and 63, values at both ends of
   const out = accepts(wide, stateOf(wide, base, 100), { tick: 103, baselineTick: 100, entityCount: 2, serverTimeMs: 1648,
     changedBits: bits });
   assert.equal(out.firstDifference(stateOf(wide, now, 103, 1648)), null);
+});
+
+// --- Created entities: created_bits ------------------------------------------------------------------------------
+
+// The spec's annotated frame in full version 3 form: created_values `3a 0a ...` (12 bytes) become field 20 (10 bytes).
+const EXAMPLE_CREATED = '00 c8 c8 90 01 04 32';
+const EXAMPLE_FRAME_V3 = '12 25 18 ac 02 08 67 10 64 20 03 2a 01 02 32 01 07 a2 01 07 ' + EXAMPLE_CREATED + ' ' +
+  '9a 01 06 8a c1 00 a9 e2 7f 58 f0 0c';
+
+/** The delta of the annotated frame that only creates id 7 (values as given), its values as `created_bits` `bits`. */
+function createdSnapshot(bits: Uint8Array, extra: Partial<tickwire.v1.ISnapshot> = {}): tickwire.v1.ISnapshot {
+  return { tick: 103, baselineTick: 100, entityCount: 4, serverTimeMs: 1648, createdIds: [7], createdBits: bits, ...extra };
+}
+
+test('a created value takes the bits of its slot\'s maximum: 17, 17, 10, 3, 7 for movers, 1 for a BOOL, 0 for one value', () => {
+  assert.deepEqual([...movers.slotMaxes].map(bitLength), [17, 17, 10, 3, 7]);
+  const odd = EntitySchema.builder().bool('b').intField('one', 3, 3).intField('wide', -5, 2147483641).build();
+  assert.deepEqual([...odd.slotMaxes].map(bitLength), [1, 0, 31]);
+  // id 7: x 51200, y 51300, heading 256, kind 0, hp 100: 54 bits, two zero bits of padding, 7 bytes.
+  const w = new BitWriter();
+  w.writeBits(51200, 17);
+  w.writeBits(51300, 17);
+  w.writeBits(256, 10);
+  w.writeBits(0, 3);
+  w.writeBits(100, 7);
+  assert.equal(w.bitCount, 54);
+  assert.equal(hex(w.finish()), EXAMPLE_CREATED);
+  assert.equal(hex(packCreated(moversRoom, [0], [51200, 51300, 256, 0, 100])), EXAMPLE_CREATED);
+});
+
+test('the annotated frame with created_bits and changed_bits decodes to its version 1 state; the encoder writes both', () => {
+  const baseline = stateOf(moversRoom, baselineFrame, 100);
+  const expected = stateOf(moversRoom, exampleTarget, 103, 1648);
+  const packed = WireCodec.parse(bytesOf(EXAMPLE_FRAME_V3)).snapshot!;
+  assert.equal(hex(packed.createdBits!), EXAMPLE_CREATED);
+  assert.equal(packed.createdValues!.length, 0);
+  assert.equal(hex(packed.changedBits!), EXAMPLE_STREAM);
+  const out = new WorldState(moversRoom, 1);
+  new DeltaDecoder(moversRoom).apply(baseline, packed, out);
+  assert.equal(out.firstDifference(expected), null);
+  const ours = WireCodec.parse(snapshotFrame(encodeSnapshot(moversRoom, baselineFrame, 100, exampleTarget, 103,
+    { packed: true, serverTimeMs: 1648, lastInputSeq: 300 }))).snapshot!;
+  assert.equal(hex(ours.createdBits!), EXAMPLE_CREATED);
+  assert.equal(hex(ours.changedBits!), EXAMPLE_STREAM);
+  assert.equal(ours.createdValues!.length, 0);
+  assert.equal(snapshotFrame(ours).length, bytesOf(EXAMPLE_FRAME_V3).length, 'the same fields, whatever their order');
+});
+
+test('created_bits is rejected beside created_values, at another length, with padding set, with a value above its max', () => {
+  const baseline = stateOf(moversRoom, baselineFrame, 100);
+  const good = bytesOf(EXAMPLE_CREATED);
+  const withSeven = stateOf(moversRoom, new Map([...baselineFrame, [7, exampleTarget.get(7)!]]), 103, 1648);
+  assert.equal(accepts(moversRoom, baseline, createdSnapshot(good)).firstDifference(withSeven), null);
+  // The same values as version 2's column still decode.
+  assert.equal(accepts(moversRoom, baseline, createdSnapshot(new Uint8Array(0), { createdValues: [51200, 51300, 256, 0, 100] }))
+    .firstDifference(withSeven), null);
+
+  rejects(moversRoom, baseline, createdSnapshot(good, { createdValues: [51200, 51300, 256, 0, 100] }),
+    /^created_bits and created_values both present: values=5$/);
+  rejects(moversRoom, baseline, createdSnapshot(good, { createdValues: [0] }),
+    /^created_bits and created_values both present: values=1$/);
+  rejects(moversRoom, baseline, createdSnapshot(good.subarray(0, 6)), /^created_bits length mismatch: expected=7, bytes=6$/);
+  rejects(moversRoom, baseline, createdSnapshot(Uint8Array.of(...good, 0)),
+    /^created_bits length mismatch: expected=7, bytes=8$/);
+  // Nothing created: the field must be absent (an empty field is absent on the wire).
+  rejects(moversRoom, baseline, createdSnapshot(Uint8Array.of(0), { createdIds: [], entityCount: 3 }),
+    /^created_bits length mismatch: expected=0, bytes=1$/);
+  // Two created entities need 108 bits, 14 bytes.
+  rejects(moversRoom, baseline, createdSnapshot(good, { createdIds: [7, 1], entityCount: 5 }),
+    /^created_bits length mismatch: expected=14, bytes=7$/);
+  // Neither field although the values need bits: version 2's count check.
+  rejects(moversRoom, baseline, createdSnapshot(new Uint8Array(0)), /^created_values length mismatch: created=1, /);
+  // Bits 54 and 55 are padding.
+  for (const bit of [0x40, 0x80]) {
+    const padded = good.slice();
+    padded[6] |= bit;
+    rejects(moversRoom, baseline, createdSnapshot(padded), /^created_bits malformed: non-zero padding after the last entity$/);
+  }
+  // hp's 7 bits are stream bits 47..53: bit 7 of byte 5 and bits 0..5 of byte 6. All ones: 127 > 100.
+  const hp127 = good.slice();
+  hp127[5] |= 0x80;
+  hp127[6] |= 0x3f;
+  rejects(moversRoom, baseline, createdSnapshot(hp127), /^created value out of range: id=7, slot=4, value=127, max=100$/);
+  // x's 17 bits all ones: 131071 > 102400.
+  const x = good.slice();
+  x[0] = 0xff;
+  x[1] = 0xff;
+  x[2] |= 0x01;
+  rejects(moversRoom, baseline, createdSnapshot(x), /^created value out of range: id=7, slot=0, value=131071, max=102400$/);
+  // The value just at the maximum is fine.
+  const hp100 = packCreated(moversRoom, [0], [102400, 0, 1023, 7, 100]);
+  const out = accepts(moversRoom, baseline, createdSnapshot(hp100));
+  assert.deepEqual([...out.values.subarray(3 * 5, 4 * 5)], [102400, 0, 1023, 7, 100]);
+});
+
+test('created_bits follows created_types: each entity its own type\'s widths, STRING slots no bits, OWNER slots 0', () => {
+  // wide: a 7 bits, name (STRING) none, b 7, ammo (OWNER, 0..9) 4, c 7 = 25 bits; narrow: p 7, q 7 = 14 bits.
+  const baseline = stateOf(twoTypes, twoTypesBase, 100);
+  const values = [11, 0, 22, 0, 33, 44, 55];
+  const bits = packCreated(twoTypes, [0, 1], [11, 22, 0, 33, 44, 55]);
+  assert.equal(bits.length, 5, '39 bits');
+  const snapshot = (b: Uint8Array, extra: Partial<tickwire.v1.ISnapshot> = {}): tickwire.v1.ISnapshot => ({
+    tick: 103, baselineTick: 100, entityCount: 5, serverTimeMs: 1648, createdIds: [4, 1], createdTypes: [0, 1],
+    createdStrings: ['dee'], createdBits: b, ...extra,
+  });
+  const out = accepts(twoTypes, baseline, snapshot(bits));
+  const expected = stateOf(twoTypes, new Map([...twoTypesBase,
+    [4, { type: 0, values: values.slice(0, 5), strings: ['dee'] }],
+    [5, { type: 1, values: values.slice(5), strings: [] }]]), 103, 1648);
+  assert.equal(out.firstDifference(expected), null);
+  // The length comes from the types: two narrow ones are 28 bits, two wide ones 50.
+  rejects(twoTypes, baseline, snapshot(bits, { createdTypes: [1, 1], createdStrings: [] }),
+    /^created_bits length mismatch: expected=4, bytes=5$/);
+  rejects(twoTypes, baseline, snapshot(bits, { createdTypes: [0, 0], createdStrings: ['dee', 'eve'] }),
+    /^created_bits length mismatch: expected=7, bytes=5$/);
+  // A one-type-0 room without created_types: every entity is type 0 (25 bits each).
+  rejects(twoTypes, baseline, snapshot(bits, { createdTypes: [], createdStrings: ['dee', 'eve'] }),
+    /^created_bits length mismatch: expected=7, bytes=5$/);
+  // An OWNER slot's value must be 0; above its maximum too, it is named as owner-only first (as Java does).
+  rejects(twoTypes, baseline, snapshot(packCreated(twoTypes, [0, 1], [11, 22, 3, 33, 44, 55])),
+    /^created value for an owner-only field: id=4, slot=3, value=3$/);
+  rejects(twoTypes, baseline, snapshot(packCreated(twoTypes, [0, 1], [11, 22, 15, 33, 44, 55])),
+    /^created value for an owner-only field: id=4, slot=3, value=15$/);
+});
+
+test('created slots that need no bits send no field; 31-bit slots read exact across bytes', () => {
+  const constant = RoomSchema.single(EntitySchema.builder().intField('team', 3, 3).intField('flag', 0, 0).build());
+  const empty = stateOf(constant, new Map(), 1);
+  const one = stateOf(constant, new Map([[5, { type: 0, values: [0, 0], strings: [] }]]), 2, 66);
+  const created = { tick: 2, baselineTick: 1, entityCount: 1, serverTimeMs: 66, createdIds: [5] };
+  assert.equal(accepts(constant, empty, created).firstDifference(one), null);
+  assert.equal(accepts(constant, empty, { ...created, createdValues: [0, 0] }).firstDifference(one), null, 'version 2 form');
+  rejects(constant, empty, { ...created, createdBits: Uint8Array.of(0) }, /^created_bits length mismatch: expected=0, bytes=1$/);
+  rejects(constant, empty, { ...created, createdValues: [0] }, /^created_values length mismatch/);
+  const frame: Frame = new Map([[5, { type: 0, values: [0, 0], strings: [] }]]);
+  const encoded = encodeSnapshot(constant, new Map(), 1, frame, 2, { packed: true });
+  assert.equal(encoded.createdBits, undefined);
+  assert.equal(encoded.createdValues!.length, 0);
+
+  // A BOOL, a 31-bit INT (the widest a slot gets) and a BOOL, three entities: 99 bits, 13 bytes, the 31-bit fields
+  // from bits 1, 34 and 67, across four or five bytes each.
+  const big = RoomSchema.single(EntitySchema.builder().bool('on').intField('n', 0, 2147483646).bool('off').build());
+  const rows = [[1, 2147483646, 0], [0, 1234567890, 1], [1, 1, 1]];
+  const bits = packCreated(big, [0, 0, 0], rows.flat());
+  assert.equal(bits.length, 13);
+  const out = accepts(big, stateOf(big, new Map(), 1), { tick: 2, baselineTick: 1, entityCount: 3, serverTimeMs: 66,
+    createdIds: [1, 1, 1], createdBits: bits });
+  assert.deepEqual([...out.values.subarray(0, 9)], rows.flat());
 });

@@ -6,8 +6,8 @@ import { tickwire } from '../../src/proto/tickwire.js';
  * A test-only snapshot ENCODER written from docs/design/schema-v2.md and the proto comments alone
  * (not from the Java encoder), so the TypeScript decoder can be checked by round trips: the state
  * a conforming client must end with, encoded against the state it holds. With `packed` it writes the
- * changed section in version 3 form, `changed_bits`, from protocol/README.md "Version 3" alone
- * ({@link packChanged}).
+ * changed section in version 3 form, `changed_bits`, and the created values as `created_bits`, from
+ * protocol/README.md "Version 3" alone ({@link packChanged}, {@link packCreated}).
  *
  * A {@link Frame} is what one connection must hold at one tick: its view's entities, each with its
  * type, its slots (STRING slots 0) and its texts, OWNER slots holding the real value on entities this
@@ -35,6 +35,11 @@ export interface EncodeExtras {
    * (absent, like the columns, when no entity changed).
    */
   packed?: boolean;
+  /**
+   * Version 3: the created values as `created_bits` instead of `created_values` (absent, like the column, when they
+   * need no bits). Defaults to `packed`; set apart only to mix the forms, which no server does but a decoder accepts.
+   */
+  packCreated?: boolean;
   packedStats?: PackedStats;
 }
 
@@ -61,6 +66,10 @@ export interface PackedStats {
   wideMasks: number;
   /** Values whose slot's order was above 0. */
   orderedValues: number;
+  /** Snapshots with `created_bits`. */
+  createdBitsFrames: number;
+  /** Snapshots in `created_bits` form that created entities but left the field out: their slots need no bits. */
+  createdNoBits: number;
 }
 
 export function emptyStats(): EncodeStats {
@@ -68,7 +77,7 @@ export function emptyStats(): EncodeStats {
 }
 
 export function emptyPackedStats(): PackedStats {
-  return { packedFrames: 0, sameMasks: 0, wideMasks: 0, orderedValues: 0 };
+  return { packedFrames: 0, sameMasks: 0, wideMasks: 0, orderedValues: 0, createdBitsFrames: 0, createdNoBits: 0 };
 }
 
 /** One changed entity of a snapshot's changed section, as both forms need it. */
@@ -235,6 +244,49 @@ export function packChanged(room: RoomSchema, entries: readonly ChangedEntry[], 
     }
   });
   return w.finish();
+}
+
+/**
+ * The created values as `created_bits` (protocol/README.md, "Version 3", "Created entities"): per created entity
+ * (`types[i]` its type, `values` version 2's `created_values` of them all, OWNER slots already 0), per non-STRING
+ * slot in slot order, the value as a w-bit field, w the bit length of the slot's maximum (0 bits for a maximum of
+ * 0), bits in `changed_bits` order, zero bits to the end of the byte. Empty when the fields total 0 bits.
+ */
+export function packCreated(room: RoomSchema, types: readonly number[], values: readonly number[]): Uint8Array {
+  const w = new BitWriter();
+  let v = 0;
+  for (const t of types) {
+    const schema = room.types[t].schema;
+    for (let s = 0; s < schema.slotCount; s++) {
+      if (schema.stringIndexOfSlot[s] < 0) {
+        w.writeBits(values[v++], bitLength(schema.slotMax(s)));
+      }
+    }
+  }
+  if (v !== values.length) {
+    throw new Error(`created values left over: used=${v}, values=${values.length}`);
+  }
+  return w.finish();
+}
+
+/**
+ * `created_bits` back into version 2's `created_values`, each created entity's type from `types` (`created_types`, or
+ * all type 0 when it is empty): for comparing streams column by column. Uses the SDK's {@link BitReader}.
+ */
+export function unpackCreated(room: RoomSchema, createdCount: number, types: readonly number[], bits: Uint8Array): number[] {
+  const r = new BitReader('created_bits');
+  r.reset(bits);
+  const out: number[] = [];
+  for (let c = 0; c < createdCount; c++) {
+    const schema = room.types[types.length === 0 ? 0 : types[c]].schema;
+    for (let s = 0; s < schema.slotCount; s++) {
+      if (schema.stringIndexOfSlot[s] < 0) {
+        out.push(r.readBits(bitLength(schema.slotMax(s))));
+      }
+    }
+  }
+  r.finish();
+  return out;
 }
 
 /** A uint64 as the generated code types it (protobufjs writes any `{low, high}` object). */
@@ -422,6 +474,17 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
       if (extras.packedStats !== undefined) {
         extras.packedStats.packedFrames++;
       }
+    }
+  }
+  if (extras.packCreated ?? (extras.packed === true)) {
+    const bits = packCreated(room, createdTypes, createdValues);
+    snapshot.createdValues = [];
+    if (bits.length > 0) {
+      snapshot.createdBits = bits;
+    }
+    if (extras.packedStats !== undefined) {
+      extras.packedStats.createdBitsFrames += bits.length > 0 ? 1 : 0;
+      extras.packedStats.createdNoBits += bits.length === 0 && created.length > 0 ? 1 : 0;
     }
   }
   return snapshot;
