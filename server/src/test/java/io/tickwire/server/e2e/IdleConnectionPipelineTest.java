@@ -8,9 +8,6 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.tickwire.protocol.CloseCodes;
-import io.tickwire.protocol.ProtocolVersion;
-import io.tickwire.protocol.v1.ClientMessage;
-import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
@@ -53,12 +50,6 @@ class IdleConnectionPipelineTest
             .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
     }
 
-    private static byte[] joinArena()
-    {
-        return ClientMessage.newBuilder().setJoin(Join.newBuilder().setRoomType("arena")
-            .setProtocolVersion(ProtocolVersion.CURRENT)).build().toByteArray();
-    }
-
     private List<String> serverPipeline() throws Exception
     {
         Await.awaitTrue(() -> server.sessions().size() == 1, "session registered");
@@ -85,7 +76,7 @@ class IdleConnectionPipelineTest
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
         {
             assertTrue(!serverPipeline().contains("frame-aggregator"));
-            final byte[] join = joinArena();
+            final byte[] join = Joins.arena();
             final int half = join.length / 2;
             client.send(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(Arrays.copyOf(join, half))));
             client.send(new ContinuationWebSocketFrame(true, 0,

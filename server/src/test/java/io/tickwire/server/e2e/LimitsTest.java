@@ -4,10 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.tickwire.protocol.CloseCodes;
-import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.v1.ClientMessage;
 import io.tickwire.protocol.v1.Input;
-import io.tickwire.protocol.v1.Join;
 import io.tickwire.protocol.v1.ServerMessage;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
@@ -51,12 +49,6 @@ class LimitsTest
     {
         server = TickwireServer.start(builder.host("127.0.0.1").port(0).adminPort(-1).roomLoops(1)
             .roomType(ArenaGame.TYPE, ArenaGame.factory(ArenaGame.DEFAULT_NPC_COUNT)).build());
-    }
-
-    private static byte[] joinArena()
-    {
-        return ClientMessage.newBuilder().setJoin(Join.newBuilder().setRoomType("arena")
-            .setProtocolVersion(ProtocolVersion.CURRENT)).build().toByteArray();
     }
 
     /** @return milliseconds until the server closed the socket, or -1 if it did not within timeoutMs. */
@@ -135,7 +127,7 @@ class LimitsTest
         start(ServerOptions.builder().handshakeTimeoutMs(300));
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
         {
-            client.sendBinary(joinArena());
+            client.sendBinary(Joins.arena());
             client.awaitMessage(ServerMessage::hasWelcome);
             Thread.sleep(1_000);
             assertTrue(client.isOpen(), "the handshake deadline no longer applies after the upgrade");
@@ -149,7 +141,7 @@ class LimitsTest
         start(ServerOptions.builder().idleTimeoutMs(600));
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
         {
-            client.sendBinary(joinArena());
+            client.sendBinary(Joins.arena());
             client.awaitMessage(ServerMessage::hasWelcome);
             assertEquals(CloseCodes.IDLE_TIMEOUT, client.awaitCloseCode());
         }
@@ -181,7 +173,7 @@ class LimitsTest
         start(ServerOptions.builder().maxInputsPerSecond(20));
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
         {
-            client.sendBinary(joinArena());
+            client.sendBinary(Joins.arena());
             client.awaitMessage(ServerMessage::hasWelcome);
             int seq = 0;
             final long start = System.nanoTime();
