@@ -466,6 +466,16 @@ final class ConformanceVectors
             c.frames.add(reject("changed_bits of all zero bits (a zero prefix longer than 32)", valid.toBuilder()
                 .setChangedBits(ByteString.copyFrom(new byte[bits.length])).build(),
                 "changed_bits malformed: zero prefix longer than 32"));
+            final byte[] created = valid.getCreatedBits().toByteArray();
+            if (created.length < 2)
+            {
+                throw new IllegalStateException("rejection base needs a creation: " + valid);
+            }
+            c.frames.add(reject("created_bits one byte short", valid.toBuilder()
+                .setCreatedBits(ByteString.copyFrom(created, 0, created.length - 1)).build(),
+                "created_bits length mismatch"));
+            c.frames.add(reject("created_bits and created_values both present", valid.toBuilder()
+                .addCreatedValues(0).build(), "created_bits and created_values both present"));
         }
 
         private static byte[] allOnes(final int length)
