@@ -263,7 +263,8 @@ export class DeltaDecoder {
     const cursor: ColumnCursor = { values: 0, strings: 0 };
     let nextRemoved = removedCount > 0 ? readId(removedIds[0], 0, 'removed_ids', 0) : NONE;
     let nextCreated = createdCount > 0 ? readId(createdIds[0], 0, 'created_ids', 0) : NONE;
-    let nextChanged = changedCount === 0 ? NONE : packed ? this.readPackedId(0, 0) : readId(changedIds[0], 0, 'changed_ids', 0);
+    let nextChanged = changedCount === 0 ? NONE :
+      packed ? this.readPackedId(-1, 0, baseIds, baseCount) : readId(changedIds[0], 0, 'changed_ids', 0);
 
     while (b < baseCount || c < createdCount) {
       const baseId = b < baseCount ? (baseIds as Int32Array)[b] : NONE;
@@ -348,7 +349,7 @@ export class DeltaDecoder {
           this.applyPacked(types[t].schema, ch, outValues, outOffset, outStrings, outStringOffset, changedStrings, cursor,
             baseId);
           ch++;
-          nextChanged = ch < changedCount ? this.readPackedId(nextChanged, ch) : NONE;
+          nextChanged = ch < changedCount ? this.readPackedId(b, ch, baseIds, baseCount) : NONE;
         } else {
           applyMask(types[t].schema, changedMasks[ch], outValues, outOffset, outStrings, outStringOffset,
             changedValues, changedStrings, cursor, 'changed', baseId);
@@ -475,13 +476,16 @@ export class DeltaDecoder {
     this.createdBits.reset(bytes);
   }
 
-  /** Version 3: the id after `previous` (the entity at `index`): an Exp-Golomb coded gap. */
-  private readPackedId(previous: number, index: number): number {
-    const id = previous + this.bits.readExpGolomb(this.idOrder) + 1;
-    if (id > MAX_ID) {
-      throw new DeltaError(`changed_bits id out of range: index=${index}, id=${id}`);
+  /**
+   * Version 3 names a changed entity by its place in the baseline: an Exp-Golomb coded count of the baseline
+   * entities between it and the previous changed one (`previous`, -1 before the first). Returns its id.
+   */
+  private readPackedId(previous: number, index: number, baseIds: Int32Array | null, baseCount: number): number {
+    const at = previous + this.bits.readExpGolomb(this.idOrder) + 1;
+    if (at >= baseCount) {
+      throw new DeltaError(`changed_bits index out of range: index=${index}, baselineIndex=${at}, baseline=${baseCount}`);
     }
-    return id;
+    return (baseIds as Int32Array)[at];
   }
 
   /**

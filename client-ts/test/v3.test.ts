@@ -159,31 +159,31 @@ const exampleTarget: Frame = new Map([
   [5, { type: 0, values: [60012, 61000, 4, 3, 80], strings: [] }],
   [7, { type: 0, values: [51200, 51300, 256, 0, 100], strings: [] }],
 ]);
-const EXAMPLE_STREAM = '8a c1 00 a9 e2 7f';
+const EXAMPLE_STREAM = '82 c1 00 59 f1 3f';
 // protocol/README.md, "One frame, annotated", with the changed section of "Version 3", "One frame, annotated":
 // the embedded Snapshot is 39 bytes (40 - 10 column bytes + 9 bytes of field 19).
 const EXAMPLE_FRAME = '12 27 18 ac 02 08 67 10 64 20 03 2a 01 02 32 01 07 3a 0a 80 90 03 e4 90 03 80 02 00 64 ' +
-  '9a 01 06 8a c1 00 a9 e2 7f 58 f0 0c';
+  '9a 01 06 82 c1 00 59 f1 3f 58 f0 0c';
 
-test('the spec\'s annotated stream: 47 bits, item by item, and the encoder writes exactly its bytes', () => {
-  const spelled = '0 1 0' + '1 0 0 0' + '1 1 0 0 0 0 0' + '1 1 0 0' + '0 0 0 0' + '0 0 1 0' + '0 1 0 1' + '0' +
+test('the spec\'s annotated stream: 46 bits, item by item, and the encoder writes exactly its bytes', () => {
+  const spelled = '0 1 0' + '0 0 0 0' + '1 1 0 0 0 0 0' + '1 1 0 0' + '0 0 0 0' + '0 0 1 0' + '0 1 1' + '0' +
     '1 0 1 0 0' + '0 1 1 1 1 1' + '1 1 1 1 1';
-  assert.equal(spelled.replace(/ /g, '').length, 47);
+  assert.equal(spelled.replace(/ /g, '').length, 46);
   assert.equal(hex(bitsToBytes(spelled)), EXAMPLE_STREAM);
   const s = new BitReader();
   s.reset(bytesOf(EXAMPLE_STREAM));
   assert.equal(s.readExpGolomb(0), 1, 'count');
-  assert.equal(s.readBits(4), 1, 'idOrder');
+  assert.equal(s.readBits(4), 0, 'idOrder');
   assert.equal(s.readBits(7), 3, 'orderCount');
   assert.deepEqual([s.readBits(4), s.readBits(4), s.readBits(4)], [3, 0, 4], 'orders');
-  assert.equal(s.readExpGolomb(1), 4, 'gap');
+  assert.equal(s.readExpGolomb(0), 2, 'gap: baseline index 2 of ids 1, 2, 5');
   assert.equal(s.readBit(), 0, 'sameMask');
   assert.equal(s.readBits(5), 0b00101, 'mask');
   assert.equal(s.readExpGolomb(3), 23, 'x');
   assert.equal(s.readExpGolomb(4), 15, 'heading');
-  assert.equal(s.bitPosition, 47);
+  assert.equal(s.bitPosition, 46);
   s.finish();
-  assert.equal(hex(packChanged(moversRoom, [{ id: 5, type: 0, bits: [0, 2], deltas: [12, 8] }])), EXAMPLE_STREAM);
+  assert.equal(hex(packChanged(moversRoom, [{ id: 5, baseIndex: 2, type: 0, bits: [0, 2], deltas: [12, 8] }])), EXAMPLE_STREAM);
 });
 
 test('the spec\'s annotated frame decodes to the same state as its version 1 form', () => {
@@ -250,7 +250,7 @@ test('malformed streams are rejected: ends early, a byte left over, non-zero pad
     [id, id === 5 ? { ...e, values: [60012, 61000, 4, 3, 80] } : e])), 103, 1648);
   assert.equal(accepts(moversRoom, baseline, packedSnapshot(good)).firstDifference(target), null);
   rejects(moversRoom, baseline, packedSnapshot(good.subarray(0, 5)),
-    /^changed_bits malformed: ends early at bit 38 of 40, wanted 4 more$/);
+    /^changed_bits malformed: ends early at bit 37 of 40, wanted 4 more$/);
   rejects(moversRoom, baseline, packedSnapshot(Uint8Array.of(...good, 0)),
     /^changed_bits malformed: 1 byte\(s\) left after the last entity$/);
   rejects(moversRoom, baseline, packedSnapshot(Uint8Array.of(...good.subarray(0, 5), 0xff)),
@@ -306,46 +306,42 @@ test('stream items the spec forbids are rejected with what and the values', () =
   })), /^changed_bits malformed: sameMask on the first entity$/);
   // A value for a slot at or past orderCount: orders for slot 0 only, mask names slot 2 (heading).
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [3], (w) => {
-    ok(w, 4, 0b00100);
+    ok(w, 2, 0b00100);
     w.writeExpGolomb(3, 15);
   })), /^changed_bits malformed: value for slot 2 at id=5, orderCount=1$/);
   // orderCount above 64.
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, new Array<number>(65).fill(0), (w) => {
-    ok(w, 4, 1);
+    ok(w, 2, 1);
     w.writeExpGolomb(0, 0);
   })), /^changed_bits malformed: orderCount=65, at most 64$/);
   // zz(d) - 1 = 2^32 - 1 (no 32-bit zigzag is that).
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [0], (w) => {
-    ok(w, 4, 1);
+    ok(w, 2, 1);
     w.writeExpGolomb(0, 4294967295);
   })), /^changed_bits malformed: value too large at id=5, slot=0$/);
   // A fresh mask of 0.
-  rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [], (w) => ok(w, 4, 0))),
+  rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [], (w) => ok(w, 2, 0))),
     /^changed mask invalid: index=0, mask=0x0, slots=5$/);
-  // An id not in the baseline (3), and one past the last baseline id (6).
+  // An index past the baseline's end (it holds ids 1, 2, 5: indexes 0..2).
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [0], (w) => {
+    ok(w, 3, 1);
+    w.writeExpGolomb(0, 0);
+  })), /^changed_bits index out of range: index=0, baselineIndex=3, baseline=3$/);
+  // Two entities at one index cannot be written (gaps are >= 0), but a count larger than the list is.
+  rejects(moversRoom, baseline, packedSnapshot(stream(2, 0, [0], (w) => {
     ok(w, 2, 1);
     w.writeExpGolomb(0, 0);
-  })), /^changed id not in baseline: id=3$/);
-  rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [0], (w) => {
-    ok(w, 5, 1);
-    w.writeExpGolomb(0, 0);
-  })), /^changed id not in baseline: id=6$/);
-  // Two entities with the same id cannot be written (gaps are >= 0), but a count larger than the list is.
-  rejects(moversRoom, baseline, packedSnapshot(stream(2, 0, [0], (w) => {
-    ok(w, 4, 1);
-    w.writeExpGolomb(0, 0);
   })), /^changed_bits malformed: ends early at bit 32 inside a code's zero prefix$/);
-  // An id gap past 2^31 - 1.
+  // A gap far past the baseline.
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [0], (w) => w.writeExpGolomb(0, 2147483647))),
-    /^changed_bits id out of range: index=0, id=2147483648$/);
+    /^changed_bits index out of range: index=0, baselineIndex=2147483647, baseline=3$/);
   // A value out of its slot's range after applying it: kind (0..7) of id 5 is 3, +5 makes 8.
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [0, 0, 0, 0], (w) => {
-    ok(w, 4, 0b01000);
+    ok(w, 2, 0b01000);
     w.writeExpGolomb(0, zigzag(5) - 1);
   })), /^changed value out of range: id=5, slot=3, value=8, max=7$/);
   rejects(moversRoom, baseline, packedSnapshot(stream(1, 0, [0, 0, 0, 0], (w) => {
-    ok(w, 4, 0b01000);
+    ok(w, 2, 0b01000);
     w.writeExpGolomb(0, zigzag(-4) - 1);
   })), /^changed value out of range: id=5, slot=3, value=-1, max=7$/);
   // The entity count still has to add up.
@@ -432,8 +428,8 @@ test('64-slot masks travel whole: bits 31, 32, 53 and 63, values at both ends of
       strings: [] }],
   ]);
   const bits = packChanged(wide, [
-    { id: 9, type: 0, bits: [31, 32, 53, 63], deltas: [500, -500, 1, -8] },
-    { id: 10, type: 0, bits: [31, 32, 53, 63], deltas: [-1, -499, -500, -(2 ** 29)] },
+    { id: 9, baseIndex: 0, type: 0, bits: [31, 32, 53, 63], deltas: [500, -500, 1, -8] },
+    { id: 10, baseIndex: 1, type: 0, bits: [31, 32, 53, 63], deltas: [-1, -499, -500, -(2 ** 29)] },
   ]);
   const out = accepts(wide, stateOf(wide, base, 100), { tick: 103, baselineTick: 100, entityCount: 2, serverTimeMs: 1648,
     changedBits: bits });
@@ -445,7 +441,7 @@ test('64-slot masks travel whole: bits 31, 32, 53 and 63, values at both ends of
 // The spec's annotated frame in full version 3 form: created_values `3a 0a ...` (12 bytes) become field 20 (10 bytes).
 const EXAMPLE_CREATED = '00 c8 c8 90 01 04 32';
 const EXAMPLE_FRAME_V3 = '12 25 18 ac 02 08 67 10 64 20 03 2a 01 02 32 01 07 a2 01 07 ' + EXAMPLE_CREATED + ' ' +
-  '9a 01 06 8a c1 00 a9 e2 7f 58 f0 0c';
+  '9a 01 06 82 c1 00 59 f1 3f 58 f0 0c';
 
 /** The delta of the annotated frame that only creates id 7 (values as given), its values as `created_bits` `bits`. */
 function createdSnapshot(bits: Uint8Array, extra: Partial<tickwire.v1.ISnapshot> = {}): tickwire.v1.ISnapshot {

@@ -83,6 +83,8 @@ export function emptyPackedStats(): PackedStats {
 /** One changed entity of a snapshot's changed section, as both forms need it. */
 export interface ChangedEntry {
   id: number;
+  /** The entity's index in the baseline's ascending ids: what version 3's stream names it by. */
+  baseIndex: number;
   type: number;
   /** The set mask bits (slots of the entity's type), ascending, STRING slots included. */
   bits: number[];
@@ -192,11 +194,11 @@ export function packChanged(room: RoomSchema, entries: readonly ChangedEntry[], 
   }
   const gaps: number[] = [];
   const perSlot: number[][] = Array.from({ length: 64 }, () => []);
-  let previous = 0;
+  let previous = -1;
   let m = 0;
   for (const e of entries) {
-    gaps.push(e.id - previous - 1);
-    previous = e.id;
+    gaps.push(e.baseIndex - previous - 1);
+    previous = e.baseIndex;
     const schema = room.types[e.type].schema;
     let k = 0;
     for (const s of e.bits) {
@@ -351,6 +353,7 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
   const ownerStrings: string[] = [];
 
   const ids = [...new Set([...base.keys(), ...current.keys()])].sort((a, b) => a - b);
+  const baseIds = [...base.keys()].sort((a, b) => a - b);
   for (const id of ids) {
     const was = base.get(id);
     const now = current.get(id);
@@ -401,7 +404,7 @@ export function encodeSnapshot(room: RoomSchema, baseline: Frame | null, baselin
         changedMasks.push(mask64(bits));
         changedValues.push(...values);
         changedStrings.push(...texts);
-        changedEntries.push({ id, type: now.type, bits, deltas: values });
+        changedEntries.push({ id, baseIndex: baseIds.indexOf(id), type: now.type, bits, deltas: values });
       }
     }
     // Owner section: OWNER slots against what the client holds after the shared sections.
@@ -550,12 +553,17 @@ export function unpackChanged(room: RoomSchema, baseline: Frame | null, bits: Ui
   }
   const idOrder = r.readBits(4);
   const orders = Array.from({ length: r.readBits(7) }, () => r.readBits(4));
+  const baseIds = baseline === null ? [] : [...baseline.keys()].sort((a, b) => a - b);
   let id = 0;
+  let index = -1;
   let previous: number[] = [];
   for (let i = 0; i < count; i++) {
-    const gap = r.readExpGolomb(idOrder) + 1;
-    id += gap;
-    out.changedIds.push(gap);
+    index += r.readExpGolomb(idOrder) + 1;
+    if (index >= baseIds.length) {
+      throw new Error(`changed index past the baseline: ${index}`);
+    }
+    out.changedIds.push(baseIds[index] - id);
+    id = baseIds[index];
     const e = baseline?.get(id);
     if (e === undefined) {
       throw new Error(`changed id not in baseline: ${id}`);

@@ -230,7 +230,7 @@ public final class DeltaDecoder
         long nextRemoved = removedCount > 0 ? readId(snapshot.getRemovedIds(0), 0, "removed_ids", 0) : Long.MAX_VALUE;
         long nextCreated = createdCount > 0 ? readId(snapshot.getCreatedIds(0), 0, "created_ids", 0) : Long.MAX_VALUE;
         long nextChanged = changedCount == 0 ? Long.MAX_VALUE :
-            packed ? readPackedId(0, 0) : readId(snapshot.getChangedIds(0), 0, "changed_ids", 0);
+            packed ? readPackedId(-1, 0, baseIds, baseCount) : readId(snapshot.getChangedIds(0), 0, "changed_ids", 0);
 
         while (b < baseCount || c < createdCount)
         {
@@ -314,7 +314,7 @@ public final class DeltaDecoder
                 valueIndex = (int)next;
                 stringIndex = (int)(next >>> 32);
                 ch++;
-                nextChanged = ch >= changedCount ? Long.MAX_VALUE : packed ? readPackedId(nextChanged, ch) :
+                nextChanged = ch >= changedCount ? Long.MAX_VALUE : packed ? readPackedId(b, ch, baseIds, baseCount) :
                     readId(snapshot.getChangedIds(ch), nextChanged, "changed_ids", ch);
             }
             b++;
@@ -411,14 +411,23 @@ public final class DeltaDecoder
         createdBits.reset(snapshot.getCreatedBits());
     }
 
-    private long readPackedId(final long previous, final int index) throws DeltaException
+    /**
+     * Version 3 names a changed entity by its place in the baseline: the gap is the number of baseline entities
+     * between it and the previous changed one.
+     *
+     * @param previous baseline index of the previous changed entity, -1 before the first.
+     * @return the id of the next changed entity.
+     */
+    private long readPackedId(final int previous, final int index, final int[] baseIds, final int baseCount)
+        throws DeltaException
     {
-        final long id = previous + bits.expGolomb(idOrder) + 1;
-        if (id > Integer.MAX_VALUE)
+        final long at = previous + bits.expGolomb(idOrder) + 1;
+        if (at >= baseCount)
         {
-            throw new DeltaException("changed_bits id out of range: index=" + index + ", id=" + id);
+            throw new DeltaException("changed_bits index out of range: index=" + index + ", baselineIndex=" + at +
+                ", baseline=" + baseCount);
         }
-        return id;
+        return Integer.toUnsignedLong(baseIds[(int)at]);
     }
 
     private long readPackedMask(final int type, final int index) throws DeltaException

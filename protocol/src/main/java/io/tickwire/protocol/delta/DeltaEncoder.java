@@ -231,7 +231,7 @@ public final class DeltaEncoder
                 }
                 if (mask != 0)
                 {
-                    changed.add(id - prevChanged, mask, typeStringMask[type], typeWrapMasks[type],
+                    changed.add(id - prevChanged, i, mask, typeStringMask[type], typeWrapMasks[type],
                         baseValues, baseOffset, curValues, curStrings, curOffset);
                     prevChanged = id;
                 }
@@ -325,7 +325,7 @@ public final class DeltaEncoder
                 }
                 if (mask != 0)
                 {
-                    owner.add(id - prev, mask, typeStringMask[type], typeWrapMasks[type], baseValues, baseOffset,
+                    owner.add(id - prev, -1, mask, typeStringMask[type], typeWrapMasks[type], baseValues, baseOffset,
                         curValues, inCur ? ownedCurrent.stringArray() : null, curOffset);
                     prev = id;
                 }
@@ -788,6 +788,8 @@ public final class DeltaEncoder
         private long[] masks = new long[16];
         /** Per entity: its type's slot count (the mask's width in version 3), and the end of its values. */
         private byte[] maskWidths = new byte[16];
+        /** Per entity: its index in the baseline (version 3 names changed entities by it). */
+        private int[] baseIndexes = new int[16];
         private int[] valueEnds = new int[16];
         private int[] values = new int[64];
         private byte[] valueSlots = new byte[64];
@@ -825,6 +827,7 @@ public final class DeltaEncoder
 
         void add(
             final int idDelta,
+            final int baseIndex,
             final long mask,
             final long stringSlots,
             final int[] wrapMasks,
@@ -839,11 +842,13 @@ public final class DeltaEncoder
                 idDeltas = Arrays.copyOf(idDeltas, count * 2);
                 masks = Arrays.copyOf(masks, count * 2);
                 maskWidths = Arrays.copyOf(maskWidths, count * 2);
+                baseIndexes = Arrays.copyOf(baseIndexes, count * 2);
                 valueEnds = Arrays.copyOf(valueEnds, count * 2);
             }
             idDeltas[count] = idDelta;
             masks[count] = mask;
             maskWidths[count] = (byte)wrapMasks.length;
+            baseIndexes[count] = baseIndex;
             final int entity = count++;
             idBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
             maskBytes += CodedOutputStream.computeUInt64SizeNoTag(mask);
@@ -963,9 +968,10 @@ public final class DeltaEncoder
             Arrays.fill(constants, 0, (slots + 1) * ROW, 0L);
             Arrays.fill(slopes, 0, (slots + 1) * ROW, 0L);
             final int idRow = slots * ROW;
-            for (int e = 0; e < count; e++)
+            for (int e = 0, previous = -1; e < count; e++)
             {
-                addCosts(idRow, Integer.toUnsignedLong(c.idDeltas[e]) - 1);
+                addCosts(idRow, c.baseIndexes[e] - previous - 1);
+                previous = c.baseIndexes[e];
             }
             for (int v = 0; v < c.valueCount; v++)
             {
@@ -987,9 +993,10 @@ public final class DeltaEncoder
                 w.bits(orders[s], 4);
             }
             int v = 0;
-            for (int e = 0; e < count; e++)
+            for (int e = 0, previous = -1; e < count; e++)
             {
-                w.expGolomb(Integer.toUnsignedLong(c.idDeltas[e]) - 1, idOrder);
+                w.expGolomb(c.baseIndexes[e] - previous - 1, idOrder);
+                previous = c.baseIndexes[e];
                 final long mask = c.masks[e];
                 if (e > 0 && mask == c.masks[e - 1])
                 {

@@ -58,7 +58,7 @@ class ChangedBitsTest
         final DeltaEncoder encoder = new DeltaEncoder(SCHEMA);
         final byte[] frame = encoder.encodeServerMessage(BASELINE, CURRENT, 300, null, null, true);
         final String hex = HEX.formatHex(frame);
-        assertTrue(hex.endsWith("9a 01 06 8a c1 00 a9 e2 7f 58 f0 0c"), hex);
+        assertTrue(hex.endsWith("9a 01 06 82 c1 00 59 f1 3f 58 f0 0c"), hex);
         final byte[] plain = encoder.encodeServerMessage(BASELINE, CURRENT, 300, null, null, false);
         assertTrue(HEX.formatHex(plain).endsWith("42 01 05 4a 01 05 52 02 18 10 58 f0 0c"), HEX.formatHex(plain));
         assertEquals(plain.length - 3, frame.length, "1 byte less in the changed section, 2 in the created one");
@@ -232,17 +232,17 @@ class ChangedBitsTest
             "changed_bits malformed: non-zero padding");
         assertRejected(good.toBuilder().addChangedIds(5).build(), "changed_bits and changed columns both present");
 
-        // Hand-made streams with one changed entity, id 5.
+        // Hand-made streams with one changed entity, id 5 (baseline index 2 of ids 1, 2, 5).
         assertRejected(stream(good, w ->
         {
             header(w, 3);
-            w.expGolomb(4, 0);
+            w.expGolomb(2, 0);     // baseline index 2: id 5
             w.bits(1, 1); // sameMask on the first entity
         }), "changed_bits malformed: sameMask on the first entity");
         assertRejected(stream(good, w ->
         {
             header(w, 1);          // an order for slot 0 only
-            w.expGolomb(4, 0);
+            w.expGolomb(2, 0);     // baseline index 2: id 5
             w.bits(0, 1);
             w.bits(0b101, 5);      // slots 0 and 2
             w.expGolomb(23, 0);
@@ -250,10 +250,18 @@ class ChangedBitsTest
         assertRejected(stream(good, w ->
         {
             header(w, 3);
-            w.expGolomb(4, 0);
+            w.expGolomb(2, 0);     // baseline index 2: id 5
             w.bits(0, 1);
             w.bits(0, 5);          // an empty mask
         }), "changed mask invalid");
+        assertRejected(stream(good, w ->
+        {
+            header(w, 3);
+            w.expGolomb(3, 0);     // baseline index 3: the baseline holds 3 entities
+            w.bits(0, 1);
+            w.bits(1, 5);
+            w.expGolomb(1, 0);
+        }), "changed_bits index out of range: index=0, baselineIndex=3, baseline=3");
         assertRejected(stream(good, w ->
         {
             header(w, 3);
@@ -271,7 +279,7 @@ class ChangedBitsTest
         assertRejected(stream(good, w ->
         {
             header(w, 3);
-            w.expGolomb(4, 0);
+            w.expGolomb(2, 0);     // baseline index 2: id 5
             w.bits(0, 1);
             w.bits(0b100, 5);      // heading
             w.expGolomb(0xFFFF_FFFEL + 1, 0);
@@ -279,7 +287,7 @@ class ChangedBitsTest
         assertRejected(stream(good, w ->
         {
             header(w, 4);
-            w.expGolomb(4, 0);
+            w.expGolomb(2, 0);     // baseline index 2: id 5
             w.bits(0, 1);
             w.bits(0b1000, 5);     // kind 0..7 goes +200
             w.expGolomb(399, 0);
@@ -324,7 +332,15 @@ class ChangedBitsTest
                 continue;
             }
             long bits = BitWriter.expGolombBits(plain.getChangedIdsCount(), 0) + 4 + 7;
-            bits += bestBits(plain.getChangedIdsList().stream().mapToLong(d -> d - 1L).toArray());
+            final long[] gaps = new long[plain.getChangedIdsCount()];
+            for (int e = 0, id = 0, previous = -1; e < gaps.length; e++)
+            {
+                id += plain.getChangedIds(e);
+                final int index = Arrays.binarySearch(ids, id);
+                gaps[e] = index - previous - 1;
+                previous = index;
+            }
+            bits += bestBits(gaps);
             final long[][] bySlot = new long[3][n * 3];
             final int[] counts = new int[3];
             int v = 0;
