@@ -932,20 +932,26 @@ public final class DeltaEncoder
      * {@code changed_bits} stream (protocol/README.md, "Version 3"). Per slot it picks the Exp-Golomb order that
      * makes that slot's values in this frame smallest (exactly, over orders 0..15; ties take the smaller order).
      * <p>
-     * The size of a value's code is piecewise linear in the order k, so each value adds at most three segments to
-     * per-slot difference arrays (a constant and a slope per k) instead of being sized sixteen times: for v with
-     * b bits whose top {@code ones} bits are ones, {@code 2b - 1 - k} bits for {@code k < b - ones}, {@code 2b + 1
-     * - k} up to {@code k = b - 1} (u = v + 2^k carries into bit b there), and {@code k + 1} from {@code k = b} on.
+     * The size of a value's code at order k depends only on two numbers, so values are counted by them instead of
+     * being sized sixteen times: for v with b bits whose top {@code ones} bits are ones, and t = b - ones, the code
+     * has {@code 2b - 1 - k} bits for {@code k < t}, {@code 2b + 1 - k} up to {@code k = b - 1} (u = v + 2^k
+     * carries into bit b there), and {@code k + 1} from {@code k = b} on. A frame's slots see few (b, t) pairs.
      */
     private static final class PackedChanges
     {
         private static final int ORDERS = 16;
         private static final int TAG_SIZE = CodedOutputStream.computeTagSize(Snapshot.CHANGED_BITS_FIELD_NUMBER);
 
+        /** Values counted by (bit length 0..33, carry threshold 0..33). */
+        private static final int SPAN = 34;
+        private static final int ID_ROW = 64;
+
         private final BitWriter writer = new BitWriter();
-        private static final int ROW = ORDERS + 1;
-        private final long[] constants = new long[65 * ROW];
-        private final long[] slopes = new long[65 * ROW];
+        /** Per slot (and {@link #ID_ROW} for the gaps): counts by (b, t), and the buckets this frame touched. */
+        private final int[][] histograms = new int[ID_ROW + 1][];
+        private final short[][] touched = new short[ID_ROW + 1][];
+        private final int[] touchedCount = new int[ID_ROW + 1];
+        private final long[] costs = new long[ORDERS];
         private final int[] orders = new int[64];
         private int length;
 
@@ -965,22 +971,19 @@ public final class DeltaEncoder
             {
                 slots = Math.max(slots, c.valueSlots[v] + 1);
             }
-            Arrays.fill(constants, 0, (slots + 1) * ROW, 0L);
-            Arrays.fill(slopes, 0, (slots + 1) * ROW, 0L);
-            final int idRow = slots * ROW;
             for (int e = 0, previous = -1; e < count; e++)
             {
-                addCosts(idRow, c.baseIndexes[e] - previous - 1);
+                tally(ID_ROW, c.baseIndexes[e] - previous - 1);
                 previous = c.baseIndexes[e];
             }
             for (int v = 0; v < c.valueCount; v++)
             {
-                addCosts(c.valueSlots[v] * ROW, zigzagLess1(c.values[v]));
+                tally(c.valueSlots[v], zigzagLess1(c.values[v]));
             }
-            final int idOrder = cheapest(idRow);
+            final int idOrder = cheapest(ID_ROW);
             for (int s = 0; s < slots; s++)
             {
-                orders[s] = cheapest(s * ROW);
+                orders[s] = cheapest(s);
             }
 
             final BitWriter w = writer;
@@ -1035,49 +1038,50 @@ public final class DeltaEncoder
             }
         }
 
-        private void addCosts(final int row, final long value)
+        private void tally(final int row, final long value)
         {
             final int b = 64 - Long.numberOfLeadingZeros(value);
-            if (b == 0)
+            final int t = b == 0 ? 0 : b - Long.numberOfLeadingZeros(~(value << (64 - b)));
+            int[] histogram = histograms[row];
+            if (histogram == null)
             {
-                segment(row, 0, ORDERS - 1, 1, 1);
-                return;
+                histogram = new int[SPAN * SPAN];
+                histograms[row] = histogram;
+                touched[row] = new short[SPAN * SPAN];
             }
-            final int ones = Long.numberOfLeadingZeros(~(value << (64 - b)));
-            segment(row, 0, b - ones - 1, 2 * b - 1, -1);
-            segment(row, b - ones, b - 1, 2 * b + 1, -1);
-            segment(row, b, ORDERS - 1, 1, 1);
+            final int bucket = b * SPAN + t;
+            if (histogram[bucket]++ == 0)
+            {
+                touched[row][touchedCount[row]++] = (short)bucket;
+            }
         }
 
-        /** Add {@code constant + slope * k} bits for every order k in [from, to] (clamped to 0..15). */
-        private void segment(final int row, final int from, final int to, final long constant, final long slope)
-        {
-            final int lo = Math.max(from, 0);
-            final int hi = Math.min(to, ORDERS - 1);
-            if (lo > hi)
-            {
-                return;
-            }
-            constants[row + lo] += constant;
-            constants[row + hi + 1] -= constant;
-            slopes[row + lo] += slope;
-            slopes[row + hi + 1] -= slope;
-        }
-
+        /**
+         * @return the order that makes the row's values smallest (ties: the smaller order); empties the row.
+         */
         private int cheapest(final int row)
         {
-            int best = 0;
-            long bestCost = Long.MAX_VALUE;
-            long constant = 0;
-            long slope = 0;
-            for (int k = 0; k < ORDERS; k++)
+            Arrays.fill(costs, 0L);
+            final int[] histogram = histograms[row];
+            final short[] buckets = touched[row];
+            for (int i = 0, n = touchedCount[row]; i < n; i++)
             {
-                constant += constants[row + k];
-                slope += slopes[row + k];
-                final long cost = constant + slope * k;
-                if (cost < bestCost)
+                final int bucket = buckets[i];
+                final long count = histogram[bucket];
+                histogram[bucket] = 0;
+                final int b = bucket / SPAN;
+                final int t = bucket % SPAN;
+                for (int k = 0; k < ORDERS; k++)
                 {
-                    bestCost = cost;
+                    costs[k] += count * (k < t ? 2L * b - 1 - k : k < b ? 2L * b + 1 - k : k + 1);
+                }
+            }
+            touchedCount[row] = 0;
+            int best = 0;
+            for (int k = 1; k < ORDERS; k++)
+            {
+                if (costs[k] < costs[best])
+                {
                     best = k;
                 }
             }
