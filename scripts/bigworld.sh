@@ -26,6 +26,8 @@
 #   RAMP_UP          bots connecting per second (default 50)
 #   SERVER_ARGS      extra server options; when set, the npc count above is not added
 #   SERVER_JAR       server jar (default server/target/tickwire-server.jar)
+#   LOADTEST_JAR     load test jar (default loadtest/target/tickwire-loadtest.jar): with SERVER_JAR, an older build
+#                    A/B in one sitting
 #   SERVER_JAVA_OPTS JVM options of the server, after scripts/tickwire-server's flags (e.g. -Xmx512m)
 #   LOADTEST_JAVA_OPTS JVM options of the load test
 #   OUT              report directory (default build/bigworld)
@@ -42,7 +44,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_bin="${JAVA:-java}"
 server_jar="${SERVER_JAR:-$root/server/target/tickwire-server.jar}"
-loadtest_jar="$root/loadtest/target/tickwire-loadtest.jar"
+loadtest_jar="${LOADTEST_JAR:-$root/loadtest/target/tickwire-loadtest.jar}"
 bots="${BOTS:-100}"
 entities="${ENTITIES:-2000}"
 room_type="${ROOM_TYPE:-bigworld}"
