@@ -86,13 +86,4 @@ final class BitWriter
     {
         return bytes;
     }
-
-    /**
-     * @return bits of {@code value}'s Exp-Golomb code of order {@code k}.
-     */
-    static int expGolombBits(final long value, final int k)
-    {
-        final long u = value + (1L << k);
-        return 2 * (64 - Long.numberOfLeadingZeros(u)) - k - 1;
-    }
 }

@@ -176,7 +176,7 @@ public final class DeltaEncoder
         createdBitCount = 0;
         createdBitsLength = 0;
         createdStringBytes = 0;
-        changed.reset();
+        changed.reset(!packed);
 
         final int stride = current.slotCount();
         final int baseCount = baseline == null ? 0 : baseline.count();
@@ -266,7 +266,7 @@ public final class DeltaEncoder
         }
         bodySize = size;
         ownerSize = 0;
-        owner.reset();
+        owner.reset(true);
         return size;
     }
 
@@ -283,7 +283,7 @@ public final class DeltaEncoder
      */
     public int prepareOwner(final WorldState ownedBaseline, final WorldState ownedCurrent, final WorldState view)
     {
-        owner.reset();
+        owner.reset(true);
         ownerSize = 0;
         if (!hasOwnerFields)
         {
@@ -801,6 +801,7 @@ public final class DeltaEncoder
         private int maskBytes;
         private int valueBytes;
         private int stringBytes;
+        private boolean varints;
 
         ChangeColumns(final int idsField, final int masksField, final int valuesField, final int stringsField)
         {
@@ -810,8 +811,13 @@ public final class DeltaEncoder
             this.stringsField = stringsField;
         }
 
-        void reset()
+        /**
+         * @param varints true when the columns will be written as varints ({@link #size()}, {@link #write}); false
+         *                when only version 3's stream will be written from them, which needs no varint sizes.
+         */
+        void reset(final boolean varints)
         {
+            this.varints = varints;
             if (stringCount != 0)
             {
                 Arrays.fill(strings, 0, stringCount, null);
@@ -850,8 +856,11 @@ public final class DeltaEncoder
             maskWidths[count] = (byte)wrapMasks.length;
             baseIndexes[count] = baseIndex;
             final int entity = count++;
-            idBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
-            maskBytes += CodedOutputStream.computeUInt64SizeNoTag(mask);
+            if (varints)
+            {
+                idBytes += CodedOutputStream.computeUInt32SizeNoTag(idDelta);
+                maskBytes += CodedOutputStream.computeUInt64SizeNoTag(mask);
+            }
 
             if (valueCount + Long.bitCount(mask) > values.length)
             {
@@ -878,7 +887,10 @@ public final class DeltaEncoder
                     final int delta = valueDelta(baseValues[baseOffset + s], curValues[curOffset + s], wrapMasks[s]);
                     valueSlots[valueCount] = (byte)s;
                     values[valueCount++] = delta;
-                    valueBytes += CodedOutputStream.computeSInt32SizeNoTag(delta);
+                    if (varints)
+                    {
+                        valueBytes += CodedOutputStream.computeSInt32SizeNoTag(delta);
+                    }
                 }
             }
             valueEnds[entity] = valueCount;

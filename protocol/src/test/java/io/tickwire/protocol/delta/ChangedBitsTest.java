@@ -137,7 +137,7 @@ class ChangedBitsTest
                 final BitWriter w = new BitWriter();
                 w.expGolomb(Long.parseLong(row[0]), orders[o]);
                 final int bits = row[o + 1].length();
-                assertEquals(bits, BitWriter.expGolombBits(Long.parseLong(row[0]), orders[o]));
+                assertEquals(bits, expGolombBits(Long.parseLong(row[0]), orders[o]));
                 final int bytes = w.finish();
                 final StringBuilder stream = new StringBuilder();
                 for (int i = 0; i < bits; i++)
@@ -331,7 +331,7 @@ class ChangedBitsTest
             {
                 continue;
             }
-            long bits = BitWriter.expGolombBits(plain.getChangedIdsCount(), 0) + 4 + 7;
+            long bits = expGolombBits(plain.getChangedIdsCount(), 0) + 4 + 7;
             final long[] gaps = new long[plain.getChangedIdsCount()];
             for (int e = 0, id = 0, previous = -1; e < gaps.length; e++)
             {
@@ -366,6 +366,13 @@ class ChangedBitsTest
         }
     }
 
+    /** The spec's size of EG(k) of {@code value}: {@code 2L - k - 1} bits, L the bit length of value + 2^k. */
+    private static int expGolombBits(final long value, final int k)
+    {
+        final long u = value + (1L << k);
+        return 2 * (64 - Long.numberOfLeadingZeros(u)) - k - 1;
+    }
+
     private static long bestBits(final long[] values)
     {
         long best = Long.MAX_VALUE;
@@ -374,7 +381,7 @@ class ChangedBitsTest
             long sum = 0;
             for (final long value : values)
             {
-                sum += BitWriter.expGolombBits(value, k);
+                sum += expGolombBits(value, k);
             }
             best = Math.min(best, sum);
         }
