@@ -59,6 +59,31 @@ function bitCount32(v: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+/** The checks every mask shares: not 0, and no bit at or past its type's slot count. */
+function checkMask(section: string, index: number, low: number, high: number, schema: EntitySchema): void {
+  if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
+    throw new DeltaError(`${section} mask invalid: index=${index}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
+  }
+}
+
+/** Adds a mask's numeric bits to `into.values` and its STRING bits to `into.strings`. */
+function countColumns(into: ColumnCursor, low: number, high: number, schema: EntitySchema): void {
+  const stringLow = low & schema.stringMaskLow;
+  const stringHigh = high & schema.stringMaskHigh;
+  into.values += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
+  into.strings += bitCount32(stringLow) + bitCount32(stringHigh);
+}
+
+/** A section's value and string columns must hold exactly what its masks name. */
+function checkColumnLengths(section: string, expected: ColumnCursor, values: number, strings: number): void {
+  if (values !== expected.values) {
+    throw new DeltaError(`${section}_values length mismatch: expected=${expected.values}, values=${values}`);
+  }
+  if (strings !== expected.strings) {
+    throw new DeltaError(`${section}_strings length mismatch: expected=${expected.strings}, strings=${strings}`);
+  }
+}
+
 function hex64(high: number, low: number): string {
   return high === 0 ? low.toString(16) : high.toString(16) + low.toString(16).padStart(8, '0');
 }
@@ -114,6 +139,8 @@ export class DeltaDecoder {
   private readonly orders = new Uint8Array(MAX_ORDER_COUNT);
   private orderCount = 0;
   private idOrder = 0;
+  /** Reused: the value and string entries a section's masks name, checked against its columns. */
+  private readonly expectedColumns: ColumnCursor = { values: 0, strings: 0 };
   private maskLow = 0;
   private maskHigh = 0;
 
@@ -407,31 +434,22 @@ export class DeltaDecoder {
         this.changedTypes[c] = baseline!.types[at];
       }
     }
-    let expectedValues = 0;
-    let expectedStrings = 0;
+    const expected = this.expectedColumns;
+    expected.values = 0;
+    expected.strings = 0;
     for (let c = 0; c < changedCount; c++) {
       const schema = types[this.single ? 0 : this.changedTypes[c]].schema;
       const m = changedMasks[c];
       const low = uint64Low(m);
       const high = uint64High(m);
-      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask invalid: index=${c}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
-      }
+      checkMask('changed', c, low, high, schema);
       if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
         throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
           `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
       }
-      const stringLow = low & schema.stringMaskLow;
-      const stringHigh = high & schema.stringMaskHigh;
-      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
-      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
+      countColumns(expected, low, high, schema);
     }
-    if (changedValues.length !== expectedValues) {
-      throw new DeltaError(`changed_values length mismatch: expected=${expectedValues}, values=${changedValues.length}`);
-    }
-    if (changedStrings.length !== expectedStrings) {
-      throw new DeltaError(`changed_strings length mismatch: expected=${expectedStrings}, strings=${changedStrings.length}`);
-    }
+    checkColumnLengths('changed', expected, changedValues.length, changedStrings.length);
   }
 
   /**
@@ -569,8 +587,9 @@ export class DeltaDecoder {
     const indexes = this.changedTypes;
     let id = 0;
     let at = 0;
-    let expectedValues = 0;
-    let expectedStrings = 0;
+    const expected = this.expectedColumns;
+    expected.values = 0;
+    expected.strings = 0;
     for (let k = 0; k < count; k++) {
       id = readId(ownerIds[k], id, 'owner_ids', k);
       at = indexFrom(out, id, at);
@@ -582,24 +601,14 @@ export class DeltaDecoder {
       const m = ownerMasks[k];
       const low = uint64Low(m);
       const high = uint64High(m);
-      if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
-        throw new DeltaError(`owner mask invalid: index=${k}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
-      }
+      checkMask('owner', k, low, high, schema);
       if ((low & ~schema.ownerMaskLow) !== 0 || (high & ~schema.ownerMaskHigh) !== 0) {
         throw new DeltaError(`owner mask names a field that is not owner-only: id=${id}, mask=0x${hex64(high, low)}, ` +
           `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
       }
-      const stringLow = low & schema.stringMaskLow;
-      const stringHigh = high & schema.stringMaskHigh;
-      expectedValues += bitCount32(low & ~stringLow) + bitCount32(high & ~stringHigh);
-      expectedStrings += bitCount32(stringLow) + bitCount32(stringHigh);
+      countColumns(expected, low, high, schema);
     }
-    if (ownerValues.length !== expectedValues) {
-      throw new DeltaError(`owner_values length mismatch: expected=${expectedValues}, values=${ownerValues.length}`);
-    }
-    if (ownerStrings.length !== expectedStrings) {
-      throw new DeltaError(`owner_strings length mismatch: expected=${expectedStrings}, strings=${ownerStrings.length}`);
-    }
+    checkColumnLengths('owner', expected, ownerValues.length, ownerStrings.length);
     // Pass 2: apply, differences from the value the shared sections left.
     const stride = out.slotCount;
     const stringStride = out.stringStride;
