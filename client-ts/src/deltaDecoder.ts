@@ -66,6 +66,15 @@ function checkMask(section: string, index: number, low: number, high: number, sc
   }
 }
 
+/** A changed section's mask (either form): the shared checks, and no OWNER slot (those travel in the owner section). */
+function checkChangedMask(index: number, low: number, high: number, schema: EntitySchema): void {
+  checkMask('changed', index, low, high, schema);
+  if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
+    throw new DeltaError(`changed mask names an owner-only field: index=${index}, mask=0x${hex64(high, low)}, ` +
+      `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
+  }
+}
+
 /** Adds a mask's numeric bits to `into.values` and its STRING bits to `into.strings`. */
 function countColumns(into: ColumnCursor, low: number, high: number, schema: EntitySchema): void {
   const stringLow = low & schema.stringMaskLow;
@@ -427,7 +436,7 @@ export class DeltaDecoder {
       let at = 0;
       for (let c = 0; c < changedCount; c++) {
         id = readId(changedIds[c], id, 'changed_ids', c);
-        at = baseline === null ? -1 : indexFrom(baseline, id, at);
+        at = baseline === null ? -1 : baseline.indexOf(id, at);
         if (at < 0) {
           throw new DeltaError(`changed id not in baseline: id=${id}`);
         }
@@ -442,11 +451,7 @@ export class DeltaDecoder {
       const m = changedMasks[c];
       const low = uint64Low(m);
       const high = uint64High(m);
-      checkMask('changed', c, low, high, schema);
-      if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
-        throw new DeltaError(`changed mask names an owner-only field: index=${c}, mask=0x${hex64(high, low)}, ` +
-          `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
-      }
+      checkChangedMask(c, low, high, schema);
       countColumns(expected, low, high, schema);
     }
     checkColumnLengths('changed', expected, changedValues.length, changedStrings.length);
@@ -527,13 +532,7 @@ export class DeltaDecoder {
       low = r.readBits(n < 32 ? n : 32) >>> 0;
       high = n > 32 ? r.readBits(n - 32) : 0;
     }
-    if ((low | high) === 0 || (low & ~schema.slotMaskLow) !== 0 || (high & ~schema.slotMaskHigh) !== 0) {
-      throw new DeltaError(`changed mask invalid: index=${index}, mask=0x${hex64(high, low)}, slots=${schema.slotCount}`);
-    }
-    if ((low & schema.ownerMaskLow) !== 0 || (high & schema.ownerMaskHigh) !== 0) {
-      throw new DeltaError(`changed mask names an owner-only field: index=${index}, mask=0x${hex64(high, low)}, ` +
-        `ownerSlots=0x${hex64(schema.ownerMaskHigh, schema.ownerMaskLow)}`);
-    }
+    checkChangedMask(index, low, high, schema);
     this.maskLow = low;
     this.maskHigh = high;
     const stringOf = schema.stringIndexOfSlot;
@@ -592,7 +591,7 @@ export class DeltaDecoder {
     expected.strings = 0;
     for (let k = 0; k < count; k++) {
       id = readId(ownerIds[k], id, 'owner_ids', k);
-      at = indexFrom(out, id, at);
+      at = out.indexOf(id, at);
       if (at < 0) {
         throw new DeltaError(`owner id not in view: id=${id}`);
       }
@@ -668,25 +667,6 @@ function addDelta(schema: EntitySchema, s: number, delta: number, values: Int32A
     throw new DeltaError(`${section} value out of range: id=${entityId}, slot=${s}, value=${v}, max=${max}`);
   }
   values[valueOffset + s] = v;
-}
-
-/** Index of `id` in `state` searching from `from` on (ids ascend), or -1. */
-function indexFrom(state: WorldState, id: number, from: number): number {
-  const ids = state.ids;
-  let lo = Math.max(0, from);
-  let hi = state.count - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = ids[mid];
-    if (v < id) {
-      lo = mid + 1;
-    } else if (v > id) {
-      hi = mid - 1;
-    } else {
-      return mid;
-    }
-  }
-  return -1;
 }
 
 /** A STRING slot's text fits the field's `max_length` (UTF-8 bytes). */

@@ -70,10 +70,13 @@ export class WorldState {
     return this.strings[index * this.stringStride + si];
   }
 
-  /** Binary search: the index of `id`, or a negative value when absent. */
-  indexOf(id: number): number {
+  /**
+   * Binary search: the index of `id`, or a negative value when absent. `from` skips the ids before that index
+   * (a walk over ascending ids passes the last index it found).
+   */
+  indexOf(id: number, from = 0): number {
     const ids = this.ids;
-    let lo = 0;
+    let lo = Math.max(0, from);
     let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
