@@ -103,11 +103,7 @@ final class SnapshotSender
         }
         finally
         {
-            sink.wrap(null, 0);
-            slotByBaseline.clear();
-            packedSlotByBaseline.clear();
-            bodyCount = 0;
-            bodiesEnd = 0;
+            forgetBodies();
         }
     }
 
@@ -168,12 +164,22 @@ final class SnapshotSender
             counters.viewFramesPrivate += views.framesPrivateThisTick();
             counters.viewChangesDeferred += views.deferredThisTick();
             views.endTick();
-            sink.wrap(null, 0);
-            slotByFrames.clear();
-            packedSlotByFrames.clear();
-            bodyCount = 0;
-            bodiesEnd = 0;
+            forgetBodies();
         }
+    }
+
+    /**
+     * End of a room's send: this tick's bodies, in either form, are not reused by the next room or tick.
+     */
+    private void forgetBodies()
+    {
+        sink.wrap(null, 0);
+        slotByBaseline.clear();
+        packedSlotByBaseline.clear();
+        slotByFrames.clear();
+        packedSlotByFrames.clear();
+        bodyCount = 0;
+        bodiesEnd = 0;
     }
 
     /**
