@@ -122,15 +122,13 @@ public final class RoomDirectory
             {
                 return JoinResult.joined(handle);
             }
-            final RoomHandle created = create(type, factory, null, options, RoomHandle.LINGER);
+            // Born with this join's seat taken: joiners outside the lock see the room as soon as it is published
+            // and could otherwise fill it first.
+            final RoomHandle created = create(type, factory, null, options, RoomHandle.LINGER, true);
             if (created == null)
             {
                 return JoinResult.refused(CloseCodes.ROOM_FULL, "no room of type " + type + " has a free seat and " +
                     "the server is at its room limit: maxRooms=" + maxRooms);
-            }
-            if (!created.tryReserveSeat())
-            {
-                return JoinResult.refused(CloseCodes.ROOM_FULL, "room filled up before the join: room=" + created.id());
             }
             return JoinResult.joined(created);
         }
@@ -216,7 +214,7 @@ public final class RoomDirectory
     public RoomHandle create(final String type, final String roomId)
     {
         final GameLogicFactory factory = types.get(type);
-        return factory == null ? null : create(type, factory, roomId, Map.of(), RoomHandle.LINGER);
+        return factory == null ? null : create(type, factory, roomId, Map.of(), RoomHandle.LINGER, false);
     }
 
     /**
@@ -251,7 +249,7 @@ public final class RoomDirectory
         {
             return JoinResult.refused(CloseCodes.ALREADY_JOINED, "room id taken: id=" + roomId);
         }
-        final RoomHandle handle = create(type, factory, roomId, options, emptyTtlMs);
+        final RoomHandle handle = create(type, factory, roomId, options, emptyTtlMs, false);
         if (handle == null)
         {
             return roomId != null && byId.containsKey(roomId) ?
@@ -261,8 +259,11 @@ public final class RoomDirectory
         return JoinResult.joined(handle);
     }
 
+    /**
+     * @param withSeat true to publish the room with one seat already taken (the join that creates it).
+     */
     private RoomHandle create(final String type, final GameLogicFactory factory, final String wantedId,
-        final Map<String, String> options, final long emptyTtlMs)
+        final Map<String, String> options, final long emptyTtlMs, final boolean withSeat)
     {
         while (true)
         {
@@ -282,13 +283,21 @@ public final class RoomDirectory
         final int tickRate = factory.tickRateHz() > 0 ? factory.tickRateHz() : tickRateHz;
         final RoomHandle handle = new RoomHandle(
             nextKey.getAndIncrement(), id, type, factory, loop, seats, tickRate, options, emptyTtlMs);
-        if (byId.putIfAbsent(id, handle) != null)
+        if (withSeat && !handle.tryReserveSeat())
         {
             roomCount.decrementAndGet();
-            return wantedId != null ? null : create(type, factory, null, options, emptyTtlMs);
+            return null;
+        }
+        // By key first: once in byId, another event loop can take a seat and its join record reach the room loop,
+        // which finds the room by key.
+        byKey.put(handle.key(), handle);
+        if (byId.putIfAbsent(id, handle) != null)
+        {
+            byKey.remove(handle.key());
+            roomCount.decrementAndGet();
+            return wantedId != null ? null : create(type, factory, null, options, emptyTtlMs, withSeat);
         }
         roomsPerLoop[loop].incrementAndGet();
-        byKey.put(handle.key(), handle);
         return handle;
     }
 
