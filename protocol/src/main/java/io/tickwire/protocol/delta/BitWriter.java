@@ -1,5 +1,8 @@
 package io.tickwire.protocol.delta;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -9,6 +12,8 @@ import java.util.Arrays;
  */
 final class BitWriter
 {
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private byte[] bytes = new byte[64];
     private int length;
     private long pending;
@@ -35,11 +40,7 @@ final class BitWriter
             {
                 bytes = Arrays.copyOf(bytes, Math.max(length + 4, bytes.length * 2));
             }
-            final int word = (int)pending;
-            bytes[length] = (byte)word;
-            bytes[length + 1] = (byte)(word >>> 8);
-            bytes[length + 2] = (byte)(word >>> 16);
-            bytes[length + 3] = (byte)(word >>> 24);
+            INT_LE.set(bytes, length, (int)pending);
             length += 4;
             pending >>>= 32;
             pendingBits -= 32;
@@ -58,6 +59,13 @@ final class BitWriter
         final long u = value + (1L << k);
         final int length = 64 - Long.numberOfLeadingZeros(u);
         final int zeros = length - k - 1;
+        final int total = zeros + length;
+        if (total <= 32)
+        {
+            // The one bit, then u below its top bit: u shifted up one with its top bit moved to bit 0.
+            bits(((u << 1) ^ (1L << length) | 1L) << zeros, total);
+            return;
+        }
         bits(1L << zeros, zeros + 1);
         bits(u ^ (1L << (length - 1)), length - 1);
     }

@@ -216,19 +216,15 @@ public final class DeltaEncoder
                 final int slots = typeSlotCount[type];
                 final int baseOffset = i * stride;
                 final int curOffset = j * stride;
-                // Most entities are unchanged: one vectorized range compare, then the slot walk only if needed.
                 long mask = 0;
-                if (!Arrays.equals(baseValues, baseOffset, baseOffset + slots, curValues, curOffset, curOffset + slots))
+                for (int s = 0; s < slots; s++)
                 {
-                    for (int s = 0; s < slots; s++)
+                    if (baseValues[baseOffset + s] != curValues[curOffset + s])
                     {
-                        if (baseValues[baseOffset + s] != curValues[curOffset + s])
-                        {
-                            mask |= 1L << s;
-                        }
+                        mask |= 1L << s;
                     }
-                    mask &= ~typeOwnerMask[type];
                 }
+                mask &= ~typeOwnerMask[type];
                 if (mask != 0)
                 {
                     changed.add(id - prevChanged, i, mask, typeStringMask[type], typeWrapMasks[type],
