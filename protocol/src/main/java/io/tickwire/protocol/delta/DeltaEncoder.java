@@ -33,6 +33,8 @@ public final class DeltaEncoder
 {
     private static final int SERVER_MESSAGE_SNAPSHOT_TAG_SIZE =
         CodedOutputStream.computeTagSize(ServerMessage.SNAPSHOT_FIELD_NUMBER);
+    /** Above this many slots, an entity's slots are range-compared before they are walked. */
+    private static final int WIDE_TYPE_SLOTS = 8;
 
     private final EntityTypes types;
     private final int[] typeSlotCount;
@@ -217,14 +219,21 @@ public final class DeltaEncoder
                 final int baseOffset = i * stride;
                 final int curOffset = j * stride;
                 long mask = 0;
-                for (int s = 0; s < slots; s++)
+                // A few slots: compare them one by one (a vectorized range compare first costs more than it
+                // saves, and is repeated for every changed entity). Many slots: the range compare finds most
+                // entities unchanged in one pass.
+                if (slots <= WIDE_TYPE_SLOTS ||
+                    !Arrays.equals(baseValues, baseOffset, baseOffset + slots, curValues, curOffset, curOffset + slots))
                 {
-                    if (baseValues[baseOffset + s] != curValues[curOffset + s])
+                    for (int s = 0; s < slots; s++)
                     {
-                        mask |= 1L << s;
+                        if (baseValues[baseOffset + s] != curValues[curOffset + s])
+                        {
+                            mask |= 1L << s;
+                        }
                     }
+                    mask &= ~typeOwnerMask[type];
                 }
-                mask &= ~typeOwnerMask[type];
                 if (mask != 0)
                 {
                     changed.add(id - prevChanged, i, mask, typeStringMask[type], typeWrapMasks[type],
