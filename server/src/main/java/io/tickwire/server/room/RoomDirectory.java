@@ -365,6 +365,25 @@ public final class RoomDirectory
     }
 
     /**
+     * Take back a room an operator created whose create record could not be handed to its room loop (its ring
+     * was full). The operator holds no seat, so none is given back: a joiner may have taken one in the room since
+     * it was published, and then the room is its joiner's (its join record starts it, or its
+     * {@link #abandonSeat} retires it).
+     *
+     * @param handle the room {@link #create(String, String, Map, long)} returned.
+     * @return true when the room was retired and forgotten.
+     */
+    public boolean abandonCreate(final RoomHandle handle)
+    {
+        if (handle.tryRetireIfEmpty())
+        {
+            remove(handle);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Forget a closed room. Called by its room loop.
      *
      * @param handle the retired handle.
