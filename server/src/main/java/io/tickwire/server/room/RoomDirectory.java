@@ -288,6 +288,9 @@ public final class RoomDirectory
             roomCount.decrementAndGet();
             return null;
         }
+        // An operator's room is started by its create record, not by a join: until the record is known to be
+        // lost, a joiner giving its seat back must leave the room be.
+        handle.createRecordPending(!withSeat);
         // By key first: once in byId, another event loop can take a seat and its join record reach the room loop,
         // which finds the room by key.
         byKey.put(handle.key(), handle);
@@ -351,14 +354,15 @@ public final class RoomDirectory
     /**
      * Give back a seat whose join could not be handed to the room loop (its ring was full). A
      * room that was created for that join and never reached its loop is retired and forgotten,
-     * so it does not linger in the directory unseen by any loop.
+     * so it does not linger in the directory unseen by any loop; an operator's room whose create
+     * record is on its way is left to that record.
      *
      * @param handle the room the seat was reserved in.
      */
     public void abandonSeat(final RoomHandle handle)
     {
         handle.releaseSeat();
-        if (!handle.isStarted() && handle.tryRetireIfEmpty())
+        if (!handle.isStarted() && !handle.isCreateRecordPending() && handle.tryRetireIfEmpty())
         {
             remove(handle);
         }
@@ -375,6 +379,8 @@ public final class RoomDirectory
      */
     public boolean abandonCreate(final RoomHandle handle)
     {
+        // Before the retire: a joiner giving its seat back after this retires the room itself.
+        handle.createRecordPending(false);
         if (handle.tryRetireIfEmpty())
         {
             remove(handle);

@@ -1,8 +1,13 @@
 package io.tickwire.server.e2e;
 
+import io.tickwire.protocol.CloseCodes;
+import io.tickwire.protocol.ProtocolVersion;
 import io.tickwire.protocol.schema.EntitySchema;
+import io.tickwire.protocol.v1.ClientMessage;
+import io.tickwire.protocol.v1.Join;
 import io.tickwire.server.ServerOptions;
 import io.tickwire.server.TickwireServer;
+import io.tickwire.server.admin.AdminApi;
 import io.tickwire.server.game.GameLogic;
 import io.tickwire.server.game.GameLogicFactory;
 import io.tickwire.server.game.Player;
@@ -28,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * room loop has taken the create record. Its room loop is held inside a game callback here so that its inbound
  * ring stays full, which makes the create and join records fail or wait exactly as on an overloaded server:
  * <ul>
+ *   <li>a joiner whose join record does not fit gives its seat back, and that must not retire a room whose
+ *   create record is already on its way (the operator was told 201);</li>
  *   <li>an operator create whose record does not fit takes the room back, and that must not give back the seat
  *   of a joiner who got in first (it never took one itself).</li>
  * </ul>
@@ -137,6 +145,38 @@ class OperatorCreateRaceTest
                 // Filling.
             }
         }
+    }
+
+    private static byte[] joinById(final String roomId)
+    {
+        return ClientMessage.newBuilder().setJoin(Join.newBuilder().setRoomId(roomId)
+            .setProtocolVersion(ProtocolVersion.CURRENT)).build().toByteArray();
+    }
+
+    @Test
+    void shouldKeepAnOperatorRoomWhoseCreateIsOnItsWayWhenAJoinerGivesUp() throws Exception
+    {
+        holdTheRoomLoop();
+        final AdminApi.CreateResult created = server.createRoom(ScriptedGame.TYPE, "r");
+        assertEquals(201, created.httpStatus());
+        fillTheRing();
+
+        try (RawWebSocketClient client = RawWebSocketClient.connect(server.webSocketUri()))
+        {
+            client.sendBinary(joinById("r"));
+            assertEquals(CloseCodes.SERVER_OVERLOADED, client.awaitCloseCode());
+        }
+
+        assertSame(created.handle(), server.directory().byId("r"),
+            "the joiner's overload retired and forgot the room the operator was told exists");
+        releaseLoop.countDown();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!created.handle().isStarted() && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(created.handle().isStarted(), "the room loop started the room from the operator's create record");
+        assertSame(created.handle(), server.directory().byId("r"));
     }
 
     @Test
