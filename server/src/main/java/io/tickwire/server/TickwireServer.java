@@ -296,7 +296,8 @@ public final class TickwireServer implements ServerContext, AdminApi, AutoClosea
         final RoomHandle handle = created.handle();
         if (!InboundRecords.offerCreateRoom(loops[handle.loopIndex()].inbound(), handle.key()))
         {
-            directory.abandonSeat(handle);
+            // Not abandonSeat: this create took no seat, and a joiner may already hold one in the room.
+            directory.abandonCreate(handle);
             return new CreateResult(null, 503, "server overloaded: room loop inbound ring full");
         }
         loops[handle.loopIndex()].wake();

@@ -46,7 +46,10 @@ final class Connection
     boolean welcomePending;
     /** Messages the game sent a joining player before its Welcome went out; null when none. */
     java.util.ArrayList<byte[]> framesAfterWelcome;
-    /** True once the game kicked this detached player: removed at the next tick. */
+    /**
+     * True once the game kicked this player: removed by its leave record, or at the next tick when detached; a
+     * resume in between is refused.
+     */
     boolean kicked;
     /** This connection's sent frames and owned rows when the room has views; null otherwise. */
     io.tickwire.server.room.view.ConnectionView view;

@@ -216,6 +216,13 @@ final class Membership
             link.close(CloseCodes.RESUME_REJECTED, "resume failed: the player is gone (grace period over)");
             return;
         }
+        if (c.kicked)
+        {
+            // The kicked connection's leave (or, detached, the next tick) has yet to remove it: a resume must not
+            // take it back before that.
+            link.close(CloseCodes.RESUME_REJECTED, "resume failed: the player was kicked");
+            return;
+        }
         if (c.link != null)
         {
             // The old connection is half-open or still alive: the resuming client wins.

@@ -243,9 +243,10 @@ final class RoomControl implements RoomContext
         LOG.info("player kicked: session={} player=\"{}\" room=\"{}\" code={} reason=\"{}\"",
             player.sessionId(), LogSafe.escape(player.playerId()), LogSafe.escape(room.handle.id()), code,
             LogSafe.escape(reason));
+        // Kicked whether attached or not: a resume racing the kicked connection's leave is refused.
+        c.kicked = true;
         if (c.link == null)
         {
-            c.kicked = true;
             return;
         }
         c.closing = true;

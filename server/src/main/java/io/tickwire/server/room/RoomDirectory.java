@@ -288,6 +288,9 @@ public final class RoomDirectory
             roomCount.decrementAndGet();
             return null;
         }
+        // An operator's room is started by its create record, not by a join: until the record is known to be
+        // lost, a joiner giving its seat back must leave the room be.
+        handle.createRecordPending(!withSeat);
         // By key first: once in byId, another event loop can take a seat and its join record reach the room loop,
         // which finds the room by key.
         byKey.put(handle.key(), handle);
@@ -351,17 +354,39 @@ public final class RoomDirectory
     /**
      * Give back a seat whose join could not be handed to the room loop (its ring was full). A
      * room that was created for that join and never reached its loop is retired and forgotten,
-     * so it does not linger in the directory unseen by any loop.
+     * so it does not linger in the directory unseen by any loop; an operator's room whose create
+     * record is on its way is left to that record.
      *
      * @param handle the room the seat was reserved in.
      */
     public void abandonSeat(final RoomHandle handle)
     {
         handle.releaseSeat();
-        if (!handle.isStarted() && handle.tryRetireIfEmpty())
+        if (!handle.isStarted() && !handle.isCreateRecordPending() && handle.tryRetireIfEmpty())
         {
             remove(handle);
         }
+    }
+
+    /**
+     * Take back a room an operator created whose create record could not be handed to its room loop (its ring
+     * was full). The operator holds no seat, so none is given back: a joiner may have taken one in the room since
+     * it was published, and then the room is its joiner's (its join record starts it, or its
+     * {@link #abandonSeat} retires it).
+     *
+     * @param handle the room {@link #create(String, String, Map, long)} returned.
+     * @return true when the room was retired and forgotten.
+     */
+    public boolean abandonCreate(final RoomHandle handle)
+    {
+        // Before the retire: a joiner giving its seat back after this retires the room itself.
+        handle.createRecordPending(false);
+        if (handle.tryRetireIfEmpty())
+        {
+            remove(handle);
+            return true;
+        }
+        return false;
     }
 
     /**

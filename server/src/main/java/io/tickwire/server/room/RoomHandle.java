@@ -30,6 +30,7 @@ public final class RoomHandle
     private final io.tickwire.protocol.schema.EntityTypes entityTypes;
     private volatile int players;
     private volatile boolean started;
+    private volatile boolean createRecordPending;
     private volatile long tickP99Ns;
     private volatile long bytesOutPerSecond;
     private volatile long bytesOutTotal;
@@ -216,6 +217,20 @@ public final class RoomHandle
     void started()
     {
         started = true;
+    }
+
+    /**
+     * @return true while an operator's create record is on its way to the room loop: the room starts without a
+     * join, so a join that gives its seat back must not retire it.
+     */
+    boolean isCreateRecordPending()
+    {
+        return createRecordPending;
+    }
+
+    void createRecordPending(final boolean pending)
+    {
+        createRecordPending = pending;
     }
 
     /**

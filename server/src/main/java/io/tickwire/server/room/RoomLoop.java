@@ -432,6 +432,15 @@ public final class RoomLoop implements Agent
         final Room room = rooms.byKey(roomKey);
         if (room == null)
         {
+            // A room created for a join is closable as soon as it is in the directory, before its creator's join
+            // record is written: this close came first, and the room must not start when that join arrives.
+            final RoomHandle handle = rooms.directory().byKey(roomKey);
+            if (handle != null && !handle.isStarted())
+            {
+                handle.retire();
+                rooms.directory().remove(handle);
+                return;
+            }
             counters.recordsOrphaned++;
             return;
         }
