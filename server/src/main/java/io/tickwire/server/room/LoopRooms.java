@@ -107,7 +107,8 @@ final class LoopRooms
     }
 
     /**
-     * Drop rooms that are closed, or empty for longer than the linger time and retired here.
+     * Drop rooms that are closed, empty with a handle retired elsewhere, or empty for longer than the linger time
+     * and retired here.
      *
      * @return rooms removed.
      */
@@ -117,8 +118,10 @@ final class LoopRooms
         for (int i = count - 1; i >= 0; i--)
         {
             final Room room = rooms[i];
-            if (room.closed ||
-                (room.connectionCount == 0 && emptyLongEnough(room, nowNs) && room.handle.tryRetireIfEmpty()))
+            // An empty room whose handle the directory retired (a refused create taking its room back) goes too:
+            // no join can reach it, and retiring it here would fail on the retired handle.
+            if (room.closed || (room.connectionCount == 0 && (room.handle.isRetired() ||
+                (emptyLongEnough(room, nowNs) && room.handle.tryRetireIfEmpty()))))
             {
                 remove(i);
                 removed++;
