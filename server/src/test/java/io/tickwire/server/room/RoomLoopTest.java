@@ -269,6 +269,43 @@ class RoomLoopTest
         assertEquals(0, loop.roomCount());
     }
 
+    /**
+     * A room whose handle the directory retired while it was empty leaves its loop, whoever retired it:
+     * {@link RoomDirectory#abandonCreate} (an operator create refused by a full ring) does not know whether a
+     * joiner's record started the room meantime. Before, the loop only removed rooms it retired itself, which fails
+     * on a retired handle: the room ticked for ever, gone from the directory and its counts.
+     */
+    @Test
+    void shouldRemoveAStartedRoomWhoseHandleWasRetiredWhileEmpty()
+    {
+        // An operator's room is in the directory; a joiner by id starts it and leaves.
+        final RoomHandle handle = directory.create("test", "room-1", Map.of(), RoomHandle.LINGER).handle();
+        assertTrue(directory.joinById("room-1").isJoined());
+        final RecordingLinks.RecordingLink link = links.open();
+        InboundRecords.offerJoin(loop.inbound(), link.connectionId(), handle.key());
+        loop.doWork();
+        assertTrue(handle.isStarted());
+        InboundRecords.offerLeave(loop.inbound(), link.connectionId(), 1000);
+        loop.doWork();
+        assertEquals(0, handle.seatsTaken());
+
+        // The operator's create record did not fit the ring: the directory takes the (now empty) room back.
+        assertTrue(directory.abandonCreate(handle));
+        assertNull(directory.byId("room-1"));
+        for (int i = 1; i <= 5; i++)
+        {
+            at(i * 100 * MS);
+        }
+        assertEquals(1, loop.counters().roomsClosed, "the loop closed the room whose handle was retired");
+        assertEquals(0, loop.roomCount());
+        final int tickAfterClose = handle.currentTick();
+        for (int i = 6; i <= 10; i++)
+        {
+            at(i * 100 * MS);
+        }
+        assertEquals(tickAfterClose, handle.currentTick(), "a removed room does not tick");
+    }
+
     private static ServerMessage readMessage(final RecordingLinks.RecordingLink link)
     {
         final ServerMessage message = link.poll();
