@@ -260,10 +260,10 @@ public final class RoomDirectory
     }
 
     /**
-     * @param withSeat true to publish the room with one seat already taken (the join that creates it).
+     * @param forJoin true for a room a join creates: published holding that join's seat.
      */
     private RoomHandle create(final String type, final GameLogicFactory factory, final String wantedId,
-        final Map<String, String> options, final long emptyTtlMs, final boolean withSeat)
+        final Map<String, String> options, final long emptyTtlMs, final boolean forJoin)
     {
         while (true)
         {
@@ -282,15 +282,7 @@ public final class RoomDirectory
         final int seats = factory.maxPlayers() > 0 ? factory.maxPlayers() : maxPlayersPerRoom;
         final int tickRate = factory.tickRateHz() > 0 ? factory.tickRateHz() : tickRateHz;
         final RoomHandle handle = new RoomHandle(
-            nextKey.getAndIncrement(), id, type, factory, loop, seats, tickRate, options, emptyTtlMs);
-        if (withSeat && !handle.tryReserveSeat())
-        {
-            roomCount.decrementAndGet();
-            return null;
-        }
-        // An operator's room is started by its create record, not by a join: until the record is known to be
-        // lost, a joiner giving its seat back must leave the room be.
-        handle.createRecordPending(!withSeat);
+            nextKey.getAndIncrement(), id, type, factory, loop, seats, tickRate, options, emptyTtlMs, forJoin);
         // By key first: once in byId, another event loop can take a seat and its join record reach the room loop,
         // which finds the room by key.
         byKey.put(handle.key(), handle);
@@ -298,7 +290,7 @@ public final class RoomDirectory
         {
             byKey.remove(handle.key());
             roomCount.decrementAndGet();
-            return wantedId != null ? null : create(type, factory, null, options, emptyTtlMs, withSeat);
+            return wantedId != null ? null : create(type, factory, null, options, emptyTtlMs, forJoin);
         }
         roomsPerLoop[loop].incrementAndGet();
         return handle;
@@ -380,7 +372,7 @@ public final class RoomDirectory
     public boolean abandonCreate(final RoomHandle handle)
     {
         // Before the retire: a joiner giving its seat back after this retires the room itself.
-        handle.createRecordPending(false);
+        handle.createRecordLost();
         if (handle.tryRetireIfEmpty())
         {
             remove(handle);

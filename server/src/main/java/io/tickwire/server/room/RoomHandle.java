@@ -23,7 +23,7 @@ public final class RoomHandle
     private final int tickRateHz;
     private final Map<String, String> options;
     private final long emptyTtlMs;
-    private final AtomicInteger seats = new AtomicInteger();
+    private final AtomicInteger seats;
     private volatile boolean locked;
     private volatile Map<String, String> metadata = Map.of();
     private volatile int currentTick;
@@ -44,8 +44,13 @@ public final class RoomHandle
         final int maxPlayers,
         final int tickRateHz,
         final Map<String, String> options,
-        final long emptyTtlMs)
+        final long emptyTtlMs,
+        final boolean forJoin)
     {
+        // A join's room is born holding that join's seat; an operator's is started by its create record, and until
+        // that record is known to be lost a joiner giving its seat back must leave the room be.
+        this.seats = new AtomicInteger(forJoin ? 1 : 0);
+        this.createRecordPending = !forJoin;
         this.key = key;
         this.id = id;
         this.type = type;
@@ -228,9 +233,9 @@ public final class RoomHandle
         return createRecordPending;
     }
 
-    void createRecordPending(final boolean pending)
+    void createRecordLost()
     {
-        createRecordPending = pending;
+        createRecordPending = false;
     }
 
     /**
